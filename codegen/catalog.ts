@@ -1,0 +1,120 @@
+/**
+ * Step: the type catalogue, `catalog.ts`: one data table per kind (group, indicator) with each
+ * type's `x-tc` metadata and its settable fields, derived from the schema properties. The runtime
+ * imports it instead of listing types (the Octokit pattern: generate data, interpret it by hand).
+ */
+import { formatCode, type OutputFiles } from './emit.js';
+import type { Json, SchemaFile, SchemaSet } from './load.js';
+
+type Kind = 'string' | 'boolean' | 'integer' | 'number' | 'date' | 'rating' | 'confidence' | 'fileContent';
+interface Field {
+  wire: string;
+  name: string;
+  kind: Kind;
+  enum?: string[];
+  tolerated?: boolean;
+  clientOnly?: boolean;
+}
+
+/** Fields the builders manage themselves (identity, value slots, metadata arrays). */
+const MANAGED = new Set(['type', 'xid', 'name', 'summary']);
+
+function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
+  if (prop['x-tc-client-only'] === true) return 'fileContent';
+  const ref = typeof prop.$ref === 'string' ? prop.$ref : '';
+  if (ref.endsWith('#/$defs/date') || ref.endsWith('#/$defs/nullableDate')) return 'date';
+  if (ref.endsWith('#/$defs/rating')) return 'rating';
+  if (ref.endsWith('#/$defs/confidence')) return 'confidence';
+  if (ref.endsWith('#/$defs/xid')) return 'string';
+  const t = Array.isArray(prop.type) ? (prop.type as string[]).find((x) => x !== 'null') : prop.type;
+  if (t === 'array' || t === 'object') return undefined;
+  if (t === 'string' || t === 'boolean' || t === 'integer' || t === 'number') return t;
+  if (prop.const !== undefined) return undefined;
+  throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
+}
+
+function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
+  const merged: Array<[string, Json, string]> = [];
+  const own = (file.schema.properties ?? {}) as Record<string, Json>;
+  for (const [wire, prop] of Object.entries((base?.schema.properties ?? {}) as Record<string, Json>)) {
+    merged.push([wire, own[wire] ? { ...prop, ...own[wire] } : prop, base!.path]);
+  }
+  for (const [wire, prop] of Object.entries(own)) if (!(wire in ((base?.schema.properties ?? {}) as Json))) merged.push([wire, prop, file.path]);
+  const out: Record<string, Field> = {};
+  for (const [wire, prop, path] of merged) {
+    if (MANAGED.has(wire) || skip.has(wire) || prop['x-tc-builder'] === false) continue;
+    const kind = kindOf(prop, path, wire);
+    if (!kind) continue;
+    const name = typeof prop['x-tc-name'] === 'string' ? (prop['x-tc-name'] as string) : wire;
+    const field: Field = { wire, name, kind };
+    if (Array.isArray(prop.enum)) field.enum = prop.enum as string[];
+    const tolerated = (own[wire] ?? prop)['x-tc-tolerated'] === true;
+    if (tolerated) field.tolerated = true;
+    if (kind === 'fileContent') field.clientOnly = true;
+    if (out[name]) throw new Error(`codegen: ${file.path}: two fields are named "${name}"`);
+    out[name] = field;
+  }
+  return out;
+}
+
+/** Emit `catalog.ts` into `out`. */
+export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles): Promise<void> {
+  const base = (p: string) => set.files.find((f) => f.path === p);
+  const groups: Record<string, unknown> = {};
+  const indicators: Record<string, unknown> = {};
+  for (const t of set.types) {
+    if (t.kind === 'group') {
+      groups[t.type] = {
+        kind: 'group',
+        type: t.type,
+        method: t.method,
+        className: t.className,
+        apiBranch: t.apiBranch,
+        apiEntity: t.apiEntity,
+        schema: t.file.path,
+        args: t.args ?? [],
+        fileContent: t.fileContent === true,
+        defaults: t.defaults ?? {},
+        fields: fieldsOf(t.file, base('common/group-base.json'), new Set()),
+      };
+    } else {
+      const values = t.values ?? [];
+      indicators[t.type] = {
+        kind: 'indicator',
+        type: t.type,
+        method: t.method,
+        className: t.className,
+        apiBranch: t.apiBranch,
+        apiEntity: t.apiEntity,
+        schema: t.file.path,
+        values,
+        casePreference: t.casePreference ?? 'sensitive',
+        custom: t.custom === true,
+        fields: fieldsOf(t.file, base('common/indicator-base.json'), new Set(values.map((v) => v.field))),
+      };
+    }
+  }
+  const code = `${head}
+/**
+ * Every group and indicator type with its metadata, from the schemas' \`x-tc\` keywords and properties.
+ * The runtime reads these tables; it never lists types by hand.
+ */
+import type { GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
+
+/** sha256 of the schemas this file was generated from. */
+export const schemaHash = ${JSON.stringify(set.hash)};
+
+/** Group types by wire type name. */
+export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<string, GroupTypeInfo>;
+
+/** Indicator types by wire type name. */
+export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
+
+/** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
+export type GroupTypeName = keyof typeof groupTypes;
+
+/** An indicator type name (\`Address\`, \`Registry Key\`, ...). */
+export type IndicatorTypeName = keyof typeof indicatorTypes;
+`;
+  out.set('catalog.ts', await formatCode(code));
+}

@@ -1,0 +1,250 @@
+/**
+ * Step 1 of codegen: read `schemas/`, check the builder metadata (`x-tc`), and turn an instance's
+ * `GET /v2/types/indicatorTypes` answer into schemas for its custom indicator types.
+ *
+ * Everything downstream (types, validators, catalog, builders, client) works from the
+ * {@link SchemaSet} this step returns, so no later step lists types by hand.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+
+/** Base URI of every schema `$id`; the path after it mirrors the file layout under `schemas/`. */
+export const SCHEMA_BASE = 'https://tcbatch.dev/schemas/';
+
+/** A JSON Schema object as read from disk. */
+export type Json = Record<string, unknown>;
+
+/** One value slot of an indicator type (`value1..3`). */
+export interface ValueMeta {
+  /** Wire field name of the value (e.g. `ip`, `AS Number`, `Key Name`). */
+  field: string;
+  /** TC's label for it (`value1Label`). */
+  label: string;
+  /** Argument / property name in the TypeScript API (e.g. `ip`, `asNumber`). */
+  arg: string;
+}
+
+/** Builder metadata of one group or indicator type, from the schema's `x-tc` keyword. */
+export interface TypeMeta {
+  kind: 'group' | 'indicator';
+  /** The wire `type` string (`Attack Pattern`). */
+  type: string;
+  /** Interface 1 method name on `Batch` (`attackPattern`). */
+  method: string;
+  /** Builder class and TS type name (`AttackPattern`). */
+  className: string;
+  /** v2 API branch (`attackPatterns`), used by uploads and reads. */
+  apiBranch: string;
+  apiEntity: string;
+  /** Groups: type-specific positional arguments after `name`, in the seed's order (wire names). */
+  args?: string[];
+  /** Groups: Document/Report take file content for the upload step. */
+  fileContent?: boolean;
+  /** Groups: values the builder writes by default (Email `score: 0`, as tcex). */
+  defaults?: Record<string, unknown>;
+  /** Indicators: value slots in order; the summary joins them with `' : '`. */
+  values?: ValueMeta[];
+  /** Indicators: TC's casePreference (`lower`, `upper`, `sensitive`). */
+  casePreference?: string;
+  /** True for types made from an indicatorTypes answer. */
+  custom?: boolean;
+}
+
+/** A loaded schema file. */
+export interface SchemaFile {
+  /** Path relative to the schemas folder, with forward slashes (`groups/adversary.json`). */
+  path: string;
+  id: string;
+  schema: Json;
+}
+
+/** Everything codegen reads. */
+export interface SchemaSet {
+  /** Every JSON schema, sorted by path (common, batch, groups, indicators, custom). */
+  files: SchemaFile[];
+  /** Group and indicator types in a stable order: groups by type name, then indicators by type name. */
+  types: Array<TypeMeta & { file: SchemaFile }>;
+  /** The OpenAPI document text (YAML). */
+  openapi: string;
+  /** sha256 of every input byte, for the generated headers. */
+  hash: string;
+}
+
+function readJson(file: string): Json {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (e) {
+    throw new Error(`codegen: ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function listJson(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listJson(p));
+    else if (entry.name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function checkMeta(meta: TypeMeta, path: string): void {
+  const fail = (why: string) => {
+    throw new Error(`codegen: ${path}: x-tc ${why}`);
+  };
+  if (meta.kind !== 'group' && meta.kind !== 'indicator') fail(`kind must be "group" or "indicator"`);
+  for (const key of ['type', 'method', 'className', 'apiBranch', 'apiEntity'] as const) {
+    if (typeof meta[key] !== 'string' || meta[key] === '') fail(`${key} must be a non-empty string`);
+  }
+  if (!IDENT.test(meta.method)) fail(`method "${meta.method}" is not an identifier`);
+  if (!IDENT.test(meta.className)) fail(`className "${meta.className}" is not an identifier`);
+  if (meta.kind === 'indicator') {
+    if (!Array.isArray(meta.values) || meta.values.length < 1 || meta.values.length > 3) fail('values must list 1 to 3 value slots');
+    for (const v of meta.values ?? []) if (!IDENT.test(v.arg)) fail(`value arg "${v.arg}" is not an identifier`);
+  } else if (meta.args && !Array.isArray(meta.args)) fail('args must be an array');
+}
+
+/** Python's `str.replace(' ', '')`-style class name and camelCase method for a custom type name. */
+function names(typeName: string): { className: string; method: string; arg: (label: string) => string } {
+  const words = typeName.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const className = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Custom';
+  const camel = (s: string) => {
+    const ws = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
+    const out = ws.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('');
+    return /^[0-9]/.test(out) ? `v${out}` : out || 'value';
+  };
+  return { className: /^[0-9]/.test(className) ? `T${className}` : className, method: camel(typeName), arg: camel };
+}
+
+const truthy = (v: unknown) => v === true || v === 'true';
+
+/**
+ * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer
+ * (tc-batch-api.md §3.8). A type is custom when its `custom` flag is true (boolean or string) and no
+ * schema already describes a type of that name. Its value slots come from `value1Label..value3Label`;
+ * the instance's `regexes`, when given, become the summary rule.
+ *
+ * @throws Error when the answer has no `data.indicatorType` array or a custom type has no value label.
+ */
+export function customTypeSchemas(response: unknown, known: Set<string>): SchemaFile[] {
+  const list = (response as { data?: { indicatorType?: unknown } })?.data?.indicatorType;
+  if (!Array.isArray(list)) throw new Error('codegen: --indicator-types file has no data.indicatorType array');
+  const out: SchemaFile[] = [];
+  for (const raw of list as Array<Record<string, unknown>>) {
+    const typeName = String(raw.name ?? '');
+    if (!typeName || known.has(typeName) || !truthy(raw.custom)) continue;
+    const n = names(typeName);
+    const labels = [raw.value1Label, raw.value2Label, raw.value3Label].filter((l): l is string => typeof l === 'string' && l !== '');
+    if (labels.length === 0) throw new Error(`codegen: custom indicator type "${typeName}" has no value1Label`);
+    const values: ValueMeta[] = labels.map((label, i) => ({ field: `value${i + 1}`, label, arg: n.arg(label) }));
+    const regexes = Array.isArray(raw.regexes) ? (raw.regexes as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+    const valueSchema: Json = { type: 'string', minLength: 1, 'x-tc-rule': `a ${typeName} value is a non-empty string` };
+    const summary: Json =
+      labels.length === 1
+        ? { ...valueSchema }
+        : {
+            type: 'string',
+            pattern: `^.+?${' ?: .*?'.repeat(labels.length - 1)}$`,
+            'x-tc-rule': `a ${typeName} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
+          };
+    if (regexes.length > 0) {
+      summary.anyOf = regexes.map((r) => ({ pattern: r }));
+      summary['x-tc-rule'] = `a ${typeName} summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)`;
+    }
+    const file = `custom/${n.method}.json`;
+    const props: Json = { type: { const: typeName }, summary };
+    for (const v of values) props[v.field] = { ...valueSchema };
+    const schema: Json = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      $id: `${SCHEMA_BASE}${file}`,
+      title: n.className,
+      description: `Custom ThreatConnect indicator type ${typeName} (from GET /v2/types/indicatorTypes).`,
+      type: 'object',
+      allOf: [
+        { $ref: '../common/indicator-base.json' },
+        {
+          anyOf: [{ required: ['summary'] }, ...values.map((v) => ({ required: [v.field] }))],
+          'x-tc-rule': `a ${typeName} needs its value in summary or ${values.map((v) => v.field).join(', ')}`,
+        },
+      ],
+      properties: props,
+      required: ['type'],
+      unevaluatedProperties: false,
+      'x-tc': {
+        kind: 'indicator',
+        type: typeName,
+        method: n.method,
+        className: n.className,
+        apiBranch: String(raw.apiBranch ?? n.method),
+        apiEntity: String(raw.apiEntity ?? n.method),
+        values,
+        casePreference: String(raw.casePreference ?? 'sensitive'),
+        custom: true,
+      },
+    };
+    out.push({ path: file, id: schema.$id as string, schema });
+  }
+  return out;
+}
+
+/**
+ * Load every schema under `schemasDir`, validate the `x-tc` metadata, and add custom indicator types.
+ *
+ * @param schemasDir folder holding `common/`, `batch/`, `groups/`, `indicators/` and `openapi.yaml`
+ * @param indicatorTypesFile optional path to a `GET /v2/types/indicatorTypes` JSON answer
+ * @throws Error naming the file when a schema is not JSON, its `$id` does not match its path, or
+ *   its `x-tc` metadata is incomplete; or when two types share a type name, method or class name.
+ */
+export function loadSchemas(schemasDir: string, indicatorTypesFile?: string): SchemaSet {
+  const hash = createHash('sha256');
+  const files: SchemaFile[] = [];
+  for (const abs of listJson(schemasDir)) {
+    const path = relative(schemasDir, abs).split('\\').join('/');
+    const text = readFileSync(abs, 'utf8');
+    hash.update(path).update('\0').update(text).update('\0');
+    const schema = readJson(abs);
+    const id = String(schema.$id ?? '');
+    if (id !== `${SCHEMA_BASE}${path}`) throw new Error(`codegen: ${path}: $id must be ${SCHEMA_BASE}${path}, found "${id}"`);
+    files.push({ path, id, schema });
+  }
+  const openapiPath = join(schemasDir, 'openapi.yaml');
+  if (!existsSync(openapiPath)) throw new Error(`codegen: ${openapiPath} is missing`);
+  const openapi = readFileSync(openapiPath, 'utf8');
+  hash.update('openapi.yaml\0').update(openapi);
+
+  const typed = files.filter((f) => f.schema['x-tc'] !== undefined);
+  if (indicatorTypesFile) {
+    const text = readFileSync(indicatorTypesFile, 'utf8');
+    hash.update('\0indicator-types\0').update(text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`codegen: ${indicatorTypesFile} is not valid JSON: ${(e as Error).message}`);
+    }
+    const known = new Set(typed.map((f) => (f.schema['x-tc'] as TypeMeta).type));
+    const custom = customTypeSchemas(parsed, known);
+    files.push(...custom);
+    typed.push(...custom);
+  }
+
+  const types = typed.map((file) => {
+    const meta = file.schema['x-tc'] as TypeMeta;
+    checkMeta(meta, file.path);
+    return { ...meta, file };
+  });
+  types.sort((a, b) => (a.kind !== b.kind ? (a.kind === 'group' ? -1 : 1) : a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  for (const key of ['type', 'method', 'className'] as const) {
+    const seen = new Map<string, string>();
+    for (const t of types) {
+      const k = key === 'type' ? `${t.kind}:${t[key]}` : t[key];
+      const prev = seen.get(k);
+      if (prev) throw new Error(`codegen: ${t.file.path} and ${prev} share the ${key} "${t[key]}"`);
+      seen.set(k, t.file.path);
+    }
+  }
+  return { files, types, openapi, hash: hash.digest('hex') };
+}

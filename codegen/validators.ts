@@ -1,0 +1,80 @@
+/**
+ * Step: standalone ajv validators.
+ *
+ * Writes `validators/standalone.js` (ajv's standalone ESM code: one exported function per group
+ * type, indicator type and batch schema, sharing their common parts), its `.d.ts`, and
+ * `validators/index.ts` with typed wrappers (handlebars template `validators-index.hbs`).
+ */
+import { readFileSync } from 'node:fs';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import Handlebars from 'handlebars';
+import { createAjv } from './ajv.js';
+import { formatCode, type OutputFiles } from './emit.js';
+import type { SchemaFile, SchemaSet } from './load.js';
+
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (
+  ajv: ReturnType<typeof createAjv>,
+  refs: Record<string, string>,
+) => string;
+
+/** A schema that gets a validator: every group/indicator type and every `batch/` schema. */
+export interface ValidatorTarget {
+  /** Exported function name: `validate` + the schema title. */
+  name: string;
+  /** TS type name (the schema title, as json-schema-to-typescript names it). */
+  typeName: string;
+  path: string;
+  id: string;
+  describe: string;
+  kind?: 'group' | 'indicator';
+  type?: string;
+}
+
+/** The schemas that get validators, in a stable order. */
+export function validatorTargets(set: SchemaSet, files: SchemaFile[]): ValidatorTarget[] {
+  const out: ValidatorTarget[] = [];
+  for (const t of set.types) {
+    out.push({
+      name: `validate${t.className}`,
+      typeName: t.className,
+      path: t.file.path,
+      id: t.file.id,
+      describe: `${t.type} ${t.kind}`,
+      kind: t.kind,
+      type: t.type,
+    });
+  }
+  for (const f of files.filter((f) => f.path.startsWith('batch/'))) {
+    const title = String(f.schema.title);
+    out.push({ name: `validate${title}`, typeName: title, path: f.path, id: f.id, describe: title });
+  }
+  return out;
+}
+
+const template = Handlebars.compile(readFileSync(new URL('./templates/validators-index.hbs', import.meta.url), 'utf8'), {
+  noEscape: true,
+  strict: true,
+});
+Handlebars.registerHelper('json', (v: unknown) => JSON.stringify(v));
+
+/** Emit the validator files into `out` under `validators/`. */
+export async function emitValidators(set: SchemaSet, files: SchemaFile[], head: string, out: OutputFiles): Promise<void> {
+  const targets = validatorTargets(set, files);
+  const ajv = createAjv(files, true);
+  const refs = Object.fromEntries(targets.map((t) => [t.name, t.id]));
+  const js = standaloneCode(ajv, refs);
+  out.set('validators/standalone.js', await formatCode(`${head}/* eslint-disable */\n${js}`, 'babel'));
+  const dts = [
+    head,
+    "import type { RawValidator } from '../../src/model/validation.js';",
+    ...targets.map((t) => `/** Standalone ajv validator for \`schemas/${t.path}\`. */\nexport declare const ${t.name}: RawValidator;`),
+  ].join('\n');
+  out.set('validators/standalone.d.ts', await formatCode(dts));
+  const index = template({
+    header: head,
+    validators: targets,
+    groups: targets.filter((t) => t.kind === 'group'),
+    indicators: targets.filter((t) => t.kind === 'indicator'),
+  });
+  out.set('validators/index.ts', await formatCode(index));
+}

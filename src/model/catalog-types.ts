@@ -1,0 +1,77 @@
+/**
+ * Shapes of the generated type catalogue (`generated/catalog.ts`): the per-type metadata the
+ * runtime reads instead of listing ThreatConnect types by hand. The data comes from the schemas'
+ * `x-tc` keywords and properties (see `codegen/catalog.ts`).
+ */
+
+/** How a field's value is parsed and written. */
+export type FieldKind = 'string' | 'boolean' | 'integer' | 'number' | 'date' | 'rating' | 'confidence' | 'fileContent';
+
+/** One settable field of a group or indicator type. */
+export interface FieldInfo {
+  /** Key in the batch JSON (`flag1`, `eventDate`). */
+  readonly wire: string;
+  /** Name in the TypeScript API (`dnsActive`, `eventDate`): `x-tc-name`, else the wire name. */
+  readonly name: string;
+  readonly kind: FieldKind;
+  /** Allowed values, when the schema has an enum. */
+  readonly enum?: readonly string[];
+  /** Accepted by the server but not documented for this type (tcex or export extras). */
+  readonly tolerated?: boolean;
+  /** The field is only used client-side and never written into the batch JSON. */
+  readonly clientOnly?: boolean;
+}
+
+/** One value slot of an indicator type. */
+export interface ValueInfo {
+  /** Wire field of the value (`ip`, `Key Name`). */
+  readonly field: string;
+  /** TC's value label (`value1Label`). */
+  readonly label: string;
+  /** Argument / property name in the TypeScript API. */
+  readonly arg: string;
+}
+
+/** Metadata common to group and indicator types. */
+interface TypeInfoBase {
+  /** Wire `type` string. */
+  readonly type: string;
+  /** Interface 1 method on `Batch`. */
+  readonly method: string;
+  /** Builder class name. */
+  readonly className: string;
+  /** v2 API branch (`documents`, `addresses`). */
+  readonly apiBranch: string;
+  readonly apiEntity: string;
+  /** Settable fields by API name. */
+  readonly fields: Readonly<Record<string, FieldInfo>>;
+  /** Path of the schema under `schemas/`. */
+  readonly schema: string;
+}
+
+/** Metadata of a group type. */
+export interface GroupTypeInfo extends TypeInfoBase {
+  readonly kind: 'group';
+  /** Type-specific positional arguments after `name`, in the seed's order (API names). */
+  readonly args: readonly string[];
+  /** Document/Report: content is uploaded after the job completes. */
+  readonly fileContent: boolean;
+  /** Wire values written by default (Email `score: 0`). */
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+/** Metadata of an indicator type. */
+export interface IndicatorTypeInfo extends TypeInfoBase {
+  readonly kind: 'indicator';
+  /** Value slots, in summary order (joined with `' : '`). */
+  readonly values: readonly ValueInfo[];
+  /** TC casePreference: `lower`, `upper` or `sensitive`. */
+  readonly casePreference: string;
+  /** Made from an instance's indicatorTypes answer. */
+  readonly custom: boolean;
+}
+
+export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;
+
+/** Separator of multi-value summaries (tc-batch-api.md §5.1; tcex `build_summary`). */
+export const SUMMARY_SEPARATOR = ' : ';
