@@ -26,6 +26,7 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   if (ref.endsWith('#/$defs/rating')) return 'rating';
   if (ref.endsWith('#/$defs/confidence')) return 'confidence';
   if (ref.endsWith('#/$defs/xid')) return 'string';
+  if (ref) return undefined; // object definitions (fileAction, ...) are metadata, not settable scalars
   const t = Array.isArray(prop.type) ? (prop.type as string[]).find((x) => x !== 'null') : prop.type;
   if (t === 'array' || t === 'object') return undefined;
   if (t === 'string' || t === 'boolean' || t === 'integer' || t === 'number') return t;
