@@ -1,0 +1,83 @@
+/**
+ * Error classes of the tcbatch runtime. Every error has a stable string `code`; bad input errors
+ * name the item (kind, type, xid or summary), the field and the rule it broke.
+ * Partial failures of a submitted batch are data in the result, never exceptions.
+ */
+
+/** Base class: `code` is stable and machine-readable; `message` is for people. */
+export class TcBatchError extends Error {
+  /** Stable error code, e.g. `TCB_INVALID_VALUE`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Identifies the group or indicator an error is about. */
+export interface ItemRef {
+  kind: 'group' | 'indicator' | 'association';
+  /** Wire type (`Address`, `Attack Pattern`). */
+  type?: string;
+  xid?: string;
+  /** Indicator summary or group name. */
+  summary?: string;
+}
+
+function describe(item: ItemRef | undefined): string {
+  if (!item) return '';
+  const id = item.xid ? ` xid ${JSON.stringify(item.xid)}` : '';
+  const s = item.summary !== undefined ? ` ${JSON.stringify(item.summary)}` : '';
+  return `${item.type ?? item.kind}${s}${id}`;
+}
+
+/**
+ * A value broke a ThreatConnect rule (a bad IP, rating 7, an unknown Event status...).
+ * Thrown by builders and by `Batch` when input is added; nothing is stored when it is thrown.
+ */
+export class ValidationError extends TcBatchError {
+  /** The item, when known. */
+  readonly item: ItemRef | undefined;
+  /** API or wire name of the field (`rating`, `summary`, `eventDate`). */
+  readonly field: string | undefined;
+  /** The rule broken, with its source. */
+  readonly rule: string;
+  /** The offending value. */
+  readonly value: unknown;
+  /** JSON pointer of the value inside the item, when known. */
+  readonly pointer: string | undefined;
+  constructor(args: { item?: ItemRef; field?: string; rule: string; value?: unknown; pointer?: string; code?: string }) {
+    const where = describe(args.item);
+    const field = args.field ? ` ${args.field}` : '';
+    const value = args.value === undefined ? '' : ` (got ${safeJson(args.value)})`;
+    super(args.code ?? 'TCB_INVALID_VALUE', `${where}${field}: ${args.rule}${value}`.trim());
+    this.item = args.item;
+    this.field = args.field;
+    this.rule = args.rule;
+    this.value = args.value;
+    this.pointer = args.pointer;
+  }
+}
+
+/** Two items share an xid but have different types (tcex-batch.md §8: first write wins only for one type). */
+export class XidConflictError extends TcBatchError {
+  readonly xid: string;
+  readonly existingType: string;
+  readonly type: string;
+  constructor(xid: string, existingType: string, type: string) {
+    super('TCB_XID_CONFLICT', `xid ${JSON.stringify(xid)} is already used by a ${existingType}; cannot add a ${type} with it`);
+    this.xid = xid;
+    this.existingType = existingType;
+    this.type = type;
+  }
+}
+
+function safeJson(v: unknown): string {
+  try {
+    const s = typeof v === 'function' ? '[function]' : JSON.stringify(v);
+    return s === undefined ? String(v) : s.length > 200 ? `${s.slice(0, 200)}...` : s;
+  } catch {
+    return String(v);
+  }
+}
