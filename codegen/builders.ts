@@ -1,8 +1,105 @@
 /**
- * Step: builder classes (issue 3). Placeholder until the batch model lands: writes nothing.
+ * Step: builder classes and the typed Interface 1 methods, `builders/index.ts`, from the
+ * handlebars template `templates/builders.hbs` over a view of the catalogue data. The template
+ * holds no per-type code: everything per type comes from the schemas' `x-tc` and properties.
  */
-import type { OutputFiles } from './emit.js';
-import type { SchemaSet } from './load.js';
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { formatCode, type OutputFiles } from './emit.js';
+import { fieldsOf } from './catalog.js';
+import type { Json, SchemaSet } from './load.js';
 
-/** Emit builder classes into `out` (none yet). */
-export async function emitBuilders(_set: SchemaSet, _head: string, _out: OutputFiles): Promise<void> {}
+const template = Handlebars.compile(readFileSync(new URL('./templates/builders.hbs', import.meta.url), 'utf8'), {
+  noEscape: true,
+  strict: false,
+});
+
+/** Members of the builder bases that a field accessor must not shadow. */
+const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association']);
+
+const SET_TYPES: Record<string, string> = {
+  string: 'string',
+  boolean: "boolean | 'true' | 'false'",
+  integer: 'number',
+  number: 'number',
+  date: 'DateInput',
+  rating: 'RatingInput',
+  confidence: 'ConfidenceInput',
+  fileContent: 'FileContent',
+};
+const GET_TYPES: Record<string, string> = { ...SET_TYPES, boolean: 'boolean', date: 'string', rating: 'number', confidence: 'number' };
+
+const lit = (v: string) => JSON.stringify(v);
+const prop = (v: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : lit(v));
+
+/** Emit `builders/index.ts` into `out`. */
+export async function emitBuilders(set: SchemaSet, head: string, out: OutputFiles): Promise<void> {
+  const base = (p: string) => set.files.find((f) => f.path === p);
+  const types = set.types.map((t) => {
+    const isGroup = t.kind === 'group';
+    const values = t.values ?? [];
+    const fields = fieldsOf(t.file, base(isGroup ? 'common/group-base.json' : 'common/indicator-base.json'), new Set(values.map((v) => v.field)));
+    const all = Object.values(fields);
+    const typeOf = (f: (typeof all)[number], table: Record<string, string>) => (f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!);
+    const accessors = all
+      .filter((f) => !f.tolerated && !RESERVED.has(f.name))
+      .map((f) => ({
+        name: f.name,
+        nameJson: lit(f.name),
+        doc: f.wire === f.name ? `\`${f.wire}\` (${f.kind}).` : `\`${f.name}\`, written as \`${f.wire}\` (${f.kind}).`,
+        getType: typeOf(f, GET_TYPES),
+        setType: typeOf(f, SET_TYPES),
+        isContent: f.kind === 'fileContent',
+      }));
+    const keys = [...new Set(all.flatMap((f) => [f.name, f.wire]))].sort();
+    const groupArgs = (t.args ?? []).map((a) => fields[a] ?? fail(`${t.file.path}: x-tc args "${a}" is not a field`));
+    const required = isGroup
+      ? [{ prop: 'name', setType: 'string' }, ...groupArgs.map((f) => ({ prop: prop(f.name), setType: typeOf(f, SET_TYPES) }))]
+      : values.length === 1
+        ? [{ prop: prop(values[0]!.arg), setType: 'string' }]
+        : [];
+    const requiredNames = new Set(required.map((r) => r.prop));
+    const optional = [
+      ...(isGroup || values.length === 1 ? [] : values.map((v) => ({ prop: prop(v.arg), setType: 'string' }))),
+      ...all.filter((f) => !requiredNames.has(prop(f.name))).map((f) => ({ prop: prop(f.name), setType: typeOf(f, SET_TYPES) })),
+    ];
+    const positional = isGroup
+      ? ['name: string', ...groupArgs.map((f) => `${f.name}: ${typeOf(f, SET_TYPES)}`), 'xid?: XidInput'].join(', ')
+      : [
+          ...values.map((v) => (t.partialValues ? `${v.arg}?: string` : `${v.arg}: string`)),
+          'rating?: RatingInput',
+          'confidence?: ConfidenceInput',
+          'xid?: XidInput',
+        ].join(', ');
+    return {
+      className: t.className,
+      method: t.method,
+      typeJson: lit(t.type),
+      kind: t.kind,
+      isGroup,
+      schema: t.file.path,
+      base: isGroup ? 'GroupBuilder' : 'IndicatorBuilder',
+      catalog: isGroup ? 'groupTypes' : 'indicatorTypes',
+      factory: isGroup ? 'createGroup' : 'createIndicator',
+      keyUnion: keys.length > 0 ? keys.map(lit).join(' | ') : 'never',
+      required,
+      optional,
+      accessors,
+      values: values.map((v, i) => ({ arg: v.arg, label: v.label, index: i, index1: i + 1, settable: values.length > 1 })),
+      valueList: values.map((v) => v.label).join(', '),
+      occurrences: ((t.file.schema.properties ?? {}) as Json).fileOccurrence !== undefined,
+      positional,
+    };
+  });
+  const code = template({
+    header: head,
+    types,
+    groups: types.filter((t) => t.isGroup),
+    indicators: types.filter((t) => !t.isGroup),
+  });
+  out.set('builders/index.ts', await formatCode(code));
+}
+
+function fail(msg: string): never {
+  throw new Error(`codegen: ${msg}`);
+}

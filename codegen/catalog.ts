@@ -7,7 +7,7 @@ import { formatCode, type OutputFiles } from './emit.js';
 import type { Json, SchemaFile, SchemaSet } from './load.js';
 
 type Kind = 'string' | 'boolean' | 'integer' | 'number' | 'date' | 'rating' | 'confidence' | 'fileContent';
-interface Field {
+export interface Field {
   wire: string;
   name: string;
   kind: Kind;
@@ -34,7 +34,7 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
 }
 
-function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
+export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
   const merged: Array<[string, Json, string]> = [];
   const own = (file.schema.properties ?? {}) as Record<string, Json>;
   for (const [wire, prop] of Object.entries((base?.schema.properties ?? {}) as Record<string, Json>)) {
@@ -91,6 +91,8 @@ export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles
         values,
         casePreference: t.casePreference ?? 'sensitive',
         custom: t.custom === true,
+        partialValues: t.partialValues === true,
+        occurrences: ((t.file.schema.properties ?? {}) as Json).fileOccurrence !== undefined,
         fields: fieldsOf(t.file, base('common/indicator-base.json'), new Set(values.map((v) => v.field))),
       };
     }

@@ -45,6 +45,8 @@ export interface TypeMeta {
   defaults?: Record<string, unknown>;
   /** Indicators: value slots in order; the summary joins them with `' : '`. */
   values?: ValueMeta[];
+  /** Indicators: any non-empty subset of the value slots makes a valid indicator (File hashes). */
+  partialValues?: boolean;
   /** Indicators: TC's casePreference (`lower`, `upper`, `sensitive`). */
   casePreference?: string;
   /** True for types made from an indicatorTypes answer. */

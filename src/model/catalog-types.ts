@@ -69,6 +69,10 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
   readonly casePreference: string;
   /** Made from an instance's indicatorTypes answer. */
   readonly custom: boolean;
+  /** Any non-empty subset of the value slots is a valid indicator (File hashes). */
+  readonly partialValues: boolean;
+  /** The type takes file occurrences (`fileOccurrence[]`, File). */
+  readonly occurrences: boolean;
 }
 
 export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;

@@ -1,0 +1,90 @@
+/**
+ * Batch storage: where added groups, indicators and associations live until they are chunked.
+ * The in-memory store keeps insertion order and dedupes by xid; a disk-backed store can implement
+ * the same {@link BatchStore} interface for batches larger than memory.
+ */
+import type { FileContent } from '../model/builder.js';
+
+/** A pending Document/Report upload. */
+export interface FileUpload {
+  xid: string;
+  /** `Document` or `Report`. */
+  type: string;
+  fileName: string | undefined;
+  content: FileContent;
+}
+
+/** Anything the store can hold: a builder or a validated raw object (Interface 3). */
+export interface StoredItem {
+  readonly kind: 'group' | 'indicator';
+  readonly type: string;
+  readonly xid: string;
+  /** Wire JSON of the item. */
+  toJSON(): Record<string, unknown>;
+  /** Groups: xids of associated groups (for keeping association chains in one chunk). */
+  readonly associatedGroupXids?: readonly string[];
+  /** Groups: the pending file upload, if any. */
+  fileUpload?(): FileUpload | undefined;
+  /** Builders: check the whole item before it is sent. Raw items were checked when added. */
+  validate?(): void;
+}
+
+/** Storage behind a `Batch`. Iteration order is insertion order. */
+export interface BatchStore {
+  getGroup(xid: string): StoredItem | undefined;
+  putGroup(item: StoredItem): void;
+  getIndicator(xid: string): StoredItem | undefined;
+  putIndicator(item: StoredItem): void;
+  /** Adds the association unless an equal one (same two sides and type) is there; returns the stored one. */
+  putAssociation(key: string, entry: Record<string, unknown>): Record<string, unknown>;
+  groups(): IterableIterator<StoredItem>;
+  indicators(): IterableIterator<StoredItem>;
+  associations(): IterableIterator<Record<string, unknown>>;
+  readonly groupCount: number;
+  readonly indicatorCount: number;
+  readonly associationCount: number;
+}
+
+/** The default store: three insertion-ordered maps. */
+export class MemoryStore implements BatchStore {
+  readonly #groups = new Map<string, StoredItem>();
+  readonly #indicators = new Map<string, StoredItem>();
+  readonly #associations = new Map<string, Record<string, unknown>>();
+
+  getGroup(xid: string): StoredItem | undefined {
+    return this.#groups.get(xid);
+  }
+  putGroup(item: StoredItem): void {
+    this.#groups.set(item.xid, item);
+  }
+  getIndicator(xid: string): StoredItem | undefined {
+    return this.#indicators.get(xid);
+  }
+  putIndicator(item: StoredItem): void {
+    this.#indicators.set(item.xid, item);
+  }
+  putAssociation(key: string, entry: Record<string, unknown>): Record<string, unknown> {
+    const existing = this.#associations.get(key);
+    if (existing) return existing;
+    this.#associations.set(key, entry);
+    return entry;
+  }
+  groups(): IterableIterator<StoredItem> {
+    return this.#groups.values();
+  }
+  indicators(): IterableIterator<StoredItem> {
+    return this.#indicators.values();
+  }
+  associations(): IterableIterator<Record<string, unknown>> {
+    return this.#associations.values();
+  }
+  get groupCount(): number {
+    return this.#groups.size;
+  }
+  get indicatorCount(): number {
+    return this.#indicators.size;
+  }
+  get associationCount(): number {
+    return this.#associations.size;
+  }
+}
