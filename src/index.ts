@@ -14,3 +14,15 @@ export type {
 } from './model/catalog-types.js';
 export { formatIssue, toIssues, runValidator } from './model/validation.js';
 export type { ValidationIssue, ValidationResult, IssueItem, RawError, RawValidator } from './model/validation.js';
+export { Batch, type BatchOptions } from './batch/batch.js';
+export { chunkStore, DEFAULT_LIMITS, type Chunk, type ChunkLimits } from './batch/chunker.js';
+export { jobConfig, type JobSettings, type WireJobConfig } from './batch/settings.js';
+export { MemoryStore, type BatchStore, type StoredItem, type FileUpload } from './batch/store.js';
+export { splitSummary, type GroupBuilderClass, type IndicatorBuilderClass } from './batch/core.js';
+export * from '../generated/builders/index.js';
+export { Builder, GroupBuilder, IndicatorBuilder, type XidInput, type FileContent } from './model/builder.js';
+export { Attribute, SecurityLabel, FileOccurrence } from './model/metadata.js';
+export { parseRating, parseConfidence, parseBoolean, type RatingInput, type ConfidenceInput } from './model/values.js';
+export { generateXid, defaultXid, randomXid, pyFloat } from './model/xid.js';
+export { toTcDate, type DateInput } from './model/dates.js';
+export { TcBatchError, ValidationError, XidConflictError, type ItemRef } from './errors.js';
