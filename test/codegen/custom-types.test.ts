@@ -1,0 +1,246 @@
+/**
+ * `--indicator-types`: generate({ indicatorTypesFile }) with the fixture answer (two custom types,
+ * 1-value `Cryptocurrency Wallet` with regexes and 3-value `Bank Account`) adds catalogue entries,
+ * TS types and validators for them; the generated standalone validators are loaded from a temp dir.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from '../../codegen/index.js';
+import { customTypeSchemas } from '../../codegen/load.js';
+import { runValidator, type RawValidator } from '../../src/model/validation.js';
+import { outcome } from '../schemas/helpers.js';
+import { ROOT, tempDir, typeBlock, writeAll } from './helpers.js';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'indicator-types.json');
+const WALLET = 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh';
+
+type Catalog = typeof import('../../generated/catalog.js');
+
+let withCustom: Promise<Map<string, string>> | undefined;
+/** One generate() run with the fixture answer, shared by the describe blocks of this file. */
+const generateWithCustom = () => (withCustom ??= generate({ indicatorTypesFile: FIXTURE }));
+
+describe('custom indicator types', () => {
+  const tmp = tempDir('custom');
+  let files: Map<string, string>;
+  let plain: Map<string, string>;
+  let raw: Record<string, RawValidator>;
+  let catalog: Catalog;
+
+  beforeAll(async () => {
+    [files, plain] = await Promise.all([generateWithCustom(), generate()]);
+    writeAll(files, tmp.dir);
+    // standalone.js is self-contained ESM: load it as .mjs from the temp dir.
+    writeAll(new Map([['standalone.mjs', files.get('validators/standalone.js')!]]), tmp.dir);
+    raw = (await import(pathToFileURL(join(tmp.dir, 'standalone.mjs')).href)) as Record<string, RawValidator>;
+    catalog = (await import(pathToFileURL(join(tmp.dir, 'catalog.ts')).href)) as Catalog;
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('adds only the two custom types (built-ins in the answer are skipped)', () => {
+    expect(Object.keys(catalog.indicatorTypes)).toEqual([
+      'ASN',
+      'Address',
+      'Bank Account',
+      'CIDR',
+      'Cryptocurrency Wallet',
+      'Email Subject',
+      'EmailAddress',
+      'File',
+      'Hashtag',
+      'Host',
+      'Mutex',
+      'Registry Key',
+      'URL',
+      'User Agent',
+    ]);
+    expect(Object.keys(catalog.groupTypes)).toHaveLength(16);
+  });
+
+  it('1-value type: names, value slot, metadata', () => {
+    expect(catalog.indicatorTypes['Cryptocurrency Wallet' as keyof Catalog['indicatorTypes']]).toMatchObject({
+      kind: 'indicator',
+      type: 'Cryptocurrency Wallet',
+      method: 'cryptocurrencyWallet',
+      className: 'CryptocurrencyWallet',
+      apiBranch: 'cryptocurrencyWallets',
+      apiEntity: 'cryptocurrencyWallet',
+      schema: 'custom/cryptocurrencyWallet.json',
+      values: [{ field: 'value1', label: 'Wallet Address', arg: 'walletAddress' }],
+      casePreference: 'sensitive',
+      custom: true,
+    });
+  });
+
+  it('3-value type: names, value slots in label order, metadata', () => {
+    expect(catalog.indicatorTypes['Bank Account' as keyof Catalog['indicatorTypes']]).toMatchObject({
+      type: 'Bank Account',
+      method: 'bankAccount',
+      className: 'BankAccount',
+      apiBranch: 'bankAccounts',
+      schema: 'custom/bankAccount.json',
+      values: [
+        { field: 'value1', label: 'Account Number', arg: 'accountNumber' },
+        { field: 'value2', label: 'Routing Number', arg: 'routingNumber' },
+        { field: 'value3', label: 'Bank Name', arg: 'bankName' },
+      ],
+      casePreference: 'upper',
+      custom: true,
+    });
+  });
+
+  it('emits TS types, typed validators and union members for both', () => {
+    const types = files.get('types/index.ts')!;
+    expect(typeBlock(types, 'BankAccount')).toBe(
+      [
+        'export type BankAccount = IndicatorBase & {',
+        "  type: 'Bank Account';",
+        '  summary?: string;',
+        '  value1?: string;',
+        '  value2?: string;',
+        '  value3?: string;',
+        '};',
+      ].join('\n'),
+    );
+    expect(typeBlock(types, 'CryptocurrencyWallet')).toMatch(/^export type CryptocurrencyWallet = IndicatorBase & \{\n  type: 'Cryptocurrency Wallet';\n/);
+    expect(typeBlock(types, 'AnyIndicator')).toContain('| BankAccount\n');
+    expect(typeBlock(types, 'AnyIndicator')).toContain('| CryptocurrencyWallet\n');
+    const index = files.get('validators/index.ts')!;
+    expect(index).toContain('export function validateCryptocurrencyWallet(data: unknown): ValidationResult<T.CryptocurrencyWallet> {');
+    expect(index).toContain('export function validateBankAccount(data: unknown): ValidationResult<T.BankAccount> {');
+    expect(index).toContain("  'Cryptocurrency Wallet': validateCryptocurrencyWallet,\n");
+    expect(index).toContain("  'Bank Account': validateBankAccount,\n");
+    expect(files.get('validators/standalone.d.ts')).toContain('export declare const validateBankAccount: RawValidator;');
+  });
+
+  it('leaves the built-in types as they are without the answer', () => {
+    expect(plain.get('validators/index.ts')).not.toContain('BankAccount');
+    expect(typeBlock(plain.get('types/index.ts')!, 'Address')).toBe(typeBlock(files.get('types/index.ts')!, 'Address'));
+  });
+
+  const walletRule = "a Cryptocurrency Wallet summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)";
+  const bankSummaryRule = "a Bank Account summary joins Account Number, Routing Number, Bank Name with ' : ' (tc-batch-api.md §5.1)";
+  const rows: Array<[string, { validator: string; given: unknown; want: ReturnType<typeof outcome> }]> = [
+    ['wallet by summary', { validator: 'validateCryptocurrencyWallet', given: { type: 'Cryptocurrency Wallet', summary: WALLET }, want: 'valid' }],
+    ['wallet by value1', { validator: 'validateCryptocurrencyWallet', given: { type: 'Cryptocurrency Wallet', value1: WALLET, rating: 3 }, want: 'valid' }],
+    [
+      'wallet summary not matching the instance regex',
+      {
+        validator: 'validateCryptocurrencyWallet',
+        given: { type: 'Cryptocurrency Wallet', summary: 'my wallet' },
+        want: [{ pointer: '/summary', keyword: 'anyOf', rule: walletRule, value: 'my wallet' }],
+      },
+    ],
+    [
+      'wallet without a value',
+      {
+        validator: 'validateCryptocurrencyWallet',
+        given: { type: 'Cryptocurrency Wallet' },
+        want: [{ pointer: '', keyword: 'anyOf', rule: 'a Cryptocurrency Wallet needs its value in summary or value1', value: { type: 'Cryptocurrency Wallet' } }],
+      },
+    ],
+    [
+      'wallet with the common indicator rules (rating)',
+      {
+        validator: 'validateCryptocurrencyWallet',
+        given: { type: 'Cryptocurrency Wallet', value1: WALLET, rating: 6 },
+        want: [{ pointer: '/rating', keyword: 'maximum', rule: 'rating is a number from 0 to 5 (tc-batch-api.md §9)', value: 6 }],
+      },
+    ],
+    ['bank account by summary', { validator: 'validateBankAccount', given: { type: 'Bank Account', summary: '12345678 : 021000021 : ACME BANK' }, want: 'valid' }],
+    [
+      'bank account by value1..3',
+      { validator: 'validateBankAccount', given: { type: 'Bank Account', value1: '12345678', value2: '021000021', value3: 'ACME BANK' }, want: 'valid' },
+    ],
+    [
+      'bank account summary with one value',
+      {
+        validator: 'validateBankAccount',
+        given: { type: 'Bank Account', summary: '12345678' },
+        want: [{ pointer: '/summary', keyword: 'pattern', rule: bankSummaryRule, value: '12345678' }],
+      },
+    ],
+    [
+      'bank account with an empty value slot and a wrong type',
+      {
+        validator: 'validateBankAccount',
+        given: { type: 'Bank Account', value1: '', value2: 7 },
+        want: [
+          { pointer: '/value2', keyword: 'type', rule: 'must be of type string,null', value: 7 },
+          { pointer: '/value1', keyword: 'minLength', rule: 'a Bank Account value is a non-empty string', value: '' },
+          { pointer: '/value2', keyword: 'type', rule: 'a Bank Account value is a non-empty string', value: 7 },
+        ],
+      },
+    ],
+  ];
+  it.each(rows)('%s', (_name, { validator, given, want }) => {
+    const v = raw[validator];
+    expect(v).toBeTypeOf('function');
+    expect(outcome(runValidator(v!, given))).toEqual(want);
+  });
+
+  it('the content validator accepts custom indicators and still rejects unknown ones', () => {
+    const content = {
+      indicator: [
+        { type: 'Cryptocurrency Wallet', summary: WALLET },
+        { type: 'Bank Account', summary: '1 : 2 : 3' },
+      ],
+    };
+    expect(outcome(runValidator(raw.validateBatchContent!, content))).toBe('valid');
+    expect(outcome(runValidator(raw.validateBatchContent!, { indicator: [{ type: 'Phone Number', summary: '+1 555' }] }))).toEqual([
+      {
+        pointer: '/indicator/0',
+        keyword: 'discriminator',
+        rule: 'a indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)',
+        value: { type: 'Phone Number', summary: '+1 555' },
+      },
+    ]);
+  });
+});
+
+describe('customTypeSchemas', () => {
+  const answer = (t: Record<string, unknown>) => ({ status: 'Success', data: { indicatorType: [t] } });
+  it('skips types that are not custom or already known', () => {
+    expect(customTypeSchemas(answer({ name: 'Phone', custom: 'false', value1Label: 'Number' }), new Set())).toEqual([]);
+    expect(customTypeSchemas(answer({ name: 'Host', custom: true, value1Label: 'Host Name' }), new Set(['Host']))).toEqual([]);
+  });
+  it('accepts custom as a boolean or the string "true"', () => {
+    const paths = (c: unknown) => customTypeSchemas(answer({ name: 'Phone Number', custom: c, value1Label: 'Number' }), new Set()).map((f) => f.path);
+    expect(paths(true)).toEqual(['custom/phoneNumber.json']);
+    expect(paths('true')).toEqual(['custom/phoneNumber.json']);
+  });
+  it('rejects an answer without data.indicatorType and a custom type without labels', () => {
+    expect(() => customTypeSchemas({ status: 'Success', data: {} }, new Set())).toThrow('codegen: --indicator-types file has no data.indicatorType array');
+    expect(() => customTypeSchemas(answer({ name: 'Blank', custom: 'true' }), new Set())).toThrow('codegen: custom indicator type "Blank" has no value1Label');
+  });
+});
+
+describe('known codegen gaps (it.fails: flip to it() once fixed)', () => {
+  let files: Map<string, string>;
+  beforeAll(async () => {
+    files = await generateWithCustom();
+  });
+  // A summary schema made of `anyOf: [{ pattern }]` / `anyOf: [{ format }]` members without `type`
+  // comes out of json-schema-to-typescript as `{ [k: string]: unknown } & string`, to which no
+  // string is assignable. Hits the custom type with regexes and the built-in Address (summary, ip).
+  it.fails('a custom type with regexes has summary?: string', () => {
+    expect(typeBlock(files.get('types/index.ts')!, 'CryptocurrencyWallet')).toContain('\n  summary?: string;\n');
+  });
+  it.fails('Address has summary?: string and ip?: string', () => {
+    const block = typeBlock(files.get('types/index.ts')!, 'Address')!;
+    expect(block).toContain('\n  summary?: string;\n');
+    expect(block).toContain('\n  ip?: string;\n');
+  });
+  // The instance regexes check summary only; for a 1-value type value1 is the same value.
+  it.fails('a 1-value custom type checks value1 against the instance regexes too', async () => {
+    const tmp = tempDir('custom-gap');
+    try {
+      writeAll(new Map([['s.mjs', files.get('validators/standalone.js')!]]), tmp.dir);
+      const mod = (await import(pathToFileURL(join(tmp.dir, 's.mjs')).href)) as Record<string, RawValidator>;
+      expect(runValidator(mod.validateCryptocurrencyWallet!, { type: 'Cryptocurrency Wallet', value1: 'my wallet' }).valid).toBe(false);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
