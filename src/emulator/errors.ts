@@ -1,0 +1,64 @@
+/**
+ * Error classes of the emulator. Each has a stable string `code` (like every tcbatch error) and,
+ * when it ends an HTTP request, the status and body the emulator answers with.
+ */
+import { TcBatchError } from '../errors.js';
+
+/**
+ * A request the emulator refuses. `status` is the HTTP status; `body` is the exact JSON body sent
+ * (ThreatConnect's v2 failure envelope `{"status":"Failure","message":...}` unless a rule of
+ * tc-batch-api.md says otherwise).
+ */
+export class EmulatorHttpError extends TcBatchError {
+  /** HTTP status code of the answer. */
+  readonly status: number;
+  /** JSON body of the answer. */
+  readonly body: Record<string, unknown>;
+  /** Extra response headers (e.g. `Retry-After`). */
+  readonly headers: Record<string, string>;
+  constructor(
+    code: string,
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    super(code, `${status} ${JSON.stringify(body)}`);
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+/**
+ * A v2 failure: `{"status":"Failure","message":<message>}` (tc-batch-api.md §1, §2.3).
+ *
+ * @param code stable code, e.g. `TCE_NOT_FOUND`
+ * @param status HTTP status
+ * @param message the `message` text
+ */
+export function v2Failure(code: string, status: number, message: string): EmulatorHttpError {
+  return new EmulatorHttpError(code, status, { status: 'Failure', message });
+}
+
+/**
+ * The batch endpoints' "Invalid" shape: `{"status":"Invalid","description":<text>}` with status 400
+ * (tc-batch-api.md §3.2 size limit, §3.5 still running).
+ */
+export function v2Invalid(code: string, description: string): EmulatorHttpError {
+  return new EmulatorHttpError(code, 400, { status: 'Invalid', description });
+}
+
+/** A v3 error: `{"message":<text>,"status":"Error"}` (tc-batch-api.md §1, v3 envelope). */
+export function v3Error(code: string, status: number, message: string): EmulatorHttpError {
+  return new EmulatorHttpError(code, status, { message, status: 'Error' });
+}
+
+/** The captured v2 "not found" answer (tc-batch-api.md §1: docs/python/advanced.rst). */
+export const NOT_FOUND_MESSAGE = 'The requested resource was not found';
+
+/** Bad emulator options (thrown by `startEmulator` before anything listens). */
+export class EmulatorOptionsError extends TcBatchError {
+  constructor(message: string) {
+    super('TCE_BAD_OPTIONS', message);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The local ThreatConnect batch server (tc-batch-api.md §12, DESIGN.md §4): start it in-process with
+ * {@link startEmulator}, or from the command line with `tcbatch serve`.
+ */
+import { JobRunner } from './jobs.js';
+import { resolveOptions, type EmulatorOptions } from './options.js';
+import { seededRandom } from './random.js';
+import { buildApp } from './server.js';
+import { Store } from './store.js';
+
+export type { EmulatorOptions, FaultOptions, TimingOptions, OwnerOption, HmacCredential, TokenCredential } from './options.js';
+export { EmulatorHttpError, EmulatorOptionsError } from './errors.js';
+export { AUTH_MESSAGES, TIMESTAMP_WINDOW_SECONDS } from './auth.js';
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL ending in `/api`, e.g. `http://127.0.0.1:41234/api`. */
+  url: string;
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  /** Stop listening, stop job timers and close the database. Unfinished jobs resume on the next start with the same file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Start the emulator.
+ *
+ * @param options see {@link EmulatorOptions}; everything is optional (port 0, in-memory database,
+ *   owner `Demo Organization`, no faults, no credentials — add `credentials` or `tokens`)
+ * @returns the base URL and a `close()` function
+ * @throws EmulatorOptionsError (`TCE_BAD_OPTIONS`) for invalid options; the SQLite error when the
+ *   database cannot be opened; the listen error (e.g. `EADDRINUSE`) when the port is taken
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const opts = resolveOptions(options);
+  const store = Store.open(opts.db);
+  const jobs = new JobRunner(store, opts, seededRandom(opts.faults.seed + 1));
+  try {
+    store.ensureOwners(opts.owners);
+    const app = await buildApp(opts, store, jobs);
+    await app.listen({ port: opts.port, host: opts.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    jobs.resume();
+    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+    let closed = false;
+    return {
+      url: `http://${host}:${port}/api`,
+      port,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        jobs.close();
+        await app.close();
+        store.close();
+      },
+    };
+  } catch (e) {
+    jobs.close();
+    store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Options of the emulator and their defaults. Everything that takes time or fails on purpose is a
+ * knob here, off (zero) by default, so tests never sleep through real intervals.
+ */
+import { EmulatorOptionsError } from './errors.js';
+
+/** One owner the emulator knows (tc-batch-api.md §3.8 `GET /v2/owners`). */
+export interface OwnerOption {
+  name: string;
+  /** `Organization`, `Community` or `Source`. Default: the first owner is the Organization, later ones Communities. */
+  type?: string;
+}
+
+/** An HMAC credential (tc-batch-api.md §2.1). */
+export interface HmacCredential {
+  accessId: string;
+  secretKey: string;
+}
+
+/** A token (tc-batch-api.md §2.2); `expiresAt` in epoch seconds makes it answer "Unauthorized" after that time. */
+export interface TokenCredential {
+  token: string;
+  expiresAt?: number;
+}
+
+/**
+ * How a job moves Created -> Queued -> Running -> Completed (tc-batch-api.md §3.4, §12 item 5).
+ * All zero by default: the job is processed right after the upload answer is sent.
+ */
+export interface TimingOptions {
+  /** Milliseconds a job stays Queued after its upload before processing starts. Default 0. */
+  queueDelayMs?: number;
+  /** Milliseconds a processed job stays Running before it is Completed. Default 0. */
+  runDelayMs?: number;
+  /**
+   * Status polls that answer each intermediate state: with 1, the first poll after the upload says
+   * Queued, the second Running, the third the real state. Default 0 (always the real state).
+   */
+  pollsPerState?: number;
+  /**
+   * createAndUpload jobs with fewer items than this are processed before the answer, which then
+   * carries the final status (TC's `synchronousBatchSaveLimit`, tc-batch-api.md §3.3). Default 0 (never).
+   */
+  synchronousLimit?: number;
+}
+
+/**
+ * Fault injection (issue 4 item 5). Every knob is off by default. Rates are probabilities in [0, 1]
+ * drawn from a generator seeded with `seed`, so a run is reproducible.
+ */
+export interface FaultOptions {
+  /** Seed of the fault generator. Default 1. */
+  seed?: number;
+  /** Delay added before every answer, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** Rate of answers replaced by a 5xx. Default 0. */
+  errorRate?: number;
+  /** Statuses used for `errorRate`, chosen at random. Default [500, 502, 503]. */
+  errorStatuses?: number[];
+  /** Rate of answers replaced by 429 with `Retry-After`. Default 0. */
+  rateLimitRate?: number;
+  /** `Retry-After` seconds of a 429. Default 1. */
+  retryAfterSeconds?: number;
+  /** Rate of requests whose connection is destroyed without an answer. Default 0. */
+  dropRate?: number;
+  /** Regular expression (source text) a request path must match for the three rates above to apply. Default: every path. */
+  pathPattern?: string;
+  /** Extra milliseconds every job spends Running (a slow job). Default 0. */
+  slowJobMs?: number;
+  /** Rate of jobs that never leave Running (a stuck job). Default 0. */
+  stuckJobRate?: number;
+}
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Interface to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** SQLite file, or `:memory:`. Default `:memory:`. A file keeps jobs, items and files across restarts. */
+  db?: string;
+  /** Owners the credentials may use. Default `['Demo Organization']`. */
+  owners?: Array<string | OwnerOption>;
+  /** HMAC credentials accepted. */
+  credentials?: HmacCredential[];
+  /** Tokens accepted. */
+  tokens?: Array<string | TokenCredential>;
+  /** Largest accepted batch upload in bytes (tc-batch-api.md §3.2, §7.4). Default 100,000,000. */
+  maxUploadBytes?: number;
+  /** Largest accepted document/report upload in bytes. Default 100,000,000. */
+  maxFileBytes?: number;
+  /** Indicators allowed per job (tc-batch-api.md §7.4). Default 25,000. */
+  indicatorLimit?: number;
+  timing?: TimingOptions;
+  faults?: FaultOptions;
+  /** Clock in epoch milliseconds, for the HMAC time window and stored dates. Default `Date.now`. */
+  clock?: () => number;
+  /** Where request logs go (pino JSON lines). Default: no logging. Secrets are never written. */
+  logStream?: NodeJS.WritableStream;
+  /** Log level when `logStream` is set. Default `info`. */
+  logLevel?: string;
+}
+
+/** {@link EmulatorOptions} with every default filled in. */
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  db: string;
+  owners: Required<OwnerOption>[];
+  credentials: HmacCredential[];
+  tokens: Required<TokenCredential>[];
+  maxUploadBytes: number;
+  maxFileBytes: number;
+  indicatorLimit: number;
+  timing: Required<TimingOptions>;
+  faults: Required<FaultOptions>;
+  clock: () => number;
+  logStream: NodeJS.WritableStream | undefined;
+  logLevel: string;
+}
+
+/** The documented per-job indicator limit (tc-batch-api.md §5, §7.4). */
+export const DEFAULT_INDICATOR_LIMIT = 25_000;
+
+function nonNegative(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 0) throw new EmulatorOptionsError(`${name} must be a number >= 0 (got ${String(v)})`);
+  return v;
+}
+
+function rate(name: string, v: number | undefined): number {
+  const r = nonNegative(name, v, 0);
+  if (r > 1) throw new EmulatorOptionsError(`${name} must be between 0 and 1 (got ${r})`);
+  return r;
+}
+
+/**
+ * Fill in defaults and check ranges.
+ *
+ * @throws EmulatorOptionsError (code `TCE_BAD_OPTIONS`) for a negative delay, a rate outside [0, 1],
+ *   an invalid `pathPattern`, or no owner
+ */
+export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
+  const owners = (o.owners && o.owners.length > 0 ? o.owners : ['Demo Organization']).map((w, i) => {
+    const x = typeof w === 'string' ? { name: w } : w;
+    if (!x.name) throw new EmulatorOptionsError('an owner needs a name');
+    return { name: x.name, type: x.type ?? (i === 0 ? 'Organization' : 'Community') };
+  });
+  const f = o.faults ?? {};
+  if (f.pathPattern !== undefined) {
+    try {
+      new RegExp(f.pathPattern);
+    } catch {
+      throw new EmulatorOptionsError(`faults.pathPattern is not a regular expression: ${f.pathPattern}`);
+    }
+  }
+  const t = o.timing ?? {};
+  return {
+    port: nonNegative('port', o.port, 0),
+    host: o.host ?? '127.0.0.1',
+    db: o.db ?? ':memory:',
+    owners,
+    credentials: o.credentials ?? [],
+    tokens: (o.tokens ?? []).map((k) => (typeof k === 'string' ? { token: k, expiresAt: Infinity } : { token: k.token, expiresAt: k.expiresAt ?? Infinity })),
+    maxUploadBytes: nonNegative('maxUploadBytes', o.maxUploadBytes, 100_000_000),
+    maxFileBytes: nonNegative('maxFileBytes', o.maxFileBytes, 100_000_000),
+    indicatorLimit: nonNegative('indicatorLimit', o.indicatorLimit, DEFAULT_INDICATOR_LIMIT),
+    timing: {
+      queueDelayMs: nonNegative('timing.queueDelayMs', t.queueDelayMs, 0),
+      runDelayMs: nonNegative('timing.runDelayMs', t.runDelayMs, 0),
+      pollsPerState: nonNegative('timing.pollsPerState', t.pollsPerState, 0),
+      synchronousLimit: nonNegative('timing.synchronousLimit', t.synchronousLimit, 0),
+    },
+    faults: {
+      seed: f.seed ?? 1,
+      latencyMs: nonNegative('faults.latencyMs', f.latencyMs, 0),
+      errorRate: rate('faults.errorRate', f.errorRate),
+      errorStatuses: f.errorStatuses && f.errorStatuses.length > 0 ? f.errorStatuses : [500, 502, 503],
+      rateLimitRate: rate('faults.rateLimitRate', f.rateLimitRate),
+      retryAfterSeconds: nonNegative('faults.retryAfterSeconds', f.retryAfterSeconds, 1),
+      dropRate: rate('faults.dropRate', f.dropRate),
+      pathPattern: f.pathPattern ?? '',
+      slowJobMs: nonNegative('faults.slowJobMs', f.slowJobMs, 0),
+      stuckJobRate: rate('faults.stuckJobRate', f.stuckJobRate),
+    },
+    clock: o.clock ?? Date.now,
+    logStream: o.logStream,
+    logLevel: o.logLevel ?? 'info',
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * Processes one uploaded batch file with ThreatConnect's semantics (tc-batch-api.md §5–§8): parse,
+ * groups first, then indicators (at most `indicatorLimit`), then the associations named inside
+ * items, then the `association` array; per-item error records; `haltOnError` stops at the first
+ * error and leaves the rest unprocessed. Everything runs in one SQLite transaction.
+ */
+import { applyEntry, applyPending } from './associations.js';
+import type { JobConfig } from './config.js';
+import { FatalItemError, type ItemOutcome, type JobContext, type PendingAssociation } from './context.js';
+import { applyGroup } from './groups.js';
+import { applyIndicator } from './indicators.js';
+import * as rec from './records.js';
+import type { ErrorRecord, JobCounts, Store } from './store.js';
+
+/** Input of {@link processJob}. */
+export interface ProcessInput {
+  store: Store;
+  owner: string;
+  config: JobConfig;
+  /** The uploaded bytes (UTF-8 JSON). */
+  content: Buffer;
+  /** Indicators allowed per job (tc-batch-api.md §7.4: 25,000). */
+  indicatorLimit: number;
+  /** ISO-8601 time stamp for changed items. */
+  now: string;
+}
+
+/** Counts and error records of a processed job (tc-batch-api.md §6, §7). */
+export interface ProcessOutput {
+  counts: JobCounts;
+  errors: ErrorRecord[];
+}
+
+class Halt extends Error {}
+
+/** Counters of one run. */
+class Tally {
+  readonly errors: ErrorRecord[] = [];
+  successGroupCount = 0;
+  errorGroupCount = 0;
+  successIndicatorCount = 0;
+  errorIndicatorCount = 0;
+  successAssociationCount = 0;
+  errorAssociationCount = 0;
+  /** Groups, indicators and association entries reached (processed or failed). */
+  reached = 0;
+
+  constructor(private readonly halt: boolean) {}
+
+  /** Record an error; stops the run when haltOnError is set. */
+  error(r: ErrorRecord): void {
+    this.errors.push(r);
+    if (this.halt) throw new Halt();
+  }
+
+  counts(total: number): JobCounts {
+    return {
+      successCount: this.successGroupCount + this.successIndicatorCount,
+      errorCount: this.errors.length,
+      unprocessCount: Math.max(0, total - this.reached),
+      successIndicatorCount: this.successIndicatorCount,
+      errorIndicatorCount: this.errorIndicatorCount,
+      successGroupCount: this.successGroupCount,
+      errorGroupCount: this.errorGroupCount,
+      successAssociationCount: this.successAssociationCount,
+      errorAssociationCount: this.errorAssociationCount,
+    };
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Split the parsed file into its arrays (V1: a bare indicator array, tc-batch-api.md §5.5). */
+function sections(doc: unknown): { group: unknown[]; indicator: unknown[]; association: unknown[] } | ErrorRecord {
+  if (Array.isArray(doc)) return { group: [], indicator: doc, association: [] };
+  if (!isObject(doc)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(doc)}`);
+  const out = { group: [] as unknown[], indicator: [] as unknown[], association: [] as unknown[] };
+  for (const k of ['group', 'indicator', 'association'] as const) {
+    const v = doc[k];
+    if (v === undefined || v === null) continue;
+    if (!Array.isArray(v)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Array: ${JSON.stringify(v).slice(0, 100)}`, `'$.${k}'`);
+    out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Process a job's content.
+ *
+ * Counting (tc-batch-api.md §6, [I] where the docs are silent): `successCount` = groups + indicators
+ * stored; `errorCount` = error records (items, associations, and a job-level 0x1003/0x1008);
+ * `unprocessCount` = groups, indicators and `association` entries never reached (0 for a file that is
+ * not valid JSON, as the docs state). The per-kind counts are those of `includeAdditional=true`.
+ *
+ * @returns counts and records; never throws for bad content (bad content is data: records)
+ */
+export function processJob(input: ProcessInput): ProcessOutput {
+  const tally = new Tally(input.config.haltOnError);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(input.content.toString('utf8'));
+  } catch (e) {
+    tally.errors.push(rec.jsonSyntax(`com.google.gson.stream.MalformedJsonException: ${(e as Error).message}`));
+    return { counts: tally.counts(0), errors: tally.errors };
+  }
+  const parts = sections(doc);
+  if (!('group' in parts)) {
+    tally.errors.push(parts);
+    return { counts: tally.counts(0), errors: tally.errors };
+  }
+  const total = parts.group.length + parts.indicator.length + parts.association.length;
+  const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now };
+  input.store.transaction(() => {
+    try {
+      run(ctx, parts, input.indicatorLimit, tally);
+    } catch (e) {
+      if (e instanceof FatalItemError) tally.errors.push(e.record);
+      else if (!(e instanceof Halt)) throw e;
+    }
+  });
+  return { counts: tally.counts(total), errors: tally.errors };
+}
+
+function run(
+  ctx: JobContext,
+  parts: { group: unknown[]; indicator: unknown[]; association: unknown[] },
+  limit: number,
+  tally: Tally,
+): void {
+  const pending: PendingAssociation[] = [];
+  const take = (o: ItemOutcome, kind: 'Group' | 'Indicator') => {
+    if (o.ok) {
+      tally[`success${kind}Count`] += 1;
+      pending.push(...o.pending);
+    } else {
+      tally[`error${kind}Count`] += 1;
+      tally.error(o.record);
+    }
+  };
+  parts.group.forEach((item, i) => {
+    tally.reached += 1;
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(item)}`, `'$.group[${i}]'`));
+    take(applyGroup(ctx, item, i), 'Group');
+  });
+  for (let i = 0; i < parts.indicator.length; i++) {
+    if (i === limit) {
+      tally.error(rec.indicatorLimit(parts.indicator.length, limit));
+      break;
+    }
+    const item = parts.indicator[i];
+    tally.reached += 1;
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(item)}`, `'$.indicator[${i}]'`));
+    take(applyIndicator(ctx, item, i), 'Indicator');
+  }
+  if (ctx.config.action === 'Create') {
+    for (const p of pending) {
+      const r = applyPending(ctx, p);
+      if (r) {
+        tally.errorAssociationCount += 1;
+        tally.error(r);
+      } else tally.successAssociationCount += 1;
+    }
+  }
+  for (const entry of parts.association) {
+    tally.reached += 1;
+    const r = applyEntry(ctx, entry);
+    if (r) {
+      tally.errorAssociationCount += 1;
+      tally.error(r);
+    } else tally.successAssociationCount += 1;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Error records with ThreatConnect's codes and wording (tc-batch-api.md §7): `errorReason` reads
+ * `Error (0xNNNN): <text>` and names the item's summary, name or xid so that clients (tcex's
+ * validator, tc-batch-api.md §7.1) can find the failed item in it.
+ */
+import type { ErrorRecord } from './store.js';
+
+/** Codes of tc-batch-api.md §7.2 that the emulator emits. */
+export const CODES = {
+  jsonSyntax: '0x1003',
+  invalidIndicator: '0x1005',
+  invalidGroup: '0x1006',
+  notFound: '0x1007',
+  indicatorLimit: '0x1008',
+  association: '0x1009',
+} as const;
+
+/** Fragment every client treats as job-fatal (tc-batch-api.md §7.3). */
+export const UNEXPECTED_EXCEPTION = 'Encountered an unexpected Exception while processing batch job';
+/** Fragment every client treats as job-fatal (tc-batch-api.md §7.3). */
+export const EXCEEDS_LIMIT = 'would exceed the number of allowed indicators';
+
+/** Build a record: `errorReason` = `Error (<code>): <message>`. */
+export function record(code: string, message: string, source?: string): ErrorRecord {
+  const r: ErrorRecord = { code, severity: 'Error', errorReason: `Error (${code}): ${message}`, errorMessage: message };
+  if (source !== undefined) r.errorSource = source;
+  return r;
+}
+
+/**
+ * 0x1003 for content that is not valid JSON or has a value of the wrong JSON shape
+ * (tc-batch-api.md §3.2 note, §7.2 example, §7.3).
+ *
+ * @param detail the parser's complaint (Java-style, e.g. `com.google.gson.JsonSyntaxException: ...`)
+ * @param path JSON path and last processed item, when known: `'$.group[6]': Last processed group[6] '<xid>'`
+ */
+export function jsonSyntax(detail: string, path?: string): ErrorRecord {
+  const where = path ? ` Last known JSON path: ${path}.` : '';
+  return record(CODES.jsonSyntax, `${UNEXPECTED_EXCEPTION}.${where} com.google.gson.JsonSyntaxException: ${detail}`);
+}
+
+/**
+ * 0x1005: `<summary> is not valid. The indicator '<summary>' could not be processed as a valid <type>
+ * due to missing or invalid data (<why>).` (tc-batch-api.md §7.1, ERRGUIDE example).
+ */
+export function invalidIndicator(summary: string, type: string, why: string): ErrorRecord {
+  return record(
+    CODES.invalidIndicator,
+    `${summary} is not valid. The indicator '${summary}' could not be processed as a valid ${type} due to missing or invalid data (${why}).`,
+    `${summary} is not valid.`,
+  );
+}
+
+/** 0x1006: the group equivalent of {@link invalidIndicator}, naming name and xid. */
+export function invalidGroup(name: string, xid: string, type: string, why: string): ErrorRecord {
+  return record(
+    CODES.invalidGroup,
+    `${name} is not valid. The group '${name}' (xid '${xid}') could not be processed as a valid ${type} due to missing or invalid data (${why}).`,
+    `${name} is not valid.`,
+  );
+}
+
+/** 0x1007: a Delete matched nothing in the owner. */
+export function notFound(kind: 'group' | 'indicator', what: string, owner: string): ErrorRecord {
+  return record(CODES.notFound, `The ${kind} '${what}' was not found in owner '${owner}'.`, `${what} was not found.`);
+}
+
+/** 0x1008: indicators past the job limit (tc-batch-api.md §7.3, §7.4). */
+export function indicatorLimit(total: number, limit: number): ErrorRecord {
+  return record(
+    CODES.indicatorLimit,
+    `The batch job contains ${total} indicators, which ${EXCEEDS_LIMIT} (${limit}); the ${total - limit} indicators after indicator[${limit - 1}] were not processed.`,
+  );
+}
+
+/** 0x1009: an association whose other end is not in the file or the owner (tc-batch-api.md §8). */
+export function association(from: string, to: string, why: string): ErrorRecord {
+  return record(CODES.association, `The association between '${from}' and '${to}' could not be created: ${why}.`, `${from} is not valid.`);
+}

@@ -1,0 +1,48 @@
+/**
+ * Owners and indicator types (tc-batch-api.md §3.8): `GET /v2/owners`, `/v2/owners/mine`,
+ * `/v3/security/owners`, `GET /v2/types/indicatorTypes[/{type}]` (built from the generated catalogue).
+ */
+import type { FastifyInstance } from 'fastify';
+import { indicatorTypes } from '../../../generated/catalog.js';
+import type { IndicatorTypeInfo } from '../../model/catalog-types.js';
+import { NOT_FOUND_MESSAGE, v2Failure } from '../errors.js';
+import type { RouteDeps } from './context.js';
+
+/** One entry of `data.indicatorType` (shape of schemas/batch/indicator-types.json). */
+export function indicatorTypeEntry(t: IndicatorTypeInfo): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
+    name: t.type,
+    custom: String(t.custom),
+    parsable: 'true',
+    apiBranch: t.apiBranch,
+    apiEntity: t.apiEntity,
+    casePreference: t.casePreference,
+  };
+  t.values.forEach((v, i) => {
+    entry[`value${i + 1}Label`] = v.label;
+    entry[`value${i + 1}Type`] = 'text';
+  });
+  return entry;
+}
+
+/** Register owner and type routes. */
+export async function metaRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+  app.get('/v2/owners', async () => {
+    const owner = store.listOwners();
+    return { status: 'Success', data: { resultCount: owner.length, owner } };
+  });
+  app.get('/v2/owners/mine', async () => ({ status: 'Success', data: { owner: store.listOwners()[0] } }));
+  app.get('/v3/security/owners', async () => ({ data: store.listOwners(), status: 'Success' }));
+
+  const all = Object.values(indicatorTypes as Record<string, IndicatorTypeInfo>);
+  app.get('/v2/types/indicatorTypes', async () => ({
+    status: 'Success',
+    data: { resultCount: all.length, indicatorType: all.map(indicatorTypeEntry) },
+  }));
+  app.get<{ Params: { type: string } }>('/v2/types/indicatorTypes/:type', async (req) => {
+    const want = req.params.type.toLowerCase();
+    const t = all.find((x) => x.type.toLowerCase() === want || x.apiEntity.toLowerCase() === want || x.apiBranch.toLowerCase() === want);
+    if (!t) throw v2Failure('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
+    return { status: 'Success', data: { indicatorType: indicatorTypeEntry(t) } };
+  });
+}

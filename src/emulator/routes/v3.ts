@@ -1,0 +1,53 @@
+/**
+ * v3 read endpoints used to check what a batch stored (tc-batch-api.md §3.8):
+ * `GET /v3/groups/{id|xid}[?owner=]` and `GET /v3/indicators/{id|summary}[?owner=&type=]`.
+ */
+import type { FastifyInstance } from 'fastify';
+import { indicatorTypes } from '../../../generated/catalog.js';
+import { NOT_FOUND_MESSAGE, v3Error } from '../errors.js';
+import { identify, indicatorInfo } from '../identity.js';
+import { resolveOwner } from '../owners.js';
+import type { Store, StoredGroup, StoredIndicator } from '../store.js';
+import { groupView, indicatorView } from '../views.js';
+import { intId, param, type RouteDeps } from './context.js';
+
+/**
+ * Find a group: by xid in the owner when `?owner=` is given or the ref is not numeric, else by id.
+ *
+ * @throws EmulatorHttpError 403 unknown owner, 404 not found (v3 envelope)
+ */
+export function lookupGroup(store: Store, ref: string, ownerParam: string | undefined): StoredGroup {
+  const owner = resolveOwner(store, ownerParam, 'v3');
+  const byXid = store.group(owner, ref);
+  const g = byXid ?? (ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.groupById(intId(ref)) : undefined);
+  if (!g) throw v3Error('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
+  return g;
+}
+
+function lookupIndicator(store: Store, ref: string, ownerParam: string | undefined, type: string | undefined): StoredIndicator {
+  const owner = resolveOwner(store, ownerParam, 'v3');
+  const types = type !== undefined ? [type] : Object.keys(indicatorTypes);
+  for (const t of types) {
+    const info = indicatorInfo(t);
+    const ident = info && identify(info, { summary: ref });
+    for (const k of ident?.keys ?? []) {
+      const id = store.indicatorIdByKey(owner, t, k);
+      if (id !== undefined) return store.indicatorById(id)!;
+    }
+  }
+  const byId = type === undefined && ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.indicatorById(intId(ref)) : undefined;
+  if (!byId) throw v3Error('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
+  return byId;
+}
+
+/** Register the v3 read routes. */
+export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+  app.get<{ Params: { ref: string } }>('/v3/groups/:ref', async (req) => ({
+    data: groupView(store, lookupGroup(store, req.params.ref, param(req.query, 'owner'))),
+    status: 'Success',
+  }));
+  app.get<{ Params: { ref: string } }>('/v3/indicators/:ref', async (req) => ({
+    data: indicatorView(store, lookupIndicator(store, req.params.ref, param(req.query, 'owner'), param(req.query, 'type'))),
+    status: 'Success',
+  }));
+}

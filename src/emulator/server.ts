@@ -1,0 +1,72 @@
+/**
+ * The fastify application: everything under `/api`, fault injection then authentication on every
+ * request, the route plugins, and one error handler that turns errors into ThreatConnect's bodies.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { authenticate } from './auth.js';
+import { EmulatorHttpError, NOT_FOUND_MESSAGE } from './errors.js';
+import { faultHook } from './faults.js';
+import type { JobRunner } from './jobs.js';
+import { loggerOptions } from './logging.js';
+import type { ResolvedOptions } from './options.js';
+import { batchRoutes, sizeLimitText } from './routes/batch.js';
+import type { RouteDeps } from './routes/context.js';
+import { fileRoutes } from './routes/files.js';
+import { metaRoutes } from './routes/meta.js';
+import { v3Routes } from './routes/v3.js';
+import type { Store } from './store.js';
+
+const TOO_LARGE = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_REQ_FILE_TOO_LARGE']);
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof EmulatorHttpError) return reply.code(error.status).headers(error.headers).send(error.body);
+  if (error.code && TOO_LARGE.has(error.code)) {
+    const limit = request.routeOptions.bodyLimit ?? 0;
+    const multipartLimit = (request.routeOptions.config as { sizeLimit?: number } | undefined)?.sizeLimit;
+    return reply.code(400).send({ status: 'Invalid', description: sizeLimitText(multipartLimit ?? limit) });
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+  return reply.code(status).send({ status: 'Failure', message: status === 500 ? 'Internal error' : error.message });
+}
+
+/**
+ * Build (not start) the application.
+ *
+ * @param opts resolved options
+ * @param store the open store
+ * @param jobs the job runner over that store
+ */
+export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRunner): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(opts),
+    bodyLimit: Math.max(opts.maxUploadBytes, opts.maxFileBytes, 1_048_576),
+    forceCloseConnections: true,
+  });
+  app.setErrorHandler(handleError);
+  const deps: RouteDeps = { store, jobs, opts };
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', faultHook(opts.faults));
+      api.addHook('onRequest', async (request) => {
+        authenticate(
+          {
+            method: request.method,
+            target: request.raw.url ?? request.url,
+            authorization: request.headers.authorization,
+            timestamp: typeof request.headers.timestamp === 'string' ? request.headers.timestamp : undefined,
+          },
+          { credentials: opts.credentials, tokens: opts.tokens, now: opts.clock },
+        );
+      });
+      api.setNotFoundHandler((_req, reply) => reply.code(404).send({ status: 'Failure', message: NOT_FOUND_MESSAGE }));
+      await api.register(batchRoutes, deps);
+      await api.register(fileRoutes, deps);
+      await api.register(metaRoutes, deps);
+      await api.register(v3Routes, deps);
+    },
+    { prefix: '/api' },
+  );
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ status: 'Failure', message: NOT_FOUND_MESSAGE }));
+  return app;
+}
