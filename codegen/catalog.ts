@@ -14,6 +14,7 @@ export interface Field {
   enum?: string[];
   tolerated?: boolean;
   clientOnly?: boolean;
+  rule?: string;
 }
 
 /** Fields the builders manage themselves (identity, value slots, metadata arrays). */
@@ -49,6 +50,7 @@ export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: S
     const name = typeof prop['x-tc-name'] === 'string' ? (prop['x-tc-name'] as string) : wire;
     const field: Field = { wire, name, kind };
     if (Array.isArray(prop.enum)) field.enum = prop.enum as string[];
+    if (typeof prop['x-tc-rule'] === 'string') field.rule = prop['x-tc-rule'] as string;
     const tolerated = (own[wire] ?? prop)['x-tc-tolerated'] === true;
     if (tolerated) field.tolerated = true;
     if (kind === 'fileContent') field.clientOnly = true;

@@ -20,6 +20,8 @@ export interface FieldInfo {
   readonly tolerated?: boolean;
   /** The field is only used client-side and never written into the batch JSON. */
   readonly clientOnly?: boolean;
+  /** The schema's rule text for the field (`x-tc-rule`), with its source. */
+  readonly rule?: string;
 }
 
 /** One value slot of an indicator type. */

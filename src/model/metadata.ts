@@ -36,7 +36,7 @@ export class Attribute {
   /** Wire JSON; optional keys only when set. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { type: this.type, value: this.value };
-    if (this.displayed !== undefined) out.displayed = this.displayed;
+    if (this.displayed) out.displayed = true; // false is the server default; the reference omits it too
     if (this.source !== undefined) out.source = this.source;
     if (this.pinned !== undefined) out.pinned = this.pinned;
     return out;

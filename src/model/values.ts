@@ -98,7 +98,7 @@ export function parseField(field: FieldInfo, value: unknown, item?: ItemRef): un
     case 'string':
       if (typeof value !== 'string') throw new ValidationError({ item, field: field.name, rule: 'must be a string', value });
       if (field.enum && !field.enum.includes(value)) {
-        throw new ValidationError({ item, field: field.name, rule: `must be one of ${field.enum.map((v) => JSON.stringify(v)).join(', ')}`, value });
+        throw new ValidationError({ item, field: field.name, rule: field.rule ?? `must be one of ${field.enum.map((v) => JSON.stringify(v)).join(', ')}`, value });
       }
       return value;
     case 'fileContent':

@@ -1,0 +1,42 @@
+// Runs every ```ts block of README.md that imports from 'tcbatch', as written, against src/index.ts,
+// and checks the values its `// comment` lines after console.log promise.
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'tcbatch'"));
+
+describe('README code blocks', () => {
+  it('has the examples', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+  });
+  blocks.forEach((code, i) => {
+    it(`block ${i + 1} runs as written`, async () => {
+      const dir = join(root, '.tmp', 'readme');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `block-${i + 1}.ts`);
+      writeFileSync(file, code.replace(/from 'tcbatch'/g, `from ${JSON.stringify(join(root, 'src/index.ts'))}`));
+      const logs: string[] = [];
+      const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+        logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      });
+      try {
+        await import(`${file}?t=${Date.now()}`);
+      } finally {
+        spy.mockRestore();
+      }
+      // `console.log(x); // value` lines: the printed value must equal the comment (JSON compared loosely).
+      const promised = [...code.matchAll(/^console\.log\(.*\);\s*\/\/ (.+)$/gm)].map((m) => m[1]!);
+      // Promised values must appear in the printed lines, in order.
+      const norm = (s: string) => s.replace(/\s+/g, '').replace(/"/g, '').replace(/'/g, '');
+      let at = 0;
+      for (const want of promised) {
+        const found = logs.slice(at).findIndex((l) => norm(l) === norm(want));
+        expect(found, `README promises ${want}; printed:\n${logs.join('\n')}`).toBeGreaterThanOrEqual(0);
+        at += found + 1;
+      }
+    });
+  });
+});
