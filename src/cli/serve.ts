@@ -1,0 +1,131 @@
+/**
+ * `tcbatch serve`: run the local ThreatConnect batch server (src/emulator) until interrupted.
+ * Prints the base URL and the owners; never prints the secret key or token.
+ */
+import type { Command } from 'commander';
+import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { UsageError, collect, nonNegativeNumber, rate, statusList } from './usage.js';
+
+/** Parsed `serve` options (commander camel-cases the flags). */
+interface ServeFlags {
+  port: number;
+  host: string;
+  db: string;
+  accessId?: string;
+  secretKey?: string;
+  token?: string[];
+  owner?: string[];
+  maxUploadBytes?: number;
+  indicatorLimit?: number;
+  queueDelayMs?: number;
+  runDelayMs?: number;
+  pollsPerState?: number;
+  syncLimit?: number;
+  latencyMs?: number;
+  errorRate?: number;
+  errorStatuses?: number[];
+  rateLimitRate?: number;
+  retryAfter?: number;
+  dropRate?: number;
+  faultPath?: string;
+  slowJobMs?: number;
+  stuckJobRate?: number;
+  seed?: number;
+  logLevel: string;
+  quiet?: boolean;
+}
+
+/**
+ * Turn flags into emulator options.
+ *
+ * Credentials: `--access-id` with `--secret-key`, and/or `--token` (repeatable); the environment
+ * variables `TC_API_ACCESS_ID`, `TC_API_SECRET_KEY` and `TC_TOKEN` fill in what is not given.
+ *
+ * @throws UsageError when no credential is given or only half of an HMAC pair
+ */
+export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+  const accessId = f.accessId ?? env.TC_API_ACCESS_ID;
+  const secretKey = f.secretKey ?? env.TC_API_SECRET_KEY;
+  const tokens = f.token ?? (env.TC_TOKEN ? [env.TC_TOKEN] : []);
+  if ((accessId === undefined) !== (secretKey === undefined)) throw new UsageError('--access-id and --secret-key go together');
+  if (accessId === undefined && tokens.length === 0) throw new UsageError('give --access-id ID --secret-key KEY, or --token T (or TC_API_ACCESS_ID/TC_API_SECRET_KEY/TC_TOKEN)');
+  const o: EmulatorOptions = {
+    port: f.port,
+    host: f.host,
+    db: f.db,
+    credentials: accessId !== undefined && secretKey !== undefined ? [{ accessId, secretKey }] : [],
+    tokens,
+    timing: {},
+    faults: {},
+  };
+  if (f.owner) o.owners = f.owner;
+  if (f.maxUploadBytes !== undefined) o.maxUploadBytes = f.maxUploadBytes;
+  if (f.indicatorLimit !== undefined) o.indicatorLimit = f.indicatorLimit;
+  const t = o.timing!;
+  if (f.queueDelayMs !== undefined) t.queueDelayMs = f.queueDelayMs;
+  if (f.runDelayMs !== undefined) t.runDelayMs = f.runDelayMs;
+  if (f.pollsPerState !== undefined) t.pollsPerState = f.pollsPerState;
+  if (f.syncLimit !== undefined) t.synchronousLimit = f.syncLimit;
+  const x = o.faults!;
+  if (f.latencyMs !== undefined) x.latencyMs = f.latencyMs;
+  if (f.errorRate !== undefined) x.errorRate = f.errorRate;
+  if (f.errorStatuses !== undefined) x.errorStatuses = f.errorStatuses;
+  if (f.rateLimitRate !== undefined) x.rateLimitRate = f.rateLimitRate;
+  if (f.retryAfter !== undefined) x.retryAfterSeconds = f.retryAfter;
+  if (f.dropRate !== undefined) x.dropRate = f.dropRate;
+  if (f.faultPath !== undefined) x.pathPattern = f.faultPath;
+  if (f.slowJobMs !== undefined) x.slowJobMs = f.slowJobMs;
+  if (f.stuckJobRate !== undefined) x.stuckJobRate = f.stuckJobRate;
+  if (f.seed !== undefined) x.seed = f.seed;
+  if (!f.quiet) {
+    o.logStream = process.stderr;
+    o.logLevel = f.logLevel;
+  }
+  return o;
+}
+
+/** Add the `serve` command to the program. */
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the local ThreatConnect batch server (emulator) under /api')
+    .option('--port <n>', 'TCP port (0 = any free port)', nonNegativeNumber, 8443)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--db <file>', 'SQLite file, or :memory:', ':memory:')
+    .option('--access-id <id>', 'HMAC access id accepted')
+    .option('--secret-key <key>', 'HMAC secret key (never printed)')
+    .option('--token <token>', 'TC-Token accepted (repeatable)', collect)
+    .option('--owner <name>', 'owner name (repeatable; the first is the Organization)', collect)
+    .option('--max-upload-bytes <n>', 'largest batch upload in bytes', nonNegativeNumber)
+    .option('--indicator-limit <n>', 'indicators allowed per job', nonNegativeNumber)
+    .option('--queue-delay-ms <ms>', 'time a job stays Queued', nonNegativeNumber)
+    .option('--run-delay-ms <ms>', 'time a job stays Running', nonNegativeNumber)
+    .option('--polls-per-state <n>', 'status polls answered Queued and then Running', nonNegativeNumber)
+    .option('--sync-limit <n>', 'createAndUpload jobs with fewer items are processed inline', nonNegativeNumber)
+    .option('--latency-ms <ms>', 'fault: delay before every answer', nonNegativeNumber)
+    .option('--error-rate <p>', 'fault: rate of 5xx answers', rate)
+    .option('--error-statuses <list>', 'fault: 5xx statuses to use', statusList)
+    .option('--rate-limit-rate <p>', 'fault: rate of 429 answers', rate)
+    .option('--retry-after <s>', 'fault: Retry-After seconds of a 429', nonNegativeNumber)
+    .option('--drop-rate <p>', 'fault: rate of dropped connections', rate)
+    .option('--fault-path <regex>', 'fault: only paths matching this regular expression')
+    .option('--slow-job-ms <ms>', 'fault: extra time every job spends Running', nonNegativeNumber)
+    .option('--stuck-job-rate <p>', 'fault: rate of jobs that never complete', rate)
+    .option('--seed <n>', 'fault: random seed', nonNegativeNumber)
+    .option('--log-level <level>', 'request log level (stderr)', 'info')
+    .option('--quiet', 'no request log')
+    .action(async (flags: ServeFlags) => {
+      const emu = await startEmulator(serveOptions(flags));
+      const owners = flags.owner?.join(', ') ?? 'Demo Organization';
+      process.stdout.write(`tcbatch emulator listening on ${emu.url} (owners: ${owners}; database: ${flags.db})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void emu.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
