@@ -80,8 +80,9 @@ class ChunkBuilder {
 }
 
 function serialise(item: StoredItem, validate: boolean): string {
-  if (validate) item.validate?.();
-  return JSON.stringify(item.toJSON());
+  const json = item.toJSON();
+  if (validate) item.validate?.(json);
+  return JSON.stringify(json);
 }
 
 /**

@@ -25,8 +25,8 @@ export interface StoredItem {
   readonly associatedGroupXids?: readonly string[];
   /** Groups: the pending file upload, if any. */
   fileUpload?(): FileUpload | undefined;
-  /** Builders: check the whole item before it is sent. Raw items were checked when added. */
-  validate?(): void;
+  /** Builders: check the whole item (its `toJSON()`) before it is sent. Raw items were checked when added. */
+  validate?(json: Record<string, unknown>): void;
 }
 
 /** Storage behind a `Batch`. Iteration order is insertion order. */

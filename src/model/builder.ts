@@ -30,13 +30,14 @@ type AnyValidator = (data: unknown) => ValidationResult<unknown>;
 const validators: Record<string, AnyValidator | undefined> = { ...groupValidators, ...indicatorValidators };
 
 /** Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError. */
-function check(type: string, data: Record<string, unknown>, item: ItemRef, only?: (pointer: string) => boolean): void {
+function check(type: string, data: Record<string, unknown>, ref: ItemRef | (() => ItemRef), only?: (pointer: string) => boolean): void {
   const validate = validators[type];
   if (!validate) return;
   const result = validate(data);
   if (result.valid) return;
   const issue = result.issues.find((i) => (only ? only(i.pointer) : true));
   if (!issue) return;
+  const item = typeof ref === 'function' ? ref() : ref;
   throw new ValidationError({ item, field: issue.pointer.slice(1) || undefined, rule: issue.rule, value: issue.value, pointer: issue.pointer });
 }
 
@@ -55,10 +56,11 @@ export abstract class Builder {
   readonly xid: string;
   /** @internal catalogue entry of the type */
   protected readonly info: TypeInfo;
-  readonly #fields = new Map<string, unknown>();
-  readonly #attributes: Attribute[] = [];
-  readonly #tags = new Set<string>();
-  readonly #labels: SecurityLabel[] = [];
+  // Containers are created on first use: a batch may hold 10^7 builders.
+  #fields: Map<string, unknown> | undefined;
+  #attributes: Attribute[] | undefined;
+  #tags: Set<string> | undefined;
+  #labels: SecurityLabel[] | undefined;
 
   protected constructor(info: TypeInfo, xid: string) {
     this.info = info;
@@ -88,7 +90,7 @@ export abstract class Builder {
 
   /** Current wire value of a field, by API or wire name. */
   protected get(key: string): unknown {
-    return this.#fields.get(this.#field(key).wire);
+    return this.#fields?.get(this.#field(key).wire);
   }
 
   /**
@@ -104,7 +106,7 @@ export abstract class Builder {
       return;
     }
     if (value === undefined || value === null) {
-      this.#fields.delete(f.wire);
+      this.#fields?.delete(f.wire);
       return;
     }
     const parsed = parseField(f, value, this.ref);
@@ -112,9 +114,9 @@ export abstract class Builder {
     // carry schema rules (lengths, patterns), checked against the type schema.
     if (f.kind === 'string' || f.kind === 'integer' || f.kind === 'number') {
       const pointer = `/${f.wire.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      check(this.type, { ...this.identity(), [f.wire]: parsed }, this.ref, (p) => p === pointer);
+      check(this.type, { ...this.identity(), [f.wire]: parsed }, () => this.ref, (p) => p === pointer);
     }
-    this.#fields.set(f.wire, parsed);
+    (this.#fields ??= new Map()).set(f.wire, parsed);
   }
 
   /** @internal client-side fields (Document/Report content). */
@@ -141,10 +143,10 @@ export abstract class Builder {
    * @throws ValidationError when type or value is empty.
    */
   attribute(type: string, value: string, displayed?: boolean, source?: string): Attribute {
-    const existing = this.#attributes.find((a) => a.type === type && a.value === value);
-    if (existing) return existing;
+    const list = (this.#attributes ??= []);
+    for (const a of list) if (a.type === type && a.value === value) return a;
     const attr = new Attribute(type, value, displayed, source, this.ref);
-    this.#attributes.push(attr);
+    list.push(attr);
     return attr;
   }
 
@@ -156,7 +158,7 @@ export abstract class Builder {
     if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
       throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
     }
-    this.#tags.add(name);
+    (this.#tags ??= new Set()).add(name);
     return this;
   }
 
@@ -166,32 +168,32 @@ export abstract class Builder {
    * @throws ValidationError when the name is empty or the color is not six hex digits.
    */
   securityLabel(name: string, description?: string, color?: string): SecurityLabel {
-    const existing = this.#labels.find((l) => l.name === name);
-    if (existing) return existing;
+    const list = (this.#labels ??= []);
+    for (const l of list) if (l.name === name) return l;
     const label = new SecurityLabel(name, description, color, this.ref);
-    this.#labels.push(label);
+    list.push(label);
     return label;
   }
 
   /** The attributes added so far. */
   get attributes(): readonly Attribute[] {
-    return this.#attributes;
+    return this.#attributes ?? [];
   }
   /** The tag names added so far. */
   get tags(): readonly string[] {
-    return [...this.#tags];
+    return this.#tags ? [...this.#tags] : [];
   }
   /** The security labels added so far. */
   get securityLabels(): readonly SecurityLabel[] {
-    return this.#labels;
+    return this.#labels ?? [];
   }
 
   /** @internal write scalar fields, then the metadata arrays, into `out`. */
   protected writeBody(out: Record<string, unknown>): void {
-    for (const [k, v] of this.#fields) out[k] = v;
-    if (this.#attributes.length > 0) out.attribute = this.#attributes.map((a) => a.toJSON());
-    if (this.#labels.length > 0) out.securityLabel = this.#labels.map((l) => l.toJSON());
-    if (this.#tags.size > 0) out.tag = [...this.#tags].map((name) => ({ name }));
+    if (this.#fields) for (const [k, v] of this.#fields) out[k] = v;
+    if (this.#attributes) out.attribute = this.#attributes.map((a) => a.toJSON());
+    if (this.#labels) out.securityLabel = this.#labels.map((l) => l.toJSON());
+    if (this.#tags) out.tag = Array.from(this.#tags, (name) => ({ name }));
   }
 
   /** The exact Batch V2 wire object. Pure: each call builds a new object with the same content. */
@@ -200,10 +202,11 @@ export abstract class Builder {
   /**
    * Check the whole item against its type schema (rules that span fields, such as a malware
    * Document's password).
+   * @param json the item's `toJSON()`, when the caller already has it
    * @throws ValidationError for the first broken rule.
    */
-  validate(): void {
-    check(this.type, this.toJSON(), this.ref);
+  validate(json: Record<string, unknown> = this.toJSON()): void {
+    check(this.type, json, () => this.ref);
   }
 }
 
@@ -226,7 +229,7 @@ export abstract class GroupBuilder extends Builder {
     if (typeof name !== 'string') throw new ValidationError({ item: ref, field: 'name', rule: 'a group name is a string', value: name });
     super(info, resolveXid(xid, info.type, name, ref));
     this.name = name;
-    check(info.type, this.identity(), this.ref, (p) => p === '/name' || p === '/xid');
+    check(info.type, this.identity(), () => this.ref, (p) => p === '/name' || p === '/xid');
     for (const [k, v] of Object.entries(info.defaults)) this.set(k, v);
   }
 
@@ -334,7 +337,7 @@ export abstract class IndicatorBuilder extends Builder {
       const v = this.#values[i];
       if (v !== undefined && v !== '') probe[slot.field] = v;
     });
-    check(info.type, probe, this.ref);
+    check(info.type, probe, () => this.ref);
   }
 
   /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
