@@ -111,7 +111,8 @@ export class JobRunner {
   private visiblePhase(job: StoredJob, poll: boolean): JobPhase {
     if (job.phase === 'Created') return 'Created';
     const p = this.opts.timing.pollsPerState;
-    const k = poll ? this.store.countPoll(job.id) : job.polls;
+    // a poll advances the ladder; other reads see what the last poll answered
+    const k = poll ? this.store.countPoll(job.id) : Math.max(0, job.polls - 1);
     const ladder: JobPhase = k < p ? 'Queued' : k < 2 * p ? 'Running' : 'Completed';
     return RANK[ladder] < RANK[job.phase] ? ladder : job.phase;
   }
