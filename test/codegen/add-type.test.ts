@@ -54,7 +54,7 @@ describe('adding a type', () => {
     files = await generate({ schemasDir });
     writeAll(new Map([['standalone.mjs', files.get('validators/standalone.js')!]]), tmp.dir);
     raw = (await import(pathToFileURL(join(tmp.dir, 'standalone.mjs')).href)) as Record<string, RawValidator>;
-  });
+  }, 60_000);
   afterAll(() => tmp.cleanup());
 
   it('the copy differs from schemas/ by that one file only', () => {

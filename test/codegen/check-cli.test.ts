@@ -37,7 +37,7 @@ describe('codegen --check', () => {
     writeFileSync(catalog, `${text.slice(0, at)}a${text.slice(at + 1)}`);
     writeFileSync(join(stale.dir, 'validators', 'stray.ts'), 'export {};\n');
     [staleRun, cleanRun] = await Promise.all([check(stale.dir), check(clean.dir)]);
-  });
+  }, 90_000); // two full codegen runs in child processes
   afterAll(() => {
     stale.cleanup();
     clean.cleanup();

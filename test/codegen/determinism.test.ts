@@ -19,7 +19,7 @@ describe('codegen determinism', () => {
   beforeAll(async () => {
     first = await generate();
     second = await generate();
-  });
+  }, 60_000);
 
   it('writes the expected set of files', () => {
     expect([...first.keys()]).toEqual([
