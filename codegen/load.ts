@@ -155,6 +155,8 @@ export function customTypeSchemas(response: unknown, known: Set<string>): Schema
     if (regexes.length > 0) {
       summary.anyOf = regexes.map((r) => ({ pattern: r }));
       summary['x-tc-rule'] = `a ${typeName} summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)`;
+      // a 1-value type's value1 is the summary itself
+      if (labels.length === 1) Object.assign(valueSchema, { anyOf: summary.anyOf, 'x-tc-rule': summary['x-tc-rule'] });
     }
     const file = `custom/${n.method}.json`;
     const props: Json = { type: { const: typeName }, summary };
@@ -168,8 +170,8 @@ export function customTypeSchemas(response: unknown, known: Set<string>): Schema
       allOf: [
         { $ref: '../common/indicator-base.json' },
         {
-          anyOf: [{ required: ['summary'] }, ...values.map((v) => ({ required: [v.field] }))],
-          'x-tc-rule': `a ${typeName} needs its value in summary or ${values.map((v) => v.field).join(', ')}`,
+          anyOf: [{ required: ['summary'] }, { required: values.map((v) => v.field) }],
+          'x-tc-rule': `a ${typeName} needs its value in summary or in ${values.map((v) => v.field).join(' and ')}`,
         },
       ],
       properties: props,

@@ -17,7 +17,8 @@ const CONSTRAINT_ONLY = new Set(['required', 'anyOf', 'oneOf', 'dependentRequire
  *   `required` list moved to the parent (they carry no shape, and would add index signatures);
  * - a schema's own `properties` next to its `allOf` move into an anonymous `allOf` member, so the
  *   type reads `GroupBase & { type: "Adversary" }` instead of naming a helper type;
- * - a client-side-only field (`x-tc-client-only`, Document `fileContent`) is typed `unknown`.
+ * - a client-side-only field (`x-tc-client-only`, Document `fileContent`) is typed `unknown`;
+ * - `anyOf`/`oneOf` members that only constrain a primitive (formats, patterns) are dropped.
  */
 export function typeView(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(typeView);
@@ -27,6 +28,11 @@ export function typeView(node: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(obj)) out[k] = typeView(v);
   if (out['x-tc-client-only'] === true) out.tsType = 'unknown';
+  // `{ type: 'string', anyOf: [{ format }, { pattern }] }`: the members only constrain the string.
+  for (const k of ['anyOf', 'oneOf'] as const) {
+    const members = out[k] as Json[] | undefined;
+    if (typeof out.type === 'string' && out.type !== 'object' && members?.every((m) => m.type === undefined && m.$ref === undefined && m.properties === undefined)) delete out[k];
+  }
   if (Array.isArray(out.allOf)) {
     const required = new Set<string>(Array.isArray(out.required) ? (out.required as string[]) : []);
     const members = (out.allOf as Json[]).filter((m) => {

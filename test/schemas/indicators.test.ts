@@ -115,7 +115,7 @@ describe('indicator validators', () => {
     ['Hashtag', "'Hashtag'"],
     ['Host', "'hostName'"],
     ['Mutex', "'Mutex'"],
-    ['Registry Key', "'Key Name' or 'Value Name' or 'Value Type'"],
+    ['Registry Key', "all of 'Key Name', 'Value Name', 'Value Type'"],
     ['URL', "'text'"],
     ['User Agent', "'User Agent String'"],
   ];
@@ -426,7 +426,7 @@ describe('Registry Key', () => {
 describe('known schema gaps (it.fails: flip to it() once the schema is fixed)', () => {
   // tc-batch-api.md §9: Registry Key needs Key Name, Value Name and Value Type. The schema's
   // "value in summary or ..." anyOf accepts any ONE of the three fields, so a key name alone passes.
-  it.fails('Registry Key with only a Key Name is rejected', () => {
+  it('Registry Key with only a Key Name is rejected', () => {
     expect(validateRegistryKey({ type: 'Registry Key', 'Key Name': 'HKEY_LOCAL_MACHINE\\Software' }).valid).toBe(false);
   });
 });
