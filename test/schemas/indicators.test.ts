@@ -423,10 +423,16 @@ describe('Registry Key', () => {
   });
 });
 
-describe('known schema gaps (it.fails: flip to it() once the schema is fixed)', () => {
-  // tc-batch-api.md §9: Registry Key needs Key Name, Value Name and Value Type. The schema's
-  // "value in summary or ..." anyOf accepts any ONE of the three fields, so a key name alone passes.
-  it('Registry Key with only a Key Name is rejected', () => {
-    expect(validateRegistryKey({ type: 'Registry Key', 'Key Name': 'HKEY_LOCAL_MACHINE\\Software' }).valid).toBe(false);
+describe('Registry Key needs all three value fields (regression: the schema once took any one)', () => {
+  // tc-batch-api.md §9: Key Name, Value Name and Value Type are all required (Value Name ' ' for none).
+  const rule = RULE.needsValue('Registry Key', "all of 'Key Name', 'Value Name', 'Value Type'");
+  const partial: Array<[string, Record<string, string>]> = [
+    ['Key Name only', { 'Key Name': 'HKEY_LOCAL_MACHINE\\Software' }],
+    ['Key Name and Value Name', { 'Key Name': 'HKEY_LOCAL_MACHINE\\Software', 'Value Name': 'Run' }],
+    ['Value Type only', { 'Value Type': 'REG_SZ' }],
+  ];
+  it.each(partial)('%s is rejected', (_name, fields) => {
+    const given = { type: 'Registry Key', ...fields };
+    expect(outcome(validateRegistryKey(given))).toEqual([{ pointer: '', keyword: 'anyOf', rule, value: given }]);
   });
 });
