@@ -263,7 +263,27 @@ export class Store {
     this.removeAssociationsOf({ kind: 'group', id });
   }
 
+  /** Groups of an owner by id, `limit` from position `start`. */
+  listGroups(owner: string, start: number, limit: number): StoredGroup[] {
+    return (this.q('SELECT * FROM groups WHERE owner = ? ORDER BY id LIMIT ? OFFSET ?').all(owner, limit, start) as Row[]).map(toGroup);
+  }
+
+  /** Number of groups in an owner. */
+  countGroups(owner: string): number {
+    return Number((this.q('SELECT COUNT(*) AS n FROM groups WHERE owner = ?').get(owner) as Row).n);
+  }
+
   // ---- indicators ---------------------------------------------------------------------------
+
+  /** Indicators of an owner by id, `limit` from position `start`. */
+  listIndicators(owner: string, start: number, limit: number): StoredIndicator[] {
+    return (this.q('SELECT * FROM indicators WHERE owner = ? ORDER BY id LIMIT ? OFFSET ?').all(owner, limit, start) as Row[]).map(toIndicator);
+  }
+
+  /** Number of indicators in an owner. */
+  countIndicators(owner: string): number {
+    return Number((this.q('SELECT COUNT(*) AS n FROM indicators WHERE owner = ?').get(owner) as Row).n);
+  }
 
   /** Id of the indicator with this identity key in the owner. */
   indicatorIdByKey(owner: string, type: string, key: string): number | undefined {

@@ -50,10 +50,10 @@ export async function call(
 ): Promise<Reply> {
   const url = `${base}${path}`;
   const headers: Record<string, string> = { ...sign(method, url, o), ...(o.headers ?? {}) };
-  let payload: BodyInit | undefined;
+  let payload: RequestInit['body'];
   if (body instanceof FormData) payload = body;
   else if (typeof body === 'string' || body instanceof Uint8Array) {
-    payload = body as BodyInit;
+    payload = body as RequestInit['body'];
     headers['Content-Type'] = o.contentType ?? 'application/octet-stream';
   } else if (body !== undefined) {
     payload = JSON.stringify(body);

@@ -1,6 +1,7 @@
 /**
  * v3 read endpoints used to check what a batch stored (tc-batch-api.md §3.8):
- * `GET /v3/groups/{id|xid}[?owner=]` and `GET /v3/indicators/{id|summary}[?owner=&type=]`.
+ * `GET /v3/groups/{id|xid}[?owner=]`, `GET /v3/indicators/{id|summary}[?owner=&type=]`, and the
+ * paged lists `GET /v3/groups` and `GET /v3/indicators` (`?owner=&resultStart=&resultLimit=&count=true`).
  */
 import type { FastifyInstance } from 'fastify';
 import { indicatorTypes } from '../../../generated/catalog.js';
@@ -40,8 +41,47 @@ function lookupIndicator(store: Store, ref: string, ownerParam: string | undefin
   return byId;
 }
 
+/** Largest `resultLimit` (tc-batch-api.md §1 "Pagination"). */
+export const MAX_RESULT_LIMIT = 10_000;
+
+function page(q: unknown): { start: number; limit: number } {
+  const start = Number(param(q, 'resultStart') ?? 0);
+  const limit = Number(param(q, 'resultLimit') ?? 100);
+  if (!Number.isInteger(start) || start < 0 || !Number.isInteger(limit) || limit < 1 || limit > MAX_RESULT_LIMIT)
+    throw v3Error('TCE_BAD_PAGE', 400, `resultStart must be >= 0 and resultLimit between 1 and ${MAX_RESULT_LIMIT}`);
+  return { start, limit };
+}
+
+/**
+ * A v3 list answer (tc-batch-api.md §1): `{ data, status, next? , count? }`; `next` is the URL of the
+ * following page when there is one, `count` the total with `?count=true`.
+ */
+function listBody(url: string, q: unknown, start: number, limit: number, total: number, data: unknown[]): Record<string, unknown> {
+  const body: Record<string, unknown> = { data, status: 'Success' };
+  if (param(q, 'count') === 'true') body.count = total;
+  if (start + limit < total) {
+    const u = new URL(url, 'http://emulator');
+    u.searchParams.set('resultStart', String(start + limit));
+    u.searchParams.set('resultLimit', String(limit));
+    body.next = `${u.pathname}${u.search}`;
+  }
+  return body;
+}
+
 /** Register the v3 read routes. */
 export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+  app.get('/v3/groups', async (req) => {
+    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3');
+    const { start, limit } = page(req.query);
+    const items = store.listGroups(owner, start, limit).map((g) => groupView(store, g));
+    return listBody(req.url, req.query, start, limit, store.countGroups(owner), items);
+  });
+  app.get('/v3/indicators', async (req) => {
+    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3');
+    const { start, limit } = page(req.query);
+    const items = store.listIndicators(owner, start, limit).map((i) => indicatorView(store, i));
+    return listBody(req.url, req.query, start, limit, store.countIndicators(owner), items);
+  });
   app.get<{ Params: { ref: string } }>('/v3/groups/:ref', async (req) => ({
     data: groupView(store, lookupGroup(store, req.params.ref, param(req.query, 'owner'))),
     status: 'Success',
