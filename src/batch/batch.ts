@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { TypedBatch } from '../../generated/builders/index.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
-import type { BatchStore } from './store.js';
+import type { BatchStore, FileUpload } from './store.js';
+import type { BatchStatus } from '../../generated/types/index.js';
+import type { TcClient } from '../client/client.js';
+import { ConfigError } from '../client/errors.js';
+import { submitBatch, chunkLookup, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
+import { pollJob, type PollOptions } from '../submit/poll.js';
+import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
+import { uploadFiles, type FileResult } from '../submit/files.js';
 
 /** Options of a {@link Batch}: job settings, chunk limits and the store. */
 export interface BatchOptions extends JobSettings {
@@ -16,6 +23,8 @@ export interface BatchOptions extends JobSettings {
   limits?: ChunkLimits;
   /** Where items live until chunked (default: in memory). */
   store?: BatchStore;
+  /** The API client used by `submit()` and the option 2 steps. */
+  client?: TcClient;
 }
 
 /**
@@ -33,21 +42,96 @@ export class Batch extends TypedBatch {
   readonly options: JobSettings;
   /** Default chunk limits. */
   readonly limits: ChunkLimits;
+  /** The API client, if given. */
+  client: TcClient | undefined;
+  #cursor: Iterator<Chunk> | undefined;
+  readonly #sent = new Map<number, Chunk>();
+  readonly #pendingFiles: Array<{ batchId: number; files: FileUpload[] }> = [];
+  readonly #completed = new Set<number>();
 
   constructor(options: BatchOptions = {}) {
-    const { limits, store, ...settings } = options;
+    const { limits, store, client, ...settings } = options;
     super({ store });
     this.options = settings;
     this.limits = limits ?? {};
+    this.client = client;
   }
 
   /**
    * The exact job config that will be sent (tc-batch-api.md §4), e.g.
    * `{"action":"Create","attributeWriteType":"Replace","haltOnError":"true","owner":"MyOrg","playbookTriggersEnabled":"false","securityLabelWriteType":"Replace","tagWriteType":"Replace","version":"V2"}`.
+   * The owner falls back to the client's (`TC_OWNER`).
    * @throws ValidationError when the owner is missing or a setting is outside its enum.
    */
   get settings(): WireJobConfig {
-    return jobConfig(this.options);
+    return jobConfig({ ...this.options, owner: this.options.owner ?? this.client?.owner });
+  }
+
+  #client(): TcClient {
+    if (!this.client) throw new ConfigError('this Batch has no client: new Batch({ client: new TcClient(...), owner })');
+    return this.client;
+  }
+
+  /**
+   * Option 1: send every chunk, poll each job to Completed, read errors, upload files.
+   * Partial failures are in the result (`jobs[].failure`, `errors`, `files[].uploaded`).
+   * @throws AbortError when `options.signal` fires; ConfigError without a client.
+   */
+  submit(options: SubmitOptions = {}): Promise<SubmitResult> {
+    return submitBatch(this, this.#client(), options);
+  }
+
+  /**
+   * Option 2, step 1: create a batch job (`POST /v2/batch`) with this batch's settings.
+   * @returns the batch id
+   */
+  submitJob(options: { signal?: AbortSignal } = {}): Promise<number> {
+    return this.#client().createJob(this.settings, options);
+  }
+
+  /**
+   * Option 2, step 2: upload the next chunk to the job `batchId` (`POST /v2/batch/{id}`).
+   * @returns the status the server answered, or undefined when every chunk was already sent
+   */
+  async submitData(batchId: number, options: { signal?: AbortSignal } = {}): Promise<BatchStatus | undefined> {
+    this.#cursor ??= this.chunks()[Symbol.iterator]();
+    const next = this.#cursor.next();
+    if (next.done) return undefined;
+    const chunk = next.value;
+    this.#sent.set(batchId, chunk);
+    const status = await this.#client().uploadData(batchId, chunk.text, options);
+    if (chunk.files.length > 0) this.#pendingFiles.push({ batchId, files: chunk.files });
+    return status;
+  }
+
+  /**
+   * Option 2, step 3: poll a job until Completed.
+   * @returns the final status (`status.errorCount > 0` means `errors()` has records)
+   * @throws PollTimeoutError carrying the batch id.
+   */
+  async poll(batchId: number, options: PollOptions = {}): Promise<BatchStatus> {
+    const chunk = this.#sent.get(batchId);
+    const status = await pollJob(this.#client(), batchId, options, chunk ? chunk.counts.group + chunk.counts.indicator : undefined);
+    this.#completed.add(batchId);
+    return status;
+  }
+
+  /** Option 2: the parsed error records of a completed job (empty when none). */
+  errors(batchId: number, options: { signal?: AbortSignal } = {}): Promise<SubmitErrorRecord[]> {
+    const chunk = this.#sent.get(batchId);
+    return readErrors(this.#client(), batchId, { ...options, lookup: chunk ? chunkLookup(chunk) : undefined });
+  }
+
+  /**
+   * Option 2, last step: upload the Document/Report files of the chunks whose jobs were polled to
+   * Completed. Files of jobs not yet polled stay pending (their groups may not exist yet).
+   */
+  async submitFiles(options: { concurrency?: number; signal?: AbortSignal } = {}): Promise<FileResult[]> {
+    const ready = this.#pendingFiles.filter((p) => this.#completed.has(p.batchId));
+    const files = ready.flatMap((p) => p.files);
+    for (const p of ready) this.#pendingFiles.splice(this.#pendingFiles.indexOf(p), 1);
+    if (files.length === 0) return [];
+    return uploadFiles(this.#client(), files, { owner: this.settings.owner!, ...options });
   }
 
   /**
