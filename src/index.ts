@@ -26,3 +26,11 @@ export { parseRating, parseConfidence, parseBoolean, type RatingInput, type Conf
 export { generateXid, defaultXid, randomXid, pyFloat } from './model/xid.js';
 export { toTcDate, type DateInput } from './model/dates.js';
 export { TcBatchError, ValidationError, XidConflictError, type ItemRef } from './errors.js';
+export { TcClient, sleep, type TcClientOptions, type RetryOptions, type RetryEvent, type CallOptions, type ErrorsRead } from './client/client.js';
+export { hmacHeaders, tokenHeaders } from './client/auth.js';
+export { TcApiError, NetworkError, PollTimeoutError, AbortError, ConfigError } from './client/errors.js';
+export { submitBatch, sendChunk, hasErrors, chunkLookup, type SubmitOptions, type SubmitResult, type JobResult, type HaltPolicy, type Submittable } from './submit/submit.js';
+export { pollJob, defaultFirstWait, type PollOptions } from './submit/poll.js';
+export { readErrors, parseErrorRecord, CRITICAL_REASONS, type SubmitErrorRecord, type ErrorItem, type ItemLookup, type ReadErrorsOptions } from './submit/errors.js';
+export { uploadFiles, type FileResult, type UploadOptions } from './submit/files.js';
+export type { ProgressEvent, BatchCounts } from './submit/events.js';
