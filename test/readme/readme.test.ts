@@ -2,11 +2,24 @@
 // and checks the values its `// comment` lines after console.log promise.
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'tcbatch'"));
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'tcbatch(\/emulator)?'/.test(b));
+
+// The submit examples read TC_* from the environment, as a user's shell after `tcbatch serve` would set them.
+let emu: RunningEmulator;
+const saved = { ...process.env };
+beforeAll(async () => {
+  emu = await startEmulator({ credentials: [{ accessId: 'A', secretKey: 'S' }], owners: ['MyOrg'] });
+  Object.assign(process.env, { TC_API_PATH: emu.url, TC_API_ACCESS_ID: 'A', TC_API_SECRET_KEY: 'S', TC_OWNER: 'MyOrg' });
+});
+afterAll(async () => {
+  for (const k of ['TC_API_PATH', 'TC_API_ACCESS_ID', 'TC_API_SECRET_KEY', 'TC_OWNER']) if (saved[k] === undefined) delete process.env[k];
+  await emu.close();
+});
 
 describe('README code blocks', () => {
   it('has the examples', () => {
@@ -17,7 +30,12 @@ describe('README code blocks', () => {
       const dir = join(root, '.tmp', 'readme');
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `block-${i + 1}.ts`);
-      writeFileSync(file, code.replace(/from 'tcbatch'/g, `from ${JSON.stringify(join(root, 'src/index.ts'))}`));
+      writeFileSync(
+        file,
+        code
+          .replace(/from 'tcbatch\/emulator'/g, `from ${JSON.stringify(join(root, 'src/emulator/index.ts'))}`)
+          .replace(/from 'tcbatch'/g, `from ${JSON.stringify(join(root, 'src/index.ts'))}`),
+      );
       const logs: string[] = [];
       const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
         logs.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
