@@ -123,6 +123,9 @@ function names(typeName: string): { className: string; method: string; arg: (lab
 
 const truthy = (v: unknown) => v === true || v === 'true';
 
+/** `a Host`, `an Account`: the article for a type name in a rule text. */
+export const article = (word: string) => `${/^[AEIO]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 /**
  * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer
  * (tc-batch-api.md §3.8). A type is custom when its `custom` flag is true (boolean or string) and no
@@ -143,18 +146,18 @@ export function customTypeSchemas(response: unknown, known: Set<string>): Schema
     if (labels.length === 0) throw new Error(`codegen: custom indicator type "${typeName}" has no value1Label`);
     const values: ValueMeta[] = labels.map((label, i) => ({ field: `value${i + 1}`, label, arg: n.arg(label) }));
     const regexes = Array.isArray(raw.regexes) ? (raw.regexes as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-    const valueSchema: Json = { type: 'string', minLength: 1, 'x-tc-rule': `a ${typeName} value is a non-empty string` };
+    const valueSchema: Json = { type: 'string', minLength: 1, 'x-tc-rule': `${article(typeName)} value is a non-empty string` };
     const summary: Json =
       labels.length === 1
         ? { ...valueSchema }
         : {
             type: 'string',
             pattern: `^.+?${' ?: .*?'.repeat(labels.length - 1)}$`,
-            'x-tc-rule': `a ${typeName} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
+            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
           };
     if (regexes.length > 0) {
       summary.anyOf = regexes.map((r) => ({ pattern: r }));
-      summary['x-tc-rule'] = `a ${typeName} summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)`;
+      summary['x-tc-rule'] = `${article(typeName)} summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)`;
       // a 1-value type's value1 is the summary itself
       if (labels.length === 1) Object.assign(valueSchema, { anyOf: summary.anyOf, 'x-tc-rule': summary['x-tc-rule'] });
     }
@@ -171,7 +174,7 @@ export function customTypeSchemas(response: unknown, known: Set<string>): Schema
         { $ref: '../common/indicator-base.json' },
         {
           anyOf: [{ required: ['summary'] }, { required: values.map((v) => v.field) }],
-          'x-tc-rule': `a ${typeName} needs its value in summary or in ${values.map((v) => v.field).join(' and ')}`,
+          'x-tc-rule': `${article(typeName)} needs its value in summary or in ${values.map((v) => v.field).join(' and ')}`,
         },
       ],
       properties: props,

@@ -164,7 +164,7 @@ export abstract class BatchCore {
   }
 
   #addRaw(kind: 'group' | 'indicator', data: unknown): StoredItem {
-    if (!isOptions(data)) throw new ValidationError({ item: { kind }, rule: `a ${kind} is an object`, value: data });
+    if (!isOptions(data)) throw new ValidationError({ item: { kind }, rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} is an object`, value: data });
     const { fileContent, ...json } = data;
     const type = json.type;
     const ref: ItemRef = { kind, type: typeof type === 'string' ? type : undefined, xid: typeof json.xid === 'string' ? json.xid : undefined, summary: (json.summary ?? json.name) as string | undefined };
@@ -172,7 +172,7 @@ export abstract class BatchCore {
     const validate = typeof type === 'string' ? validators[type] : undefined;
     if (!validate) {
       const names = Object.keys(kind === 'group' ? groupTypes : indicatorTypes).join(', ');
-      throw new ValidationError({ item: ref, field: 'type', rule: `a ${kind} type is one of ${names}`, value: type, pointer: '/type' });
+      throw new ValidationError({ item: ref, field: 'type', rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} type is one of ${names}`, value: type, pointer: '/type' });
     }
     if (typeof json.xid !== 'string' || json.xid === '') {
       throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (seed-batch.md)', value: json.xid, pointer: '/xid' });

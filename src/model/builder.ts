@@ -322,7 +322,7 @@ export abstract class IndicatorBuilder extends Builder {
       if (v !== undefined && v !== null && typeof v !== 'string') throw new ValidationError({ item: ref, field: 'summary', rule: 'indicator values are strings', value: v });
     }
     if (present.length === 0) {
-      throw new ValidationError({ item: ref, field: info.values.map((v) => v.arg).join('/'), rule: `a ${info.type} needs a value`, value: summary });
+      throw new ValidationError({ item: ref, field: info.values.map((v) => v.arg).join('/'), rule: `${/^[AEIO]/.test(info.type) ? 'an' : 'a'} ${info.type} needs a value`, value: summary });
     }
     super(info, resolveXid(xid, info.type, summary, ref));
     this.#summary = summary;

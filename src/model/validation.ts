@@ -111,7 +111,8 @@ function findItem(root: unknown, pointer: string): IssueItem | undefined {
   for (let i = 0; i <= parts.length; i++) {
     if (node && typeof node === 'object' && !Array.isArray(node)) {
       const o = node as Record<string, unknown>;
-      if (typeof o.type === 'string' && ('xid' in o || 'summary' in o || 'name' in o)) {
+      const isItem = path === '' || /^\/(group|indicator)\/\d+$/.test(path) || 'xid' in o || 'summary' in o || 'name' in o;
+      if (typeof o.type === 'string' && isItem) {
         found = { pointer: path, type: o.type };
         if (typeof o.xid === 'string') found.xid = o.xid;
         if (typeof o.summary === 'string') found.summary = o.summary;

@@ -217,7 +217,7 @@ describe('custom indicator types', () => {
       {
         pointer: '/indicator/0',
         keyword: 'discriminator',
-        rule: 'a indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)',
+        rule: 'an indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)',
         value: { type: 'Phone Number', summary: '+1 555' },
       },
     ]);

@@ -280,7 +280,7 @@ describe('AssociationEntry', () => {
 
 describe('BatchContent', () => {
   const GROUP_UNION = `a group type is one of ${GROUP_TYPES.join(', ')} (tc-batch-api.md §10)`;
-  const INDICATOR_UNION = `a indicator type is one of ${INDICATOR_TYPES.join(', ')} (tc-batch-api.md §9)`;
+  const INDICATOR_UNION = `an indicator type is one of ${INDICATOR_TYPES.join(', ')} (tc-batch-api.md §9)`;
   const docsExample = {
     indicator: [
       {

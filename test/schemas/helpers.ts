@@ -64,8 +64,8 @@ export const RULE = {
   registryValueName: "a Registry Key value name is required; use ' ' for none (tc-batch-api.md §9)",
   registryValueType: 'a Registry Key value type is one of REG_NONE, REG_BINARY, REG_DWORD, ... (tc-batch-api.md §9)',
   /** The "value in summary or <field>" rule of each indicator type. */
-  needsValue: (type: string, fields: string) => `a ${type} needs its value in summary or ${fields} (tc-batch-api.md §5.1)`,
-  nonEmpty: (type: string) => `a ${type} is a non-empty string`,
+  needsValue: (type: string, fields: string) => `${/^[AEIO]/.test(type) ? 'an' : 'a'} ${type} needs its value in summary or ${fields} (tc-batch-api.md §5.1)`,
+  nonEmpty: (type: string) => `${/^[AEIO]/.test(type) ? 'an' : 'a'} ${type} is a non-empty string`,
   // Texts built by src/model/validation.ts from the keyword when the schema has no x-tc-rule.
   required: (field: string) => `${field} is required`,
   unknownField: (field: string) => `${field} is not a field of this object in the Batch V2 format`,

@@ -436,3 +436,11 @@ describe('Registry Key needs all three value fields (regression: the schema once
     expect(outcome(validateRegistryKey(given))).toEqual([{ pointer: '', keyword: 'anyOf', rule, value: given }]);
   });
 });
+
+describe('issue item naming', () => {
+  it('names an indicator given only by its value field', () => {
+    const r = indicatorValidators.Address({ type: 'Address', ip: '256.1.1.1' });
+    expect(r.valid).toBe(false);
+    expect(r.valid ? undefined : r.issues[0]!.item).toStrictEqual({ pointer: '', type: 'Address' });
+  });
+});
