@@ -52,8 +52,8 @@ export interface TcClientOptions {
   token?: string;
   /** Default owner (`TC_OWNER`). */
   owner?: string;
-  /** The fetch to use (proxies, TLS settings, tests). Default: global fetch. */
-  fetch?: typeof fetch;
+  /** The fetch to use (proxies, TLS settings, tests); called with one `Request`. Default: global fetch. */
+  fetch?: (request: Request) => Promise<Response>;
   /** User-Agent header. Default `tcbatch/<version>`. */
   userAgent?: string;
   retry?: RetryOptions;
@@ -155,7 +155,8 @@ export class TcClient {
     this.#sleep = options.sleep ?? sleep;
     this.#now = options.now ?? Date.now;
     const userAgent = options.userAgent ?? `tcbatch/${VERSION}`;
-    this.api = createClient<paths>({ baseUrl: this.apiPath, fetch: options.fetch ?? ((r: Request) => fetch(r)) });
+    const doFetch = options.fetch ?? ((r: Request) => fetch(r));
+    this.api = createClient<paths>({ baseUrl: this.apiPath, fetch: (r: Request) => doFetch(r) });
     const now = this.#now;
     this.api.use({
       onRequest({ request }) {
