@@ -141,7 +141,8 @@ export class Batch extends TypedBatch {
    * @throws ValidationError when an item breaks a rule of its type schema.
    */
   *chunks(limits: ChunkLimits = {}): Generator<Chunk> {
-    yield* chunkStore(this.store, { ...this.limits, ...limits });
+    const overrides = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+    yield* chunkStore(this.store, { ...this.limits, ...overrides });
   }
 
   /**

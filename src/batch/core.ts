@@ -235,8 +235,8 @@ export abstract class BatchCore {
 
 /**
  * Split a summary into value slots: single-value types keep it whole; File parts are placed by
- * hash length (32 md5, 40 sha1, 64 sha256); other multi-value types split on `' : '` from the left,
- * the last slot taking the rest (tc-batch-api.md §5.1).
+ * hash length (32 md5, 40 sha1, 64 sha256); other multi-value types split on `' : '`, the second
+ * slot taking any extra parts (tc-batch-api.md §5.1).
  */
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;
@@ -252,7 +252,9 @@ export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<st
     }
     return slots;
   }
-  const head = parts.slice(0, n - 1);
-  const tail = parts.slice(n - 1).join(SUMMARY_SEPARATOR);
-  return [...head, tail];
+  if (parts.length <= n) return [...parts, ...new Array<undefined>(n - parts.length).fill(undefined)];
+  // More parts than slots: the first and the last n - 2 slots take one part each (a Registry Key's
+  // value type is last), the second slot the rest (a value name may contain ' : ').
+  const tailStart = parts.length - (n - 2);
+  return [parts[0], parts.slice(1, tailStart).join(SUMMARY_SEPARATOR), ...parts.slice(tailStart)];
 }

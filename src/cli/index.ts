@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
+import { registerValidate } from './validate.js';
 import { EXIT } from './usage.js';
 
 const program = new Command('tcbatch')
@@ -13,6 +14,7 @@ const program = new Command('tcbatch')
   .showHelpAfterError();
 
 registerServe(program);
+registerValidate(program);
 
 try {
   await program.parseAsync(process.argv);

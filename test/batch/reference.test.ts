@@ -179,3 +179,13 @@ describe('values are checked when added', () => {
     expect(() => [...b.chunks()]).toThrowError(/Document "d" xid "doc-1".*password/);
   });
 });
+
+describe('Interface 2 summary splitting', () => {
+  it('a Registry Key value name containing " : " round-trips', () => {
+    const batch = new Batch();
+    const a = batch.registryKey('HKEY_LOCAL_MACHINE\\a', 'b : c', 'REG_SZ', undefined, undefined, 'rk1');
+    const b = new Batch().indicator('Registry Key', a.summary, undefined, undefined, 'rk1');
+    expect(b.values).toStrictEqual(['HKEY_LOCAL_MACHINE\\a', 'b : c', 'REG_SZ']);
+    expect(b.toJSON()).toStrictEqual(a.toJSON());
+  });
+});
