@@ -310,7 +310,7 @@ function conjunction(c: ComparisonExpression): Array<Extract<ComparisonExpressio
     return [...l, ...r];
   }
   if (c.kind === 'or') return { text: c.text, reason: 'OR nested inside AND is not supported' };
-  return [c];
+  return [c as Extract<ComparisonExpression, { kind: 'test' | 'exists' }>];
 }
 
 function fromConjunction(c: ComparisonExpression): PatternObservable | UnsupportedPart {
