@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
+import { registerSubmit } from './submit.js';
 import { EXIT } from './usage.js';
 
 const program = new Command('tcbatch')
@@ -15,6 +16,7 @@ const program = new Command('tcbatch')
 
 registerServe(program);
 registerValidate(program);
+registerSubmit(program);
 
 try {
   await program.parseAsync(process.argv);
