@@ -270,6 +270,14 @@ const DEPENDENT_PATHS: Readonly<Record<string, string>> = {
 
 const HASH_KEYS: Readonly<Record<string, string>> = { md5: 'MD5', sha1: 'SHA-1', 'sha-1': 'SHA-1', sha256: 'SHA-256', 'sha-256': 'SHA-256' };
 
+/**
+ * The canonical STIX hash name (`MD5`, `SHA-1`, `SHA-256`) of a hash key in any spelling STIX 2.0
+ * or 2.1 uses (`md5`, `sha1`, `SHA-1`, `sha-256`...), or undefined for other hashes.
+ */
+export function normaliseHashKey(key: string): string | undefined {
+  return HASH_KEYS[key.toLowerCase()];
+}
+
 /** Canonical path text: STIX 2.0 hash spellings normalised. */
 export function canonicalPath(path: ObjectPath): string {
   const [first, second] = path.steps;
