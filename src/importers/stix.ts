@@ -269,7 +269,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     }
   };
 
-  const setDate = (o: StixObject, item: GroupBuilder | IndicatorBuilder, field: string, value: unknown) => {
+  const setField = (o: StixObject, item: GroupBuilder | IndicatorBuilder, field: string, value: unknown) => {
     if (value === undefined || value === null) return;
     const fields = item.kind === 'group' ? groupTypes[item.type as GroupTypeName].fields : indicatorTypes[item.type as IndicatorTypeName].fields;
     if (!(field in fields)) return;
@@ -311,7 +311,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     if (sco.type === 'file' && inds[0] instanceof FileBuilder) {
       const file = inds[0];
       if (typeof sco.name === 'string' && sco.name !== '') attempt(source, sco.name, () => file.occurrence(sco.name as string), 'fileOccurrence: ');
-      if (typeof sco.size === 'number') setDate(sco as StixObject, file, 'size', sco.size);
+      if (typeof sco.size === 'number') setField(sco as StixObject, file, 'size', sco.size);
     }
     return inds;
   };
@@ -375,8 +375,8 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
       if (r?.kind === 'indicators') items.push(...r.items);
     }
     for (const ind of items) {
-      setDate(o, ind, 'firstSeen', o.first_observed);
-      setDate(o, ind, 'lastSeen', o.last_observed);
+      setField(o, ind, 'firstSeen', o.first_observed);
+      setField(o, ind, 'lastSeen', o.last_observed);
     }
     if (items.length === 0) exclude(o, 'observed-data without an object that maps to a ThreatConnect indicator');
     else resolved.set(o.id, { kind: 'indicators', items: [...new Set(items)] });
@@ -466,11 +466,11 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
         attempt(o.id, tag, () => g.tag(tag));
       }
     }
-    setDate(o, g, 'firstSeen', o.first_seen);
-    setDate(o, g, 'lastSeen', o.last_seen);
-    setDate(o, g, 'publishDate', o.published);
-    setDate(o, g, 'externalDateAdded', o.created);
-    setDate(o, g, 'externalLastModified', o.modified);
+    setField(o, g, 'firstSeen', o.first_seen);
+    setField(o, g, 'lastSeen', o.last_seen);
+    setField(o, g, 'publishDate', o.published);
+    setField(o, g, 'externalDateAdded', o.created);
+    setField(o, g, 'externalLastModified', o.modified);
     applyMarkings(o, g);
     if (o.type === 'x-mitre-tactic' && typeof o.x_mitre_shortname === 'string') tacticsByShortname.set(o.x_mitre_shortname, g);
     return g;
@@ -501,9 +501,9 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
       const text = str(o.description) ?? str(o.name);
       if (text) attempt(o.id, text.slice(0, 200), () => ind.attribute('Description', text, true), 'Description attribute: ');
       if (typeof o.confidence === 'number' && ind.toJSON().confidence === undefined) attempt(o.id, String(o.confidence), () => ind.addKeyValue('confidence', o.confidence), 'confidence: ');
-      setDate(o, ind, 'externalDateAdded', o.created);
-      setDate(o, ind, 'externalLastModified', o.modified);
-      setDate(o, ind, 'externalDateExpires', o.valid_until);
+      setField(o, ind, 'externalDateAdded', o.created);
+      setField(o, ind, 'externalLastModified', o.modified);
+      setField(o, ind, 'externalDateExpires', o.valid_until);
       applyMarkings(o, ind);
     }
     return inds;
