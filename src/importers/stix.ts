@@ -30,7 +30,10 @@
  * object missing from the bundle are rejected; a relationship that repeats an association already
  * made is skipped as a duplicate. Statement markings and granular markings are not imported.
  */
-import { Batch, FileBuilder, indicatorTypes, groupTypes, type GroupBuilder, type IndicatorBuilder, type GroupTypeName, type IndicatorTypeName } from '../index.js';
+import type { Batch } from '../batch/batch.js';
+import { FileBuilder } from '../../generated/builders/index.js';
+import { indicatorTypes, groupTypes, type GroupTypeName, type IndicatorTypeName } from '../../generated/catalog.js';
+import type { GroupBuilder, IndicatorBuilder } from '../model/builder.js';
 import { addReject, addSkip, createReport, errorReason, type ImportReport } from './report.js';
 import { extractObservables, normaliseHashKey, parsePattern, type PatternObservable } from './stix-pattern.js';
 
