@@ -80,6 +80,7 @@ class ChunkBuilder {
 }
 
 function serialise(item: StoredItem, validate: boolean): string {
+  if (item.toJSONText !== undefined) return item.toJSONText(validate);
   const json = item.toJSON();
   if (validate) item.validate?.(json);
   return JSON.stringify(json);
@@ -107,7 +108,7 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
   };
 
   // Groups, each followed by the not-yet-emitted groups reachable through associatedGroupXid.
-  const emitted = new Set<string>();
+  const emitted = store.createXidSet?.() ?? new Set<string>();
   for (const root of store.groups()) {
     if (emitted.has(root.xid)) continue;
     const chain: Array<{ item: StoredItem; json: string; bytes: number }> = [];
@@ -117,7 +118,8 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
       const item = queue[i]!;
       const json = serialise(item, validate);
       chain.push({ item, json, bytes: Buffer.byteLength(json) });
-      for (const xid of item.associatedGroupXids ?? []) {
+      const assoc = item.associatedGroupXids;
+      if (assoc !== undefined) for (const xid of assoc) {
         if (emitted.has(xid)) continue;
         const next = store.getGroup(xid);
         if (!next) continue; // an xid of a group already in the owner

@@ -30,13 +30,20 @@ export interface IndicatorBuilderClass<B extends IndicatorBuilder = IndicatorBui
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
-/** A raw group or indicator added through Interface 3, already validated. */
-class RawItem implements StoredItem {
+/**
+ * A raw group or indicator added through Interface 3, already validated. Exported for stores that
+ * restore raw items they had written to disk.
+ */
+export class RawItem implements StoredItem {
   readonly kind: 'group' | 'indicator';
   readonly type: string;
   readonly xid: string;
   readonly #json: Record<string, unknown>;
   readonly #content: FileContent | undefined;
+  /**
+   * @param json the validated wire object (kept, not copied)
+   * @param content Document/Report file content, kept out of the JSON
+   */
   constructor(kind: 'group' | 'indicator', json: Record<string, unknown>, content: FileContent | undefined) {
     this.kind = kind;
     this.type = json.type as string;
@@ -44,12 +51,15 @@ class RawItem implements StoredItem {
     this.#json = json;
     this.#content = content;
   }
+  /** Groups: xids of associated groups. */
   get associatedGroupXids(): readonly string[] {
     return (this.#json.associatedGroupXid as string[] | undefined) ?? [];
   }
+  /** A deep copy of the wire object. */
   toJSON(): Record<string, unknown> {
     return structuredClone(this.#json);
   }
+  /** The pending file upload, if content was given. */
   fileUpload(): FileUpload | undefined {
     if (this.#content === undefined) return undefined;
     return { xid: this.xid, type: this.type, fileName: this.#json.fileName as string | undefined, content: this.#content };
@@ -119,10 +129,12 @@ export abstract class BatchCore {
       values = info.values.map((v) => rest[v.arg] as string | undefined);
       for (const [k, v] of Object.entries(rest)) if (!info.values.some((s) => s.arg === k)) fields[k] = v;
     } else {
-      values = args.slice(0, n) as Array<string | undefined>;
-      xid = args[n + 2] as XidInput;
-      fields.rating = args[n];
-      fields.confidence = args[n + 1];
+      // positional: the hot path of large feeds (no per-item objects beyond the values array)
+      values = n === 1 ? [args[0] as string | undefined] : (args.slice(0, n) as Array<string | undefined>);
+      const builder = new Ctor(values, args[n + 2] as XidInput);
+      if (args[n] !== undefined) builder.addKeyValue('rating', args[n]);
+      if (args[n + 1] !== undefined) builder.addKeyValue('confidence', args[n + 1]);
+      return this.#register(builder);
     }
     const builder = new Ctor(values, xid);
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) builder.addKeyValue(k, v);

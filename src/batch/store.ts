@@ -27,6 +27,19 @@ export interface StoredItem {
   fileUpload?(): FileUpload | undefined;
   /** Builders: check the whole item (its `toJSON()`) before it is sent. Raw items were checked when added. */
   validate?(json: Record<string, unknown>): void;
+  /**
+   * Items read back from a disk store: the wire JSON text, already serialised (the chunker then
+   * skips `toJSON()` and `JSON.stringify`).
+   * @param validate check the item against its type schema first
+   * @throws ValidationError when `validate` is true and the item breaks a rule.
+   */
+  toJSONText?(validate: boolean): string;
+}
+
+/** A set of xids (the chunker's "already emitted" groups); a disk store can keep it on disk. */
+export interface XidSet {
+  has(xid: string): boolean;
+  add(xid: string): unknown;
 }
 
 /** Storage behind a `Batch`. Iteration order is insertion order. */
@@ -43,6 +56,11 @@ export interface BatchStore {
   readonly groupCount: number;
   readonly indicatorCount: number;
   readonly associationCount: number;
+  /**
+   * A fresh, empty {@link XidSet} for one chunking pass. Optional: without it the chunker uses an
+   * in-memory `Set` (which grows with the number of groups).
+   */
+  createXidSet?(): XidSet;
 }
 
 /** The default store: three insertion-ordered maps. */

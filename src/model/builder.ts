@@ -11,7 +11,7 @@ import { ValidationError, type ItemRef } from '../errors.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
-import { Attribute, FileOccurrence, SecurityLabel } from './metadata.js';
+import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
 import { parseField } from './values.js';
 import { defaultXid, randomXid } from './xid.js';
 import type { DateInput } from './dates.js';
@@ -29,27 +29,41 @@ export type FileContent = string | Uint8Array | ((xid: string) => string | Uint8
 type AnyValidator = (data: unknown) => ValidationResult<unknown>;
 const validators: Record<string, AnyValidator | undefined> = { ...groupValidators, ...indicatorValidators };
 
-/** Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError. */
-function check(type: string, data: Record<string, unknown>, ref: ItemRef | (() => ItemRef), only?: (pointer: string) => boolean): void {
+/**
+ * Something told when a builder it holds changes after it was added (a disk-backed store writes
+ * the builder back, and re-admits it to its cache when it had been evicted).
+ */
+export interface BuilderListener {
+  /** Called after any change to `builder` (fields, values, metadata, associations, file content). */
+  builderChanged(builder: Builder): void;
+}
+
+/**
+ * Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError.
+ * @param owner names the item in the error (read only when there is one: no per-call ref object)
+ * @param only when given, only issues at these JSON pointers count
+ */
+function check(type: string, data: Record<string, unknown>, owner: { readonly ref: ItemRef }, only?: readonly string[]): void {
   const validate = validators[type];
   if (!validate) return;
   const result = validate(data);
   if (result.valid) return;
-  const issue = result.issues.find((i) => (only ? only(i.pointer) : true));
+  const issue = result.issues.find((i) => (only ? only.includes(i.pointer) : true));
   if (!issue) return;
-  const item = typeof ref === 'function' ? ref() : ref;
-  throw new ValidationError({ item, field: issue.pointer.slice(1) || undefined, rule: issue.rule, value: issue.value, pointer: issue.pointer });
+  throw new ValidationError({ item: owner.ref, field: issue.pointer.slice(1) || undefined, rule: issue.rule, value: issue.value, pointer: issue.pointer });
 }
 
-function resolveXid(xid: XidInput, type: string, value: string, item: ItemRef): string {
+const NAME_OR_XID = ['/name', '/xid'] as const;
+
+function resolveXid(xid: XidInput, kind: 'group' | 'indicator', type: string, value: string): string {
   if (xid === undefined || xid === true) return defaultXid(type, value);
   if (xid === false) return randomXid();
-  if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item, field: 'xid', rule: 'an xid is a non-empty string, true (derived) or false (random)', value: xid });
+  if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: { kind, type, summary: value }, field: 'xid', rule: 'an xid is a non-empty string, true (derived) or false (random)', value: xid });
   return xid;
 }
 
 /** Common part of group and indicator builders. */
-export abstract class Builder {
+export abstract class Builder implements MetadataOwner {
   /** Wire `type` (`Address`, `Attack Pattern`). */
   readonly type: string;
   /** External id of the item in this batch. */
@@ -59,8 +73,9 @@ export abstract class Builder {
   // Containers are created on first use: a batch may hold 10^7 builders.
   #fields: Map<string, unknown> | undefined;
   #attributes: Attribute[] | undefined;
-  #tags: Set<string> | undefined;
+  #tags: string[] | undefined;
   #labels: SecurityLabel[] | undefined;
+  #listener: BuilderListener | undefined;
 
   protected constructor(info: TypeInfo, xid: string) {
     this.info = info;
@@ -70,6 +85,24 @@ export abstract class Builder {
 
   /** `group` or `indicator`. */
   abstract get kind(): 'group' | 'indicator';
+
+  /**
+   * @internal Register the store holding this builder: it is told of every later change
+   * ({@link BuilderListener}). One listener per builder; `undefined` detaches.
+   */
+  attachStore(listener: BuilderListener | undefined): void {
+    this.#listener = listener;
+  }
+
+  /** @internal tell the store (if any) that this builder changed. Every mutating method calls it. */
+  protected changed(): void {
+    if (this.#listener !== undefined) this.#listener.builderChanged(this);
+  }
+
+  /** @internal a metadata object of this builder (attribute, label, occurrence) was changed by a setter. */
+  metadataChanged(): void {
+    this.changed();
+  }
 
   /** Kind, type, xid and summary/name of this item, for error messages. */
   abstract get ref(): ItemRef;
@@ -103,10 +136,11 @@ export abstract class Builder {
     const f = this.#field(key);
     if (f.clientOnly) {
       this.setClientOnly(f, value);
+      this.changed();
       return;
     }
     if (value === undefined || value === null) {
-      this.#fields?.delete(f.wire);
+      if (this.#fields?.delete(f.wire)) this.changed();
       return;
     }
     const parsed = parseField(f, value, this.ref);
@@ -114,9 +148,10 @@ export abstract class Builder {
     // carry schema rules (lengths, patterns), checked against the type schema.
     if (f.kind === 'string' || f.kind === 'integer' || f.kind === 'number') {
       const pointer = `/${f.wire.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      check(this.type, { ...this.identity(), [f.wire]: parsed }, () => this.ref, (p) => p === pointer);
+      check(this.type, { ...this.identity(), [f.wire]: parsed }, this, [pointer]);
     }
     (this.#fields ??= new Map()).set(f.wire, parsed);
+    this.changed();
   }
 
   /** @internal client-side fields (Document/Report content). */
@@ -143,10 +178,12 @@ export abstract class Builder {
    * @throws ValidationError when type or value is empty.
    */
   attribute(type: string, value: string, displayed?: boolean, source?: string): Attribute {
-    const list = (this.#attributes ??= []);
-    for (const a of list) if (a.type === type && a.value === value) return a;
-    const attr = new Attribute(type, value, displayed, source, this.ref);
-    list.push(attr);
+    const list = this.#attributes;
+    if (list !== undefined) for (const a of list) if (a.type === type && a.value === value) return a;
+    const attr = new Attribute(type, value, displayed, source, this);
+    if (list === undefined) this.#attributes = [attr]; // exact-size array: a batch may hold 10^7 builders
+    else list.push(attr);
+    this.changed();
     return attr;
   }
 
@@ -158,7 +195,11 @@ export abstract class Builder {
     if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
       throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
     }
-    (this.#tags ??= new Set()).add(name);
+    const tags = this.#tags;
+    if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
+    else if (!tags.includes(name)) tags.push(name);
+    else return this;
+    this.changed();
     return this;
   }
 
@@ -168,10 +209,12 @@ export abstract class Builder {
    * @throws ValidationError when the name is empty or the color is not six hex digits.
    */
   securityLabel(name: string, description?: string, color?: string): SecurityLabel {
-    const list = (this.#labels ??= []);
-    for (const l of list) if (l.name === name) return l;
-    const label = new SecurityLabel(name, description, color, this.ref);
-    list.push(label);
+    const list = this.#labels;
+    if (list !== undefined) for (const l of list) if (l.name === name) return l;
+    const label = new SecurityLabel(name, description, color, this);
+    if (list === undefined) this.#labels = [label];
+    else list.push(label);
+    this.changed();
     return label;
   }
 
@@ -181,7 +224,7 @@ export abstract class Builder {
   }
   /** The tag names added so far. */
   get tags(): readonly string[] {
-    return this.#tags ? [...this.#tags] : [];
+    return this.#tags ? this.#tags.slice() : [];
   }
   /** The security labels added so far. */
   get securityLabels(): readonly SecurityLabel[] {
@@ -193,8 +236,50 @@ export abstract class Builder {
     if (this.#fields) for (const [k, v] of this.#fields) out[k] = v;
     if (this.#attributes) out.attribute = this.#attributes.map((a) => a.toJSON());
     if (this.#labels) out.securityLabel = this.#labels.map((l) => l.toJSON());
-    if (this.#tags) out.tag = Array.from(this.#tags, (name) => ({ name }));
+    if (this.#tags) {
+      const tags = this.#tags;
+      const tag = new Array<{ name: string }>(tags.length);
+      for (let i = 0; i < tags.length; i++) tag[i] = { name: tags[i]! };
+      out.tag = tag;
+    }
   }
+
+  /**
+   * @internal Replace fields and metadata with those of a wire object (restoring an item a
+   * disk-backed store had evicted). Keys in `skip` are the subclass's own; every other key that is
+   * not metadata is a field, kept in the object's key order. Values are trusted (they were written
+   * by this builder's `toJSON()`); no listener is told.
+   */
+  protected restoreBody(json: Record<string, unknown>, skip: ReadonlySet<string>): void {
+    this.#fields = undefined;
+    this.#attributes = undefined;
+    this.#tags = undefined;
+    this.#labels = undefined;
+    for (const key of Object.keys(json)) {
+      const v = json[key];
+      if (skip.has(key)) continue;
+      if (key === 'attribute') {
+        this.#attributes = (v as Array<Record<string, unknown>>).map((a) => {
+          const attr = new Attribute(a.type as string, a.value as string, a.displayed as boolean | undefined, a.source as string | undefined, this);
+          if (a.pinned !== undefined) attr.pinned = a.pinned as boolean;
+          return attr;
+        });
+      } else if (key === 'securityLabel') {
+        this.#labels = (v as Array<Record<string, unknown>>).map((l) => new SecurityLabel(l.name as string, l.description as string | undefined, l.color as string | undefined, this));
+      } else if (key === 'tag') {
+        this.#tags = (v as Array<{ name: string }>).map((t) => t.name);
+      } else {
+        (this.#fields ??= new Map()).set(key, v);
+      }
+    }
+  }
+
+  /**
+   * @internal Replace this builder's whole state with a wire object written by `toJSON()` (a
+   * disk-backed store restoring an evicted item). The identity (type, xid, name or values) must be
+   * the one the builder was constructed with.
+   */
+  abstract restoreState(json: Record<string, unknown>): void;
 
   /** The exact Batch V2 wire object. Pure: each call builds a new object with the same content. */
   abstract toJSON(): Record<string, unknown>;
@@ -206,7 +291,7 @@ export abstract class Builder {
    * @throws ValidationError for the first broken rule.
    */
   validate(json: Record<string, unknown> = this.toJSON()): void {
-    check(this.type, json, () => this.ref);
+    check(this.type, json, this);
   }
 }
 
@@ -214,8 +299,9 @@ export abstract class Builder {
 export abstract class GroupBuilder extends Builder {
   /** Group name (at most 100 characters). */
   readonly name: string;
-  readonly #associatedGroupXid: string[] = [];
-  readonly #associatedIndicators: Array<{ summary: string; indicatorType: string }> = [];
+  // created on first use, like the base's containers
+  #associatedGroupXid: string[] | undefined;
+  #associatedIndicators: Array<{ summary: string; indicatorType: string }> | undefined;
   #fileContent: FileContent | undefined;
 
   /**
@@ -225,12 +311,11 @@ export abstract class GroupBuilder extends Builder {
    * @throws ValidationError when the name or xid breaks a rule.
    */
   protected constructor(info: GroupTypeInfo, name: string, xid?: XidInput) {
-    const ref: ItemRef = { kind: 'group', type: info.type, summary: name };
-    if (typeof name !== 'string') throw new ValidationError({ item: ref, field: 'name', rule: 'a group name is a string', value: name });
-    super(info, resolveXid(xid, info.type, name, ref));
+    if (typeof name !== 'string') throw new ValidationError({ item: { kind: 'group', type: info.type, summary: name }, field: 'name', rule: 'a group name is a string', value: name });
+    super(info, resolveXid(xid, 'group', info.type, name));
     this.name = name;
-    check(info.type, this.identity(), () => this.ref, (p) => p === '/name' || p === '/xid');
-    for (const [k, v] of Object.entries(info.defaults)) this.set(k, v);
+    check(info.type, this.identity(), this, NAME_OR_XID);
+    for (const k in info.defaults) this.set(k, info.defaults[k]);
   }
 
   get kind(): 'group' {
@@ -275,37 +360,58 @@ export abstract class GroupBuilder extends Builder {
   association(group: GroupBuilder | string): this {
     const xid = typeof group === 'string' ? group : group.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroupXid', rule: 'an association needs a group or a group xid', value: group });
-    if (!this.#associatedGroupXid.includes(xid)) this.#associatedGroupXid.push(xid);
+    const list = this.#associatedGroupXid;
+    if (list === undefined) this.#associatedGroupXid = [xid];
+    else if (!list.includes(xid)) list.push(xid);
+    else return this;
+    this.changed();
     return this;
   }
 
   /** Associate this group with an indicator by summary and type (`associatedIndicators`). */
   indicatorAssociation(indicator: IndicatorBuilder | { summary: string; type: string }): this {
     const entry = { summary: indicator.summary, indicatorType: indicator.type };
-    if (!this.#associatedIndicators.some((e) => e.summary === entry.summary && e.indicatorType === entry.indicatorType)) this.#associatedIndicators.push(entry);
+    const list = (this.#associatedIndicators ??= []);
+    if (list.some((e) => e.summary === entry.summary && e.indicatorType === entry.indicatorType)) return this;
+    list.push(entry);
+    this.changed();
     return this;
   }
 
   /** Xids of the groups this group is associated with. */
   get associatedGroupXids(): readonly string[] {
-    return this.#associatedGroupXid;
+    return this.#associatedGroupXid ?? EMPTY;
   }
 
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, type: this.type, xid: this.xid };
     this.writeBody(out);
-    if (this.#associatedGroupXid.length > 0) out.associatedGroupXid = [...this.#associatedGroupXid];
-    if (this.#associatedIndicators.length > 0) out.associatedIndicators = this.#associatedIndicators.map((e) => ({ ...e }));
+    if (this.#associatedGroupXid !== undefined) out.associatedGroupXid = this.#associatedGroupXid.slice();
+    if (this.#associatedIndicators !== undefined && this.#associatedIndicators.length > 0) out.associatedIndicators = this.#associatedIndicators.map((e) => ({ ...e }));
     return out;
   }
+
+  /** @internal see {@link Builder.restoreState}; file content is not part of the JSON and is kept. */
+  restoreState(json: Record<string, unknown>): void {
+    this.restoreBody(json, GROUP_KEYS);
+    const xids = json.associatedGroupXid as string[] | undefined;
+    this.#associatedGroupXid = xids === undefined ? undefined : xids.slice();
+    const ind = json.associatedIndicators as Array<{ summary: string; indicatorType: string }> | undefined;
+    this.#associatedIndicators = ind === undefined ? undefined : ind.map((e) => ({ summary: e.summary, indicatorType: e.indicatorType }));
+  }
 }
+
+const EMPTY: readonly string[] = Object.freeze([]);
+const GROUP_KEYS: ReadonlySet<string> = new Set(['name', 'type', 'xid', 'associatedGroupXid', 'associatedIndicators']);
+const INDICATOR_KEYS: ReadonlySet<string> = new Set(['summary', 'type', 'xid', 'associatedGroups', 'fileOccurrence']);
 
 /** Base of every generated indicator builder. */
 export abstract class IndicatorBuilder extends Builder {
   #summary: string;
-  #values: Array<string | undefined>;
-  readonly #associatedGroups: string[] = [];
-  readonly #occurrences: FileOccurrence[] = [];
+  /** The value slots of a multi-value type; single-value types keep only the summary. */
+  #values: Array<string | undefined> | undefined;
+  #associatedGroups: string[] | undefined;
+  #occurrences: FileOccurrence[] | undefined;
 
   /**
    * @param info the type's catalogue entry
@@ -315,29 +421,40 @@ export abstract class IndicatorBuilder extends Builder {
    *   (tc-batch-api.md §9).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
-    const present = values.filter((v): v is string => v !== undefined && v !== null && v !== '');
-    const summary = present.join(SUMMARY_SEPARATOR);
-    const ref: ItemRef = { kind: 'indicator', type: info.type, summary };
-    for (const v of values) {
-      if (v !== undefined && v !== null && typeof v !== 'string') throw new ValidationError({ item: ref, field: 'summary', rule: 'indicator values are strings', value: v });
+    let summary: string;
+    const first = values[0];
+    if (values.length === 1 && typeof first === 'string' && first !== '') {
+      summary = first; // the common single-value case: no copies
+    } else {
+      const present = values.filter((v): v is string => v !== undefined && v !== null && v !== '');
+      summary = present.join(SUMMARY_SEPARATOR);
+      const ref: ItemRef = { kind: 'indicator', type: info.type, summary };
+      for (const v of values) {
+        if (v !== undefined && v !== null && typeof v !== 'string') throw new ValidationError({ item: ref, field: 'summary', rule: 'indicator values are strings', value: v });
+      }
+      if (present.length === 0) {
+        throw new ValidationError({ item: ref, field: info.values.map((v) => v.arg).join('/'), rule: `${/^[AEIO]/.test(info.type) ? 'an' : 'a'} ${info.type} needs a value`, value: summary });
+      }
     }
-    if (present.length === 0) {
-      throw new ValidationError({ item: ref, field: info.values.map((v) => v.arg).join('/'), rule: `${/^[AEIO]/.test(info.type) ? 'an' : 'a'} ${info.type} needs a value`, value: summary });
-    }
-    super(info, resolveXid(xid, info.type, summary, ref));
+    super(info, resolveXid(xid, 'indicator', info.type, summary));
     this.#summary = summary;
-    this.#values = [...values];
+    this.#values = info.values.length === 1 && values.length === 1 ? undefined : values.slice();
     this.#checkValues();
   }
 
   #checkValues(): void {
     const info = this.info as IndicatorTypeInfo;
     const probe: Record<string, unknown> = { type: info.type, summary: this.#summary };
-    info.values.forEach((slot, i) => {
-      const v = this.#values[i];
-      if (v !== undefined && v !== '') probe[slot.field] = v;
-    });
-    check(info.type, probe, () => this.ref);
+    const slots = info.values;
+    const values = this.#values;
+    if (values === undefined) probe[slots[0]!.field] = this.#summary;
+    else {
+      for (let i = 0; i < slots.length; i++) {
+        const v = values[i];
+        if (v !== undefined && v !== '') probe[slots[i]!.field] = v;
+      }
+    }
+    check(info.type, probe, this);
   }
 
   /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
@@ -347,7 +464,7 @@ export abstract class IndicatorBuilder extends Builder {
 
   /** The value slots in order (File: md5, sha1, sha256; `undefined` where not given). */
   get values(): ReadonlyArray<string | undefined> {
-    return this.#values;
+    return this.#values ?? [this.#summary];
   }
 
   /**
@@ -357,15 +474,16 @@ export abstract class IndicatorBuilder extends Builder {
    */
   protected setValue(index: number, value: string | undefined): void {
     const slot = (this.info as IndicatorTypeInfo).values[index]!;
-    const current = this.#values[index];
+    const values = (this.#values ??= [this.#summary]);
+    const current = values[index];
     if (value === undefined || value === '' || value === current) return;
     if (current !== undefined && current !== '') {
       throw new ValidationError({ item: this.ref, field: slot.arg, rule: `${slot.arg} is part of the indicator's identity and is already ${JSON.stringify(current)}`, value });
     }
-    const before = [...this.#values];
+    const before = [...values];
     const summary = this.#summary;
-    this.#values[index] = value;
-    this.#summary = this.#values.filter((v): v is string => v !== undefined && v !== '').join(SUMMARY_SEPARATOR);
+    values[index] = value;
+    this.#summary = values.filter((v): v is string => v !== undefined && v !== '').join(SUMMARY_SEPARATOR);
     try {
       this.#checkValues();
     } catch (e) {
@@ -373,6 +491,7 @@ export abstract class IndicatorBuilder extends Builder {
       this.#summary = summary;
       throw e;
     }
+    this.changed();
   }
 
   get kind(): 'indicator' {
@@ -394,25 +513,42 @@ export abstract class IndicatorBuilder extends Builder {
   association(group: GroupBuilder | string): this {
     const xid = typeof group === 'string' ? group : group.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroups', rule: 'an association needs a group or a group xid', value: group });
-    if (!this.#associatedGroups.includes(xid)) this.#associatedGroups.push(xid);
+    const list = this.#associatedGroups;
+    if (list === undefined) this.#associatedGroups = [xid];
+    else if (!list.includes(xid)) list.push(xid);
+    else return this;
+    this.changed();
     return this;
   }
 
   /** @internal add a file occurrence (exposed as `occurrence()` on File builders). */
   protected addOccurrence(fileName?: string, path?: string, date?: DateInput): FileOccurrence {
-    const occ = new FileOccurrence(fileName, path, date);
-    this.#occurrences.push(occ);
+    const occ = new FileOccurrence(fileName, path, date, this);
+    (this.#occurrences ??= []).push(occ);
+    this.changed();
     return occ;
   }
 
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { summary: this.summary, type: this.type, xid: this.xid };
+    const out: Record<string, unknown> = { summary: this.#summary, type: this.type, xid: this.xid };
     this.writeBody(out);
-    if (this.#associatedGroups.length > 0) out.associatedGroups = this.#associatedGroups.map((groupXid) => ({ groupXid }));
-    if (this.#occurrences.length > 0) {
+    if (this.#associatedGroups !== undefined) out.associatedGroups = this.#associatedGroups.map((groupXid) => ({ groupXid }));
+    if (this.#occurrences !== undefined) {
       const occ = this.#occurrences.map((o) => o.toJSON()).filter((o) => Object.keys(o).length > 0);
       if (occ.length > 0) out.fileOccurrence = occ;
     }
     return out;
+  }
+
+  /**
+   * @internal see {@link Builder.restoreState}. Occurrences with no part set are not in the JSON
+   * and are not restored (they write nothing).
+   */
+  restoreState(json: Record<string, unknown>): void {
+    this.restoreBody(json, INDICATOR_KEYS);
+    const groups = json.associatedGroups as Array<{ groupXid: string }> | undefined;
+    this.#associatedGroups = groups === undefined ? undefined : groups.map((g) => g.groupXid);
+    const occ = json.fileOccurrence as Array<{ fileName?: string; path?: string; date?: string }> | undefined;
+    this.#occurrences = occ === undefined ? undefined : occ.map((o) => new FileOccurrence(o.fileName, o.path, o.date, this));
   }
 }

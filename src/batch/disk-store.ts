@@ -1,0 +1,584 @@
+/**
+ * `DiskStore`: a {@link BatchStore} on SQLite (better-sqlite3) for batches larger than memory
+ * (issue 7: 10^7 items in bounded memory).
+ *
+ * Design:
+ * - **Rows.** Each kind has an append-ordered table `items_g` / `items_i` keyed by an insertion
+ *   sequence number (the chunk order). A row holds the item's wire JSON text (what the chunker
+ *   sends, so reading back needs no `toJSON()`/`JSON.stringify`), whether that JSON passed its type
+ *   schema, the associated group xids (groups), and the value slots of multi-value indicators.
+ * - **Cache with write-back.** Live items sit in a bounded LRU (`cacheSize` per kind). A new item
+ *   is only in the cache; when it is evicted it is serialised and written (in batched
+ *   transactions). The store registers itself on every builder it holds
+ *   ({@link Builder.attachStore}); a change to a cached builder marks it dirty, and a change to an
+ *   evicted builder re-admits that builder to the cache, so it is written again on its next
+ *   eviction or before chunking. Changes are never lost (the reference's pickled shelf keeps a
+ *   snapshot and loses them, tcex-batch.md §8).
+ * - **Dedupe by xid on disk.** A fixed-size Bloom filter answers "new xid" without touching disk
+ *   (almost every add of a feed). Positives are checked exactly against an LSM-style xid index: the
+ *   xids written since the last seal are in a bounded in-memory map; sealed runs are sorted
+ *   `WITHOUT ROWID` tables written in one sequential pass, merged eight at a time. (A single
+ *   B-tree index on random xids degrades to tens of microseconds per insert beyond a few million
+ *   rows; sorted runs keep inserts sequential.)
+ * - **Restore.** `getGroup`/`getIndicator` of an evicted item rebuild a builder from its row
+ *   (`restoreItem`: the generated class by type, then `restoreState(json)`). While the original
+ *   builder object is still held by the caller, the restored one is a second object for the same
+ *   item; a change to either is written back with that object's whole state (the last changed
+ *   object wins).
+ * - **File content** (callbacks/bytes) cannot be serialised: a Document/Report group with content is
+ *   pinned in memory instead of being evicted (bounded by the number of such groups).
+ * - **Chunking** first writes back every dirty item, then pages through the rows in sequence order;
+ *   the chunker's set of emitted group xids is a table too ({@link DiskStore.createXidSet}).
+ *
+ * Memory is bounded by `cacheSize`, the write batch, the xid run size, the Bloom filter and the
+ * SQLite page cache, not by the number of items.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { groupBuilders, indicatorBuilders } from '../../generated/builders/index.js';
+import { groupTypes } from '../../generated/catalog.js';
+import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
+import { RawItem, type GroupBuilderClass, type IndicatorBuilderClass } from './core.js';
+import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
+
+/** Options of a {@link DiskStore}. */
+export interface DiskStoreOptions {
+  /** Directory for the database file (created if needed). Default: a new temporary directory, removed by `close()`. */
+  dir?: string;
+  /** Live items kept in memory per kind (groups, indicators); default 10,000. */
+  cacheSize?: number;
+  /** Evicted rows written per transaction; default 2,000. */
+  writeBatch?: number;
+  /** Xids held in memory before they are sealed into a sorted run on disk; default 50,000. */
+  runSize?: number;
+  /** Bits of the Bloom filter of known xids (memory: bits / 8); default 2^27 (16 MiB, about 0.2% false positives at 10^7 items). */
+  bloomBits?: number;
+  /** SQLite page cache in MiB; default 8. */
+  sqliteCacheMiB?: number;
+}
+
+type Kind = 0 | 1; // 0 group, 1 indicator
+const KIND_NAME = ['group', 'indicator'] as const;
+
+/** A cached item, linked into its kind's LRU list. */
+class Entry {
+  item: StoredItem;
+  readonly seq: number;
+  /** Changed since it was last written. */
+  dirty: boolean;
+  /** A row exists (or is queued) for it, and its xid is indexed. */
+  written: boolean;
+  prev: Entry | undefined = undefined;
+  next: Entry | undefined = undefined;
+  constructor(item: StoredItem, seq: number, dirty: boolean, written: boolean) {
+    this.item = item;
+    this.seq = seq;
+    this.dirty = dirty;
+    this.written = written;
+  }
+}
+
+/**
+ * A bounded LRU of entries by xid: a Map for lookup and a doubly linked list for order (a Map alone
+ * is slow as an LRU: deleting its oldest key leaves holes its iterator has to skip).
+ */
+class Lru {
+  readonly map = new Map<string, Entry>();
+  #head: Entry | undefined; // least recently used
+  #tail: Entry | undefined;
+  get size(): number {
+    return this.map.size;
+  }
+  get(xid: string): Entry | undefined {
+    return this.map.get(xid);
+  }
+  /** Insert (or move) `e` as the most recently used. */
+  set(xid: string, e: Entry): void {
+    const old = this.map.get(xid);
+    if (old !== undefined) this.#unlink(old);
+    this.map.set(xid, e);
+    this.#append(e);
+  }
+  touch(e: Entry): void {
+    if (this.#tail === e) return;
+    this.#unlink(e);
+    this.#append(e);
+  }
+  /** Remove and return the least recently used entry. */
+  shift(): Entry | undefined {
+    const e = this.#head;
+    if (e === undefined) return undefined;
+    this.#unlink(e);
+    this.map.delete(e.item.xid);
+    return e;
+  }
+  values(): IterableIterator<Entry> {
+    return this.map.values();
+  }
+  #append(e: Entry): void {
+    e.prev = this.#tail;
+    e.next = undefined;
+    if (this.#tail !== undefined) this.#tail.next = e;
+    else this.#head = e;
+    this.#tail = e;
+  }
+  #unlink(e: Entry): void {
+    if (e.prev !== undefined) e.prev.next = e.next;
+    else this.#head = e.next;
+    if (e.next !== undefined) e.next.prev = e.prev;
+    else this.#tail = e.prev;
+    e.prev = e.next = undefined;
+  }
+}
+
+interface Row {
+  seq: number;
+  xid: string;
+  type: string;
+  raw: number;
+  valid: number;
+  assoc: string | null;
+  extra: string | null;
+  json: string;
+}
+
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/**
+ * Rebuild a stored item from its wire JSON (a disk store restoring an evicted item).
+ * @param kind `group` or `indicator`
+ * @param json the wire object written by the item's `toJSON()`
+ * @param values multi-value indicators: the value slots (their summary alone can be ambiguous)
+ * @param raw true for an Interface 3 raw item (restored as such: its JSON is kept verbatim)
+ * @throws Error for a type without a generated builder class.
+ */
+export function restoreItem(kind: 'group' | 'indicator', json: Record<string, unknown>, values?: ReadonlyArray<string | undefined>, raw = false): StoredItem {
+  if (raw) return new RawItem(kind, json, undefined);
+  const type = json.type as string;
+  const xid = json.xid as string;
+  if (kind === 'group') {
+    const Ctor = (groupBuilders as Record<string, GroupBuilderClass | undefined>)[type];
+    if (!Ctor) throw new Error(`tcbatch: no builder class for group type ${JSON.stringify(type)}`);
+    const b = new Ctor(json.name as string, xid);
+    b.restoreState(json);
+    return b;
+  }
+  const Ctor = (indicatorBuilders as Record<string, IndicatorBuilderClass | undefined>)[type];
+  if (!Ctor) throw new Error(`tcbatch: no builder class for indicator type ${JSON.stringify(type)}`);
+  const b = new Ctor(values ?? [json.summary as string], xid);
+  b.restoreState(json);
+  return b;
+}
+
+/** A fixed-size Bloom filter over strings (7 probes, double hashing of two FNV-1a variants). */
+class Bloom {
+  readonly #bits: Uint32Array;
+  readonly #mask: number;
+  constructor(bits: number) {
+    const size = 2 ** Math.max(10, Math.min(32, Math.ceil(Math.log2(bits))));
+    this.#bits = new Uint32Array(size / 32);
+    this.#mask = size - 1;
+  }
+  #probe(kind: Kind, s: string, set: boolean): boolean {
+    let h1 = 0x811c9dc5 ^ kind;
+    let h2 = 0x01000193 + kind;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+    }
+    h2 |= 1;
+    let all = true;
+    for (let k = 0; k < 7; k++) {
+      const bit = (h1 + Math.imul(k, h2)) & this.#mask;
+      const word = bit >>> 5;
+      const m = 1 << (bit & 31);
+      if (set) this.#bits[word]! |= m;
+      else if ((this.#bits[word]! & m) === 0) {
+        all = false;
+        break;
+      }
+    }
+    return all;
+  }
+  add(kind: Kind, s: string): void {
+    this.#probe(kind, s, true);
+  }
+  mayHave(kind: Kind, s: string): boolean {
+    return this.#probe(kind, s, false);
+  }
+}
+
+/** The exact xid -> seq index of one kind: an in-memory map of recent xids plus sorted runs on disk. */
+class XidIndex {
+  readonly #db: Db;
+  readonly #prefix: string;
+  readonly #runSize: number;
+  #mem = new Map<string, number>();
+  /** Sealed runs (each xid is in exactly one). */
+  #runs: Array<{ name: string; level: number; get: Statement<[string], { seq: number }> }> = [];
+  #next = 0;
+
+  constructor(db: Db, prefix: string, runSize: number) {
+    this.#db = db;
+    this.#prefix = prefix;
+    this.#runSize = runSize;
+  }
+
+  add(xid: string, seq: number): void {
+    this.#mem.set(xid, seq);
+    if (this.#mem.size >= this.#runSize) this.#seal();
+  }
+
+  get(xid: string): number | undefined {
+    const m = this.#mem.get(xid);
+    if (m !== undefined) return m;
+    for (const r of this.#runs) {
+      const row = r.get.get(xid);
+      if (row) return row.seq;
+    }
+    return undefined;
+  }
+
+  #table(level: number): { name: string; level: number; get: Statement<[string], { seq: number }> } {
+    const name = `${this.#prefix}_run${this.#next++}`;
+    this.#db.exec(`CREATE TABLE ${name}(xid TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`);
+    return { name, level, get: this.#db.prepare<[string], { seq: number }>(`SELECT seq FROM ${name} WHERE xid = ?`) };
+  }
+
+  #seal(): void {
+    const keys = [...this.#mem.keys()].sort();
+    const run = this.#table(0);
+    const ins = this.#db.prepare(`INSERT INTO ${run.name}(xid, seq) VALUES (?, ?)`);
+    this.#db.transaction(() => {
+      for (const k of keys) ins.run(k, this.#mem.get(k)!);
+    })();
+    this.#mem = new Map();
+    this.#runs.push(run);
+    // tiered merge: eight runs of one level become one run of the next
+    for (let level = 0; ; level++) {
+      const same = this.#runs.filter((r) => r.level === level);
+      if (same.length < 8) break;
+      const merged = this.#table(level + 1);
+      const union = same.map((r) => `SELECT xid, seq FROM ${r.name}`).join(' UNION ALL ');
+      this.#db.transaction(() => {
+        this.#db.exec(`INSERT INTO ${merged.name}(xid, seq) ${union} ORDER BY xid`);
+        for (const r of same) this.#db.exec(`DROP TABLE ${r.name}`);
+      })();
+      this.#runs = [...this.#runs.filter((r) => r.level !== level), merged]; // xids are unique across runs: order does not matter
+    }
+  }
+}
+
+/** One row read back for chunking: its JSON text is sent as it is. */
+class RowItem implements StoredItem {
+  readonly kind: 'group' | 'indicator';
+  readonly type: string;
+  readonly xid: string;
+  readonly associatedGroupXids: readonly string[];
+  readonly #row: Row;
+  constructor(kind: Kind, row: Row) {
+    this.kind = KIND_NAME[kind];
+    this.type = row.type;
+    this.xid = row.xid;
+    this.associatedGroupXids = row.assoc === null ? EMPTY : (JSON.parse(row.assoc) as string[]);
+    this.#row = row;
+  }
+  toJSON(): Record<string, unknown> {
+    return JSON.parse(this.#row.json) as Record<string, unknown>;
+  }
+  toJSONText(validate: boolean): string {
+    if (validate && this.#row.valid === 0) {
+      // rebuild the builder so the error names the item and rule exactly as the memory store would
+      const json = this.toJSON();
+      const item = restoreItem(this.kind, json, this.#row.extra === null ? undefined : (JSON.parse(this.#row.extra) as string[]), this.#row.raw === 1);
+      item.validate?.(json);
+    }
+    return this.#row.json;
+  }
+}
+
+/**
+ * A disk-backed {@link BatchStore}: `new Batch({ store: new DiskStore({ dir, cacheSize }) })`.
+ * See the module comment for the design. Call {@link DiskStore.close} when done.
+ */
+export class DiskStore implements BatchStore, BuilderListener {
+  readonly #db: Db;
+  readonly #dir: string;
+  readonly #ownDir: boolean;
+  readonly #cacheSize: number;
+  readonly #writeBatch: number;
+  readonly #cache: [Lru, Lru] = [new Lru(), new Lru()];
+  /** Items that must stay in memory (Document/Report groups with file content). */
+  readonly #pinned = new Map<string, Entry>();
+  /** Evicted rows not yet written, per kind, by xid. */
+  readonly #pending: [Map<string, Row>, Map<string, Row>] = [new Map(), new Map()];
+  readonly #index: [XidIndex, XidIndex];
+  readonly #bloom: Bloom;
+  readonly #seq: [number, number] = [0, 0];
+  readonly #counts: [number, number] = [0, 0];
+  #associations = 0;
+  readonly #insert: [Statement, Statement];
+  readonly #bySeq: [Statement<[number], Row>, Statement<[number], Row>];
+  readonly #page: [Statement<[number, number], Row>, Statement<[number, number], Row>];
+  readonly #assocInsert: Statement<[number, string, string]>;
+  readonly #assocGet: Statement<[string], { json: string }>;
+  readonly #assocPage: Statement<[number, number], { seq: number; json: string }>;
+  #xidSets = 0;
+  #closed = false;
+
+  /** @param options see {@link DiskStoreOptions} */
+  constructor(options: DiskStoreOptions = {}) {
+    this.#ownDir = options.dir === undefined;
+    this.#dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tcbatch-'));
+    mkdirSync(this.#dir, { recursive: true });
+    this.#cacheSize = Math.max(1, options.cacheSize ?? 10_000);
+    this.#writeBatch = Math.max(1, options.writeBatch ?? 2_000);
+    this.#bloom = new Bloom(options.bloomBits ?? 2 ** 27);
+    const db = new Database(join(this.#dir, `batch-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.db`));
+    this.#db = db;
+    db.pragma('journal_mode = OFF'); // scratch data: no WAL, no rollback journal on disk
+    db.pragma('synchronous = OFF');
+    db.pragma('temp_store = FILE');
+    db.pragma(`cache_size = ${-1024 * (options.sqliteCacheMiB ?? 8)}`);
+    const runSize = Math.max(1, options.runSize ?? 50_000);
+    this.#index = [new XidIndex(db, 'g', runSize), new XidIndex(db, 'i', runSize)];
+    const cols = '(seq INTEGER PRIMARY KEY, xid TEXT NOT NULL, type TEXT NOT NULL, raw INTEGER NOT NULL, valid INTEGER NOT NULL, assoc TEXT, extra TEXT, json TEXT NOT NULL)';
+    db.exec(`CREATE TABLE items_g${cols}; CREATE TABLE items_i${cols};
+      CREATE TABLE assoc(seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, json TEXT NOT NULL);`);
+    const t = ['items_g', 'items_i'] as const;
+    const ins = (n: string) => db.prepare(`INSERT OR REPLACE INTO ${n}(seq, xid, type, raw, valid, assoc, extra, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#insert = [ins(t[0]), ins(t[1])];
+    const bySeq = (n: string) => db.prepare<[number], Row>(`SELECT * FROM ${n} WHERE seq = ?`);
+    this.#bySeq = [bySeq(t[0]), bySeq(t[1])];
+    const page = (n: string) => db.prepare<[number, number], Row>(`SELECT * FROM ${n} WHERE seq > ? ORDER BY seq LIMIT ?`);
+    this.#page = [page(t[0]), page(t[1])];
+    this.#assocInsert = db.prepare('INSERT OR IGNORE INTO assoc(seq, key, json) VALUES (?, ?, ?)');
+    this.#assocGet = db.prepare('SELECT json FROM assoc WHERE key = ?');
+    this.#assocPage = db.prepare('SELECT seq, json FROM assoc WHERE seq > ? ORDER BY seq LIMIT ?');
+  }
+
+  /** Directory of the database file. */
+  get dir(): string {
+    return this.#dir;
+  }
+
+  // ---- BatchStore ----
+
+  /** The group with this xid (restored from disk when it was evicted), or undefined. */
+  getGroup(xid: string): StoredItem | undefined {
+    return this.#get(0, xid);
+  }
+  /** Add a new group (its xid is not in the store). */
+  putGroup(item: StoredItem): void {
+    this.#put(0, item);
+  }
+  /** The indicator with this xid (restored from disk when it was evicted), or undefined. */
+  getIndicator(xid: string): StoredItem | undefined {
+    return this.#get(1, xid);
+  }
+  /** Add a new indicator (its xid is not in the store). */
+  putIndicator(item: StoredItem): void {
+    this.#put(1, item);
+  }
+
+  /** Adds the association unless one with the same key is there; returns the stored one. */
+  putAssociation(key: string, entry: Record<string, unknown>): Record<string, unknown> {
+    const r = this.#assocInsert.run(this.#associations + 1, key, JSON.stringify(entry));
+    if (r.changes > 0) {
+      this.#associations++;
+      return entry;
+    }
+    return JSON.parse(this.#assocGet.get(key)!.json) as Record<string, unknown>;
+  }
+
+  /** Groups in insertion order (every pending change is written first). */
+  groups(): IterableIterator<StoredItem> {
+    return this.#rows(0);
+  }
+  /** Indicators in insertion order (every pending change is written first). */
+  indicators(): IterableIterator<StoredItem> {
+    return this.#rows(1);
+  }
+  /** Associations in insertion order. */
+  *associations(): IterableIterator<Record<string, unknown>> {
+    let after = 0;
+    for (;;) {
+      const rows = this.#assocPage.all(after, 1_000);
+      if (rows.length === 0) return;
+      for (const r of rows) yield JSON.parse(r.json) as Record<string, unknown>;
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+  /** Number of groups. */
+  get groupCount(): number {
+    return this.#counts[0];
+  }
+  /** Number of indicators. */
+  get indicatorCount(): number {
+    return this.#counts[1];
+  }
+  /** Number of associations. */
+  get associationCount(): number {
+    return this.#associations;
+  }
+
+  /** A set of xids kept in a table (the chunker's emitted groups): memory does not grow with groups. */
+  createXidSet(): XidSet {
+    const name = `xidset${this.#xidSets++}`;
+    this.#db.exec(`CREATE TEMP TABLE ${name}(xid TEXT PRIMARY KEY) WITHOUT ROWID`);
+    const has = this.#db.prepare<[string], { x: number }>(`SELECT 1 AS x FROM ${name} WHERE xid = ?`);
+    const add = this.#db.prepare<[string]>(`INSERT OR IGNORE INTO ${name}(xid) VALUES (?)`);
+    return {
+      has: (xid: string) => has.get(xid) !== undefined,
+      add: (xid: string) => add.run(xid),
+    };
+  }
+
+  // ---- BuilderListener ----
+
+  /** @internal a builder held by this store changed: mark it dirty, or re-admit it if it was evicted. */
+  builderChanged(builder: Builder): void {
+    const kind: Kind = builder.kind === 'group' ? 0 : 1;
+    const cache = this.#cache[kind];
+    const e = cache.get(builder.xid) ?? (kind === 0 ? this.#pinned.get(builder.xid) : undefined);
+    if (e !== undefined) {
+      e.item = builder; // the object changed last holds the item's state
+      e.dirty = true;
+      return;
+    }
+    const pending = this.#pending[kind].get(builder.xid);
+    const seq = pending?.seq ?? this.#index[kind].get(builder.xid);
+    if (seq === undefined) return; // not an item of this store
+    this.#admit(kind, builder.xid, new Entry(builder, seq, true, true));
+  }
+
+  // ---- lifecycle ----
+
+  /** Write every pending change to disk (done automatically before chunking). */
+  flush(): void {
+    for (const kind of [0, 1] as const) {
+      for (const e of this.#cache[kind].values()) if (e.dirty) this.#queue(kind, e);
+    }
+    for (const e of this.#pinned.values()) if (e.dirty) this.#queue(0, e);
+    this.#writePending();
+  }
+
+  /** Close the database; a temporary directory made by the store is removed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+    if (this.#ownDir) rmSync(this.#dir, { recursive: true, force: true });
+  }
+
+  // ---- internals ----
+
+  #get(kind: Kind, xid: string): StoredItem | undefined {
+    const cache = this.#cache[kind];
+    const e = cache.get(xid);
+    if (e !== undefined) {
+      cache.touch(e);
+      return e.item;
+    }
+    if (kind === 0) {
+      const p = this.#pinned.get(xid);
+      if (p !== undefined) return p.item;
+    }
+    let row: Row | undefined = this.#pending[kind].get(xid);
+    if (row === undefined) {
+      if (!this.#bloom.mayHave(kind, xid)) return undefined;
+      const seq = this.#index[kind].get(xid);
+      if (seq === undefined) return undefined;
+      row = this.#bySeq[kind].get(seq);
+      if (row === undefined) return undefined;
+    }
+    const item = restoreItem(KIND_NAME[kind], JSON.parse(row.json) as Record<string, unknown>, row.extra === null ? undefined : (JSON.parse(row.extra) as string[]), row.raw === 1);
+    if (item instanceof Builder) item.attachStore(this);
+    this.#admit(kind, xid, new Entry(item, row.seq, false, true));
+    return item;
+  }
+
+  #put(kind: Kind, item: StoredItem): void {
+    const seq = ++this.#seq[kind];
+    this.#counts[kind]++;
+    this.#bloom.add(kind, item.xid);
+    if (item instanceof Builder) item.attachStore(this);
+    this.#admit(kind, item.xid, new Entry(item, seq, true, false));
+  }
+
+  #admit(kind: Kind, xid: string, e: Entry): void {
+    const cache = this.#cache[kind];
+    cache.set(xid, e);
+    if (cache.size > this.#cacheSize) this.#evictOne(kind);
+  }
+
+  #evictOne(kind: Kind): void {
+    const e = this.#cache[kind].shift();
+    if (e === undefined) return;
+    const xid = e.item.xid;
+    if (kind === 0 && (groupTypes as Record<string, { fileContent?: boolean }>)[e.item.type]?.fileContent && e.item.fileUpload?.() !== undefined) {
+      this.#pinned.set(xid, e); // content cannot be serialised: keep the item itself
+      return;
+    }
+    if (e.dirty) this.#queue(kind, e);
+  }
+
+  /** Serialise an entry into the write queue; it becomes clean. */
+  #queue(kind: Kind, e: Entry): void {
+    const item = e.item;
+    const json = item.toJSON();
+    let valid = 1;
+    if (item.validate !== undefined) {
+      try {
+        item.validate(json);
+      } catch {
+        valid = 0; // reported when the item is chunked, by the chunker
+      }
+    }
+    const assoc = kind === 0 && item.associatedGroupXids !== undefined && item.associatedGroupXids.length > 0 ? JSON.stringify(item.associatedGroupXids) : null;
+    const extra = item instanceof IndicatorBuilder && item.values.length > 1 ? JSON.stringify(item.values) : null;
+    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: item instanceof RawItem ? 1 : 0, valid, assoc, extra, json: JSON.stringify(json) };
+    const pending = this.#pending[kind];
+    pending.delete(item.xid); // keep the queue in write order
+    pending.set(item.xid, row);
+    if (!e.written) {
+      e.written = true;
+      this.#index[kind].add(item.xid, e.seq);
+    }
+    e.dirty = false;
+    if (pending.size >= this.#writeBatch) this.#writePending();
+  }
+
+  #writePending(): void {
+    const [g, i] = this.#pending;
+    if (g.size === 0 && i.size === 0) return;
+    this.#db.transaction(() => {
+      const [ig, ii] = this.#insert;
+      for (const r of g.values()) ig.run(r.seq, r.xid, r.type, r.raw, r.valid, r.assoc, r.extra, r.json);
+      for (const r of i.values()) ii.run(r.seq, r.xid, r.type, r.raw, r.valid, r.assoc, r.extra, r.json);
+    })();
+    g.clear();
+    i.clear();
+  }
+
+  *#rows(kind: Kind): IterableIterator<StoredItem> {
+    this.flush();
+    let after = 0;
+    for (;;) {
+      const rows = this.#page[kind].all(after, 1_000);
+      if (rows.length === 0) return;
+      for (const r of rows) {
+        const pinned = kind === 0 ? this.#pinned.get(r.xid) : undefined;
+        yield pinned !== undefined ? pinned.item : new RowItem(kind, r);
+      }
+      after = rows[rows.length - 1]!.seq;
+    }
+  }
+}
+
+/** Re-exported for the `FileUpload` of pinned groups. */
+export type { FileUpload };
