@@ -13,8 +13,8 @@ export function items(batch: Batch): { groups: Array<Record<string, unknown>>; i
   const groups: Array<Record<string, unknown>> = [];
   const indicators: Array<Record<string, unknown>> = [];
   for (const chunk of batch.chunks()) {
-    groups.push(...(chunk.content.group as Array<Record<string, unknown>>));
-    indicators.push(...(chunk.content.indicator as Array<Record<string, unknown>>));
+    groups.push(...(chunk.content.group as unknown as Array<Record<string, unknown>>));
+    indicators.push(...(chunk.content.indicator as unknown as Array<Record<string, unknown>>));
   }
   return { groups, indicators };
 }
