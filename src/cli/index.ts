@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 import { registerSubmit } from './submit.js';
+import { registerConvert } from './convert.js';
+import { registerDemo } from './demo.js';
 import { EXIT } from './usage.js';
 
 const program = new Command('tcbatch')
@@ -17,6 +19,8 @@ const program = new Command('tcbatch')
 registerServe(program);
 registerValidate(program);
 registerSubmit(program);
+registerConvert(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);
