@@ -8,10 +8,9 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
 import { TcClient } from '../client/client.js';
-import { ValidationError } from '../errors.js';
-import { defaultXid } from '../model/xid.js';
+import { importRecords } from '../importers/batch-content.js';
 import type { SubmitResult } from '../submit/submit.js';
-import { readContentFile, type ContentItem } from './content.js';
+import { readContentFile, type ContentItem } from '../importers/content-file.js';
 import { progressView } from './progress.js';
 import { formatSummary } from './summary.js';
 import { EXIT, UsageError } from './usage.js';
@@ -24,35 +23,16 @@ export interface Reject {
 }
 
 /**
- * Add content items to a batch. Indicators without an xid get the deterministic one
- * (`sha256("{type}-{summary}")`, DESIGN.md §3); groups need theirs (TC requires it).
+ * Add content items to a batch (see `importRecords`).
  * @returns the items refused, each with its source and the rule it broke, and the duplicates
  *   (same xid as an earlier item; the first is kept)
  */
 export function addItems(batch: Batch, items: readonly ContentItem[]): { rejects: Reject[]; duplicates: Reject[] } {
-  const rejects: Reject[] = [];
-  const duplicates: Reject[] = [];
-  for (const item of items) {
-    const before = batch.size + batch.counts.associations;
-    try {
-      if (item.kind === 'association') batch.association(item.data);
-      else if (item.kind === 'group') batch.addGroup(item.data);
-      else {
-        const d = item.data;
-        const withXid = d.xid === undefined && typeof d.type === 'string' && typeof d.summary === 'string' ? { ...d, xid: defaultXid(d.type, d.summary) } : d;
-        batch.addIndicator(withXid);
-      }
-      if (batch.size + batch.counts.associations === before) {
-        const d = item.data;
-        duplicates.push({ source: item.source, value: String(d.xid ?? d.summary ?? d.name ?? ''), reason: 'same xid as an earlier item: the first one is kept (first write wins)' });
-      }
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      const d = item.data;
-      rejects.push({ source: item.source, value: String(d.summary ?? d.name ?? d.xid ?? JSON.stringify(d).slice(0, 80)), reason: e.message });
-    }
-  }
-  return { rejects, duplicates };
+  const report = importRecords(items, batch, 'content');
+  return {
+    rejects: report.rejects,
+    duplicates: report.duplicateSources.map((d) => ({ ...d, reason: 'same xid as an earlier item: the first one is kept (first write wins)' })),
+  };
 }
 
 /** Rejects and duplicates as lines (the first 20 of each; `--report` has them all). */

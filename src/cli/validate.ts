@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { validateBatchContent, groupValidators, indicatorValidators, validateAssociationEntry } from '../../generated/validators/index.js';
 import { formatIssue, type ValidationIssue, type ValidationResult } from '../model/validation.js';
-import { readContentFile, ContentFileError } from './content.js';
+import { readContentFile, ContentFileError } from '../importers/content-file.js';
 import { EXIT } from './usage.js';
 
 /** Result for one file. */

@@ -12,10 +12,12 @@ import { detectIndicator, refang } from './normalize.js';
 import { importMisp } from './misp.js';
 import { importRules } from './rules.js';
 import { importStix } from './stix.js';
+import { importRecords } from './batch-content.js';
+import { readContentFile } from './content-file.js';
 import type { ImportReport } from './report.js';
 
 /** Input formats `tcbatch convert --from` takes. */
-export const FORMATS = ['stix', 'misp', 'csv', 'txt', 'yara', 'snort', 'suricata'] as const;
+export const FORMATS = ['stix', 'misp', 'batch', 'csv', 'txt', 'yara', 'snort', 'suricata'] as const;
 export type InputFormat = (typeof FORMATS)[number];
 
 /** A file that cannot be read, parsed or recognised. */
@@ -74,7 +76,8 @@ export function sniffFormat(file: string, text: string): InputFormat {
   if (head.startsWith('{') || head.startsWith('[')) {
     if (/"type"\s*:\s*"bundle"/.test(head) || /"spec_version"\s*:/.test(head) || /"id"\s*:\s*"[a-z0-9-]+--/.test(head)) return 'stix';
     if (/"Event"\s*:/.test(head) || /"Attribute"\s*:/.test(text.slice(0, 200_000))) return 'misp';
-    throw new ImportFileError(file, 'JSON that is neither a STIX bundle nor a MISP event');
+    if (/"(?:group|indicator|association)"\s*:\s*\[/.test(text.slice(0, 200_000)) || /^\s*\[?\s*\{[^]*"type"\s*:/.test(head)) return 'batch';
+    throw new ImportFileError(file, 'JSON that is neither a STIX bundle, a MISP event nor batch content');
   }
   if (/^\s*(?:import\s+"|rule\s+\w+|private\s+rule\s+\w+)/m.test(head) && /condition\s*:/.test(text)) return 'yara';
   if (/^\s*(?:alert|drop|reject|pass)\s+\w+\s+\S+\s+\S+\s+(?:->|<>)/m.test(head)) return 'snort';
@@ -111,6 +114,9 @@ export function importFile(file: string, batch: Batch, from: InputFormat | 'auto
       }
       case 'misp':
         report = importMisp(text, batch, { source });
+        break;
+      case 'batch':
+        report = importRecords(readContentFile(file).items.map((i) => ({ ...i, source: i.source.replace(file, source) })), batch, source);
         break;
       case 'csv': {
         const columns = guessCsvColumns(text);
