@@ -9,6 +9,7 @@ import { TypedBatch } from '../../generated/builders/index.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
 import type { BatchStore, FileUpload } from './store.js';
+import { DiskStore } from './disk-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
 import type { TcClient } from '../client/client.js';
 import { ConfigError } from '../client/errors.js';
@@ -21,8 +22,13 @@ import { uploadFiles, type FileResult } from '../submit/files.js';
 export interface BatchOptions extends JobSettings {
   /** Chunk limits (items, bytes, indicators per chunk). */
   limits?: ChunkLimits;
-  /** Where items live until chunked (default: in memory). */
-  store?: BatchStore;
+  /**
+   * Where items live until chunked: a {@link BatchStore}, `'memory'` (the default) or `'disk'`
+   * (a {@link DiskStore} in `storeDir`, for batches larger than memory).
+   */
+  store?: BatchStore | 'memory' | 'disk';
+  /** With `store: 'disk'`: the directory of the database (default: a temporary directory). */
+  storeDir?: string;
   /** The API client used by `submit()` and the option 2 steps. */
   client?: TcClient;
 }
@@ -50,8 +56,8 @@ export class Batch extends TypedBatch {
   readonly #completed = new Set<number>();
 
   constructor(options: BatchOptions = {}) {
-    const { limits, store, client, ...settings } = options;
-    super({ store });
+    const { limits, store, storeDir, client, ...settings } = options;
+    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' ? undefined : store });
     this.options = settings;
     this.limits = limits ?? {};
     this.client = client;
@@ -132,6 +138,14 @@ export class Batch extends TypedBatch {
     for (const p of ready) this.#pendingFiles.splice(this.#pendingFiles.indexOf(p), 1);
     if (files.length === 0) return [];
     return uploadFiles(this.#client(), files, { owner: this.settings.owner!, ...options });
+  }
+
+  /**
+   * Release the store's resources: a disk store closes its database (and removes the temporary
+   * directory it made). The in-memory store needs nothing.
+   */
+  close(): void {
+    (this.store as { close?: () => void }).close?.();
   }
 
   /**

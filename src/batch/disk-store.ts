@@ -309,6 +309,7 @@ export class DiskStore implements BatchStore, BuilderListener {
   readonly #db: Db;
   readonly #dir: string;
   readonly #ownDir: boolean;
+  readonly #file: string;
   readonly #cacheSize: number;
   readonly #writeBatch: number;
   readonly #cache: [Lru, Lru] = [new Lru(), new Lru()];
@@ -338,7 +339,8 @@ export class DiskStore implements BatchStore, BuilderListener {
     this.#cacheSize = Math.max(1, options.cacheSize ?? 10_000);
     this.#writeBatch = Math.max(1, options.writeBatch ?? 2_000);
     this.#bloom = new Bloom(options.bloomBits ?? 2 ** 27);
-    const db = new Database(join(this.#dir, `batch-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.db`));
+    this.#file = join(this.#dir, `batch-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.db`);
+    const db = new Database(this.#file);
     this.#db = db;
     db.pragma('journal_mode = OFF'); // scratch data: no WAL, no rollback journal on disk
     db.pragma('synchronous = OFF');
@@ -467,12 +469,12 @@ export class DiskStore implements BatchStore, BuilderListener {
     this.#writePending();
   }
 
-  /** Close the database; a temporary directory made by the store is removed. */
+  /** Close and delete the database file (scratch data); a temporary directory made by the store is removed too. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#db.close();
-    if (this.#ownDir) rmSync(this.#dir, { recursive: true, force: true });
+    rmSync(this.#ownDir ? this.#dir : this.#file, { recursive: true, force: true });
   }
 
   // ---- internals ----
