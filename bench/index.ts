@@ -1,0 +1,139 @@
+/**
+ * `npm run bench [-- --quick] [-- --json]`: the benchmarks of issue 7. Every side of every case
+ * runs in its own child process (`bench/child.ts`), baseline and tcbatch back to back in the same
+ * run, so the ratio (tcbatch time / baseline time) cancels out a noisy shared machine; peak RSS is
+ * each child's own `maxRSS`. `--quick` runs everything 10x smaller (the 10M disk case as 1M).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { SideResult } from './cases.js';
+
+/** One child's answer. */
+export interface ChildResult extends SideResult {
+  maxRSSKiB: number;
+}
+
+/** One row of the report. */
+export interface CaseReport {
+  case: string;
+  n: number;
+  tcbatch: ChildResult;
+  baseline?: ChildResult;
+  /** tcbatch time / baseline time. */
+  ratio?: number;
+  /** tcbatch items per second. */
+  itemsPerSecond: number;
+}
+
+/** A target of the issue with its measured value. */
+export interface TargetReport {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** Run one side in a child process (`node --import tsx bench/child.ts side n`). */
+export function runChild(side: string, n: number, nodeArgs: readonly string[] = []): ChildResult {
+  const out = execFileSync(process.execPath, [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, 'child.ts'), side, String(n)], {
+    encoding: 'utf8',
+    cwd: join(import.meta.dirname, '..'),
+    maxBuffer: 1 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
+}
+
+/** Run tcbatch and (when given) its baseline for `n` items and build the report row. */
+export function runCase(name: string, n: number, tcbatch: string, baseline?: string, run: typeof runChild = runChild, nodeArgs: readonly string[] = []): CaseReport {
+  const base = baseline ? run(baseline, n) : undefined;
+  const tc = run(tcbatch, n, nodeArgs);
+  return { case: name, n, tcbatch: tc, baseline: base, ratio: base ? tc.ms / base.ms : undefined, itemsPerSecond: (n / tc.ms) * 1000 };
+}
+
+/** The issue's targets, judged on the rows of a run. */
+export function judge(rows: readonly CaseReport[], quick: boolean): TargetReport[] {
+  const find = (c: string, n?: number) => rows.find((r) => r.case === c && (n === undefined || r.n === n));
+  const out: TargetReport[] = [];
+  const big = quick ? 100_000 : 1_000_000;
+  const a = find('address', big);
+  if (a) {
+    out.push({ target: `${big.toLocaleString('en')} Address: >= 300k items/s`, measured: `${Math.round(a.itemsPerSecond).toLocaleString('en')} items/s`, met: a.itemsPerSecond >= 300_000 });
+    out.push({ target: `${big.toLocaleString('en')} Address: within 1.6x of the floor`, measured: `${a.ratio!.toFixed(2)}x`, met: a.ratio! <= 1.6 });
+    out.push({ target: `${big.toLocaleString('en')} Address: peak RSS <= 400 MB (memory store)`, measured: `${(a.tcbatch.maxRSSKiB / 1024).toFixed(0)} MB`, met: a.tcbatch.maxRSSKiB / 1024 <= 400 });
+  }
+  const half = find('address-half', big / 2);
+  if (a && half) {
+    const f = a.tcbatch.ms / half.tcbatch.ms;
+    out.push({ target: 'doubling N at most 2.2x the time', measured: `${f.toFixed(2)}x (${(big / 2).toLocaleString('en')} -> ${big.toLocaleString('en')})`, met: f <= 2.2 });
+  }
+  const d = rows.find((r) => r.case === 'disk');
+  if (d) {
+    out.push({ target: `${d.n.toLocaleString('en')} Address, disk store: peak RSS <= 256 MB`, measured: `${(d.tcbatch.maxRSSKiB / 1024).toFixed(0)} MB`, met: d.tcbatch.maxRSSKiB / 1024 <= 256 });
+    out.push({ target: `${d.n.toLocaleString('en')} Address, disk store: within 4x of the floor`, measured: `${d.ratio!.toFixed(2)}x (${(d.tcbatch.ms / 1000).toFixed(1)} s)`, met: d.ratio! <= 4 });
+  }
+  const v = find('validate');
+  if (v) out.push({ target: 'emitted validators within 1.2x of in-process ajv', measured: `${v.ratio!.toFixed(2)}x`, met: v.ratio! <= 1.2 });
+  return out;
+}
+
+/** Plain-text table of a run. */
+export function formatReport(rows: readonly CaseReport[], targets: readonly TargetReport[]): string {
+  const lines = ['case            n           tcbatch ms   baseline ms   ratio   items/s      RSS tcbatch / baseline (MB)'];
+  for (const r of rows) {
+    lines.push(
+      [
+        r.case.padEnd(15),
+        r.n.toLocaleString('en').padEnd(11),
+        r.tcbatch.ms.toFixed(0).padStart(10),
+        (r.baseline ? r.baseline.ms.toFixed(0) : '-').padStart(13),
+        (r.ratio !== undefined ? r.ratio.toFixed(2) : '-').padStart(7),
+        Math.round(r.itemsPerSecond).toLocaleString('en').padStart(12),
+        `   ${(r.tcbatch.maxRSSKiB / 1024).toFixed(0)} / ${r.baseline ? (r.baseline.maxRSSKiB / 1024).toFixed(0) : '-'}`,
+      ].join(' ') + (r.tcbatch.extra ? `  ${Object.entries(r.tcbatch.extra).map(([k, v]) => `${k}=${v < 10 ? v.toFixed(3) : v.toFixed(0)}`).join(' ')}` : ''),
+    );
+  }
+  lines.push('', 'targets:');
+  for (const t of targets) lines.push(`  [${t.met ? 'met' : 'NOT met'}] ${t.target}: ${t.measured}`);
+  return lines.join('\n');
+}
+
+/** The machine line of a report. */
+export function machine(): string {
+  return `nproc ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory, Node ${process.version}`;
+}
+
+/**
+ * The whole bench. `scale` multiplies every size (1 full, 0.1 `--quick`).
+ * @param run how a side is run (tests pass an in-process runner)
+ */
+export function bench(scale: number, run: typeof runChild = runChild, log: (line: string) => void = () => {}): CaseReport[] {
+  const s = (n: number) => Math.max(10, Math.round(n * scale));
+  const rows: CaseReport[] = [];
+  const step = (r: CaseReport) => {
+    rows.push(r);
+    log(`${r.case} n=${r.n}: ${r.tcbatch.ms.toFixed(0)} ms${r.ratio !== undefined ? `, ratio ${r.ratio.toFixed(2)}` : ''}, RSS ${(r.tcbatch.maxRSSKiB / 1024).toFixed(0)} MB`);
+  };
+  step(runCase('address', s(100_000), 'address.tcbatch', 'address.floor', run));
+  step({ ...runCase('address-half', s(500_000), 'address.tcbatch', 'address.floor', run) });
+  step(runCase('address', s(1_000_000), 'address.tcbatch', 'address.floor', run));
+  step(runCase('mixed', s(100_000), 'mixed.tcbatch', 'mixed.floor', run));
+  step(runCase('mixed', s(1_000_000), 'mixed.tcbatch', 'mixed.floor', run));
+  step(runCase('validate', s(100_000), 'validate.standalone', 'validate.ajv', run));
+  step(runCase('submit', s(100_000), 'submit.tcbatch', undefined, run));
+  // the disk case: 10M in a full run, 1M with --quick; V8's old space capped so that RSS shows the
+  // store's bounded live memory rather than V8's lazy collection of garbage
+  step(runCase('disk', scale >= 1 ? 10_000_000 : s(10_000_000), 'disk.tcbatch', 'address.floor', run, ['--max-old-space-size=96']));
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const json = process.argv.includes('--json');
+  const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
+  const scale = scaleArg ? Number(scaleArg.slice(8)) : quick ? 0.1 : 1;
+  const rows = bench(scale, runChild, json ? () => {} : (l) => process.stderr.write(`${l}\n`));
+  const targets = judge(rows, scale < 1);
+  if (json) process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), machine: machine(), scale, rows, targets }, null, 2)}\n`);
+  else process.stdout.write(`${new Date().toISOString()} ${machine()} scale ${scale}\n${formatReport(rows, targets)}\n`);
+}
