@@ -63,7 +63,9 @@ export async function emitValidators(set: SchemaSet, files: SchemaFile[], head: 
   const ajv = createAjv(files, true);
   const refs = Object.fromEntries(targets.map((t) => [t.name, t.id]));
   const js = standaloneCode(ajv, refs);
-  out.set('validators/standalone.js', await formatCode(`${head}/* eslint-disable */\n${js}`, 'babel'));
+  // ajv writes its standalone code one statement a line (`code.lines`); prettier over this 0.5 MB
+  // file would cost most of a codegen run, so it is kept as ajv formats it.
+  out.set('validators/standalone.js', `${head}/* eslint-disable */\n${js.trimEnd()}\n`);
   const dts = [
     head,
     "import type { RawValidator } from '../../src/model/validation.js';",
