@@ -34,3 +34,4 @@ export { pollJob, defaultFirstWait, type PollOptions } from './submit/poll.js';
 export { readErrors, parseErrorRecord, CRITICAL_REASONS, type SubmitErrorRecord, type ErrorItem, type ItemLookup, type ReadErrorsOptions } from './submit/errors.js';
 export { uploadFiles, type FileResult, type UploadOptions } from './submit/files.js';
 export type { ProgressEvent, BatchCounts } from './submit/events.js';
+export { DiskStore, type DiskStoreOptions } from './batch/disk-store.js';
