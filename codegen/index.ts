@@ -18,7 +18,7 @@ import { emitValidators } from './validators.js';
 import { emitClient } from './client.js';
 import { emitCatalog } from './catalog.js';
 import { emitBuilders } from './builders.js';
-import { formatCode, header, type OutputFiles } from './emit.js';
+import { header, type OutputFiles } from './emit.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -40,11 +40,10 @@ export async function generate(options: CodegenOptions = {}): Promise<OutputFile
   const bundled = bundle(files, set.hash);
   const out: OutputFiles = new Map();
   out.set('README.md', `${head}\n# generated/\n\nWritten by \`npm run codegen\` from \`schemas/\`. Do not edit: change a schema or a codegen step and run the generator again. \`npm run codegen:check\` fails when this folder is stale.\n`);
+  // A JSON literal, already laid out by JSON.stringify: prettier would only re-indent it.
   out.set(
     'schemas/bundle.ts',
-    await formatCode(
-      `${head}/** Every schema (custom types included) in one self-contained JSON Schema: \`$defs\` keyed by path, local \`$ref\`s. */\nexport const bundle = ${JSON.stringify(bundled)} as const;\n`,
-    ),
+    `${head}/** Every schema (custom types included) in one self-contained JSON Schema: \`$defs\` keyed by path, local \`$ref\`s. */\nexport const bundle = ${JSON.stringify(bundled, null, 2)} as const;\n`,
   );
   await emitTypes(bundled, head, out);
   await emitValidators(set, files, head, out);

@@ -2,1453 +2,2587 @@
 // From schemas/ (sha256 c20784496aee428b) by tcbatch codegen 0.1.0. Run `npm run codegen` to update.
 /** Every schema (custom types included) in one self-contained JSON Schema: `$defs` keyed by path, local `$ref`s. */
 export const bundle = {
-  $schema: 'https://json-schema.org/draft/2020-12/schema',
-  $id: 'https://tcbatch.dev/schemas/bundle.json',
-  title: 'TcBatchSchemas',
-  description:
-    'Every tcbatch schema in one file (schemas sha256 c20784496aee428bb4c255107150a42e7cc9464d00c2c1bfc9005b303cfed0d8).',
-  $defs: {
-    'batch.association': {
-      title: 'AssociationEntry',
-      description:
-        'An entry of the top-level association array (TC >= 7.8.2, tc-batch-api.md §5.3). Each side is a ref (indicator summary or group xid, in this file or the owner) or an id of an existing object; id wins when both are given. type is required for indicators; associationType for indicator <-> indicator links.',
-      type: 'object',
-      properties: {
-        associationType: { type: 'string', minLength: 1 },
-        ref_1: { type: 'string', minLength: 1 },
-        type_1: { type: 'string', minLength: 1 },
-        id_1: { type: 'integer', minimum: 1 },
-        ref_2: { type: 'string', minLength: 1 },
-        type_2: { type: 'string', minLength: 1 },
-        id_2: { type: 'integer', minimum: 1 },
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://tcbatch.dev/schemas/bundle.json",
+  "title": "TcBatchSchemas",
+  "description": "Every tcbatch schema in one file (schemas sha256 c20784496aee428bb4c255107150a42e7cc9464d00c2c1bfc9005b303cfed0d8).",
+  "$defs": {
+    "batch.association": {
+      "title": "AssociationEntry",
+      "description": "An entry of the top-level association array (TC >= 7.8.2, tc-batch-api.md §5.3). Each side is a ref (indicator summary or group xid, in this file or the owner) or an id of an existing object; id wins when both are given. type is required for indicators; associationType for indicator <-> indicator links.",
+      "type": "object",
+      "properties": {
+        "associationType": {
+          "type": "string",
+          "minLength": 1
+        },
+        "ref_1": {
+          "type": "string",
+          "minLength": 1
+        },
+        "type_1": {
+          "type": "string",
+          "minLength": 1
+        },
+        "id_1": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "ref_2": {
+          "type": "string",
+          "minLength": 1
+        },
+        "type_2": {
+          "type": "string",
+          "minLength": 1
+        },
+        "id_2": {
+          "type": "integer",
+          "minimum": 1
+        }
       },
-      allOf: [
+      "allOf": [
         {
-          anyOf: [{ required: ['ref_1'] }, { required: ['id_1'] }],
-          'x-tc-rule': 'side 1 of an association needs ref_1 or id_1 (tc-batch-api.md §5.3)',
-        },
-        {
-          anyOf: [{ required: ['ref_2'] }, { required: ['id_2'] }],
-          'x-tc-rule': 'side 2 of an association needs ref_2 or id_2 (tc-batch-api.md §5.3)',
-        },
-      ],
-      additionalProperties: false,
-    },
-    'batch.batch-status': {
-      title: 'BatchStatus',
-      description:
-        'data.batchStatus of GET /v2/batch/{id}, POST /v2/batch/{id} and createAndUpload (tc-batch-api.md §6). The six per-kind counts come only with includeAdditional=true. A synchronous createAndUpload answer may omit id.',
-      type: 'object',
-      properties: {
-        id: { type: 'integer' },
-        status: {
-          type: 'string',
-          enum: ['Created', 'Queued', 'Running', 'Completed'],
-          'x-tc-rule': 'a batch status is Created, Queued, Running or Completed (tc-batch-api.md §3.4)',
-        },
-        errorCount: { type: 'integer', minimum: 0 },
-        successCount: { type: 'integer', minimum: 0 },
-        unprocessCount: {
-          type: 'integer',
-          minimum: 0,
-          description: 'Items not processed (haltOnError). Spelled unprocessCount on the wire.',
-        },
-        successIndicatorCount: { type: 'integer', minimum: 0 },
-        errorIndicatorCount: { type: 'integer', minimum: 0 },
-        successGroupCount: { type: 'integer', minimum: 0 },
-        errorGroupCount: { type: 'integer', minimum: 0 },
-        successAssociationCount: { type: 'integer', minimum: 0 },
-        errorAssociationCount: { type: 'integer', minimum: 0 },
-      },
-      required: ['status'],
-      additionalProperties: true,
-    },
-    'batch.content': {
-      title: 'BatchContent',
-      description:
-        'A Batch V2 content file: the body of POST /v2/batch/{id} and the content part of createAndUpload (tc-batch-api.md §5). The association array must come after group and indicator. group and indicator items are one of the group and indicator type schemas, chosen by type: codegen fills the x-tc-union placeholders from schemas/groups and schemas/indicators (and custom types), so adding a type needs no change here.',
-      type: 'object',
-      properties: {
-        group: { type: 'array', items: { $ref: '#/$defs/batch.content/$defs/group' } },
-        indicator: { type: 'array', items: { $ref: '#/$defs/batch.content/$defs/indicator' } },
-        association: { type: 'array', items: { $ref: '#/$defs/batch.association' } },
-      },
-      additionalProperties: false,
-      $defs: {
-        group: {
-          title: 'AnyGroup',
-          type: 'object',
-          required: ['type'],
-          discriminator: { propertyName: 'type' },
-          oneOf: [
-            { $ref: '#/$defs/groups.adversary' },
-            { $ref: '#/$defs/groups.attack-pattern' },
-            { $ref: '#/$defs/groups.campaign' },
-            { $ref: '#/$defs/groups.course-of-action' },
-            { $ref: '#/$defs/groups.document' },
-            { $ref: '#/$defs/groups.email' },
-            { $ref: '#/$defs/groups.event' },
-            { $ref: '#/$defs/groups.incident' },
-            { $ref: '#/$defs/groups.intrusion-set' },
-            { $ref: '#/$defs/groups.malware' },
-            { $ref: '#/$defs/groups.report' },
-            { $ref: '#/$defs/groups.signature' },
-            { $ref: '#/$defs/groups.tactic' },
-            { $ref: '#/$defs/groups.threat' },
-            { $ref: '#/$defs/groups.tool' },
-            { $ref: '#/$defs/groups.vulnerability' },
-          ],
-          'x-tc-rule':
-            'a group type is one of Adversary, Attack Pattern, Campaign, Course of Action, Document, Email, Event, Incident, Intrusion Set, Malware, Report, Signature, Tactic, Threat, Tool, Vulnerability (tc-batch-api.md §10)',
-        },
-        indicator: {
-          title: 'AnyIndicator',
-          type: 'object',
-          required: ['type'],
-          discriminator: { propertyName: 'type' },
-          oneOf: [
-            { $ref: '#/$defs/indicators.asn' },
-            { $ref: '#/$defs/indicators.address' },
-            { $ref: '#/$defs/indicators.cidr' },
-            { $ref: '#/$defs/indicators.email-subject' },
-            { $ref: '#/$defs/indicators.email-address' },
-            { $ref: '#/$defs/indicators.file' },
-            { $ref: '#/$defs/indicators.hashtag' },
-            { $ref: '#/$defs/indicators.host' },
-            { $ref: '#/$defs/indicators.mutex' },
-            { $ref: '#/$defs/indicators.registry-key' },
-            { $ref: '#/$defs/indicators.url' },
-            { $ref: '#/$defs/indicators.user-agent' },
-          ],
-          'x-tc-rule':
-            'an indicator type is one of ASN, Address, CIDR, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)',
-        },
-      },
-    },
-    'batch.error-record': {
-      title: 'BatchErrorRecord',
-      description:
-        "One element of the gzip JSON array from GET /v2/batch/{id}/errors (tc-batch-api.md §7.1). errorReason reads 'Error (0xNNNN): <text naming the item>' on current servers.",
-      type: 'object',
-      properties: {
-        errorReason: { type: 'string' },
-        errorSource: { type: 'string' },
-        errorMessage: { type: 'string' },
-      },
-      required: ['errorReason'],
-      additionalProperties: true,
-    },
-    'batch.indicator-types': {
-      title: 'IndicatorTypesResponse',
-      description:
-        "GET /v2/types/indicatorTypes (tc-batch-api.md §3.8, §9): the instance's indicator types, built-in and custom. codegen --indicator-types reads this shape. Booleans arrive as strings on some servers.",
-      type: 'object',
-      properties: {
-        status: { type: 'string' },
-        data: {
-          type: 'object',
-          properties: {
-            resultCount: { type: 'integer' },
-            indicatorType: { type: 'array', items: { $ref: '#/$defs/batch.indicator-types/$defs/indicatorType' } },
-          },
-          required: ['indicatorType'],
-        },
-      },
-      required: ['status', 'data'],
-      $defs: {
-        indicatorType: {
-          title: 'IndicatorTypeInfo',
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1 },
-            custom: { type: ['boolean', 'string'] },
-            parsable: { type: ['boolean', 'string'] },
-            apiBranch: { type: 'string' },
-            apiEntity: { type: 'string' },
-            casePreference: { type: 'string' },
-            value1Label: { type: 'string' },
-            value1Type: { type: 'string' },
-            value2Label: { type: 'string' },
-            value2Type: { type: 'string' },
-            value3Label: { type: 'string' },
-            value3Type: { type: 'string' },
-            regexes: { type: 'array', items: { type: 'string' } },
-          },
-          required: ['name'],
-        },
-      },
-    },
-    'batch.job-config': {
-      title: 'BatchJobConfig',
-      description:
-        'Batch job settings: the body of POST /v2/batch and the config part of createAndUpload (tc-batch-api.md §4). Booleans may be sent as "true"/"false" strings, as tcex does.',
-      type: 'object',
-      properties: {
-        version: {
-          type: 'string',
-          enum: ['V1', 'V2'],
-          default: 'V1',
-          description: 'V1 when omitted; V2 is needed for groups, associations and write types.',
-          'x-tc-rule': 'version is V1 or V2 (tc-batch-api.md §4)',
-        },
-        owner: { type: 'string', minLength: 1, description: 'Organization, Community or Source name.' },
-        haltOnError: {
-          $ref: '#/$defs/batch.job-config/$defs/booleanLike',
-          description:
-            'true: stop at the first error (the job still ends Completed); false: record the error and go on.',
-        },
-        action: {
-          type: 'string',
-          enum: ['Create', 'Delete'],
-          description:
-            'Create new and update existing, or delete existing data in the owner that matches the incoming data.',
-          'x-tc-rule': 'action is Create or Delete (tc-batch-api.md §4)',
-        },
-        attributeWriteType: {
-          type: 'string',
-          enum: ['Append', 'Replace', 'Singleton', 'Static'],
-          'x-tc-rule': 'attributeWriteType is Append, Replace, Singleton or Static (tc-batch-api.md §4)',
-        },
-        tagWriteType: {
-          type: 'string',
-          enum: ['Append', 'Replace'],
-          default: 'Replace',
-          'x-tc-rule': 'tagWriteType is Append or Replace (tc-batch-api.md §4)',
-        },
-        securityLabelWriteType: {
-          type: 'string',
-          enum: ['Append', 'Replace'],
-          default: 'Replace',
-          'x-tc-rule': 'securityLabelWriteType is Append or Replace (tc-batch-api.md §4)',
-        },
-        fileMergeMode: {
-          type: 'string',
-          enum: ['Distribute', 'Merge'],
-          default: 'Merge',
-          'x-tc-rule': 'fileMergeMode is Distribute or Merge (tc-batch-api.md §4)',
-        },
-        hashCollisionMode: {
-          type: 'string',
-          enum: ['FavorExisting', 'FavorIncoming', 'IgnoreExisting', 'IgnoreIncoming', 'Split'],
-          default: 'FavorIncoming',
-          'x-tc-rule':
-            'hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (tc-batch-api.md §4)',
-        },
-        playbookTriggersEnabled: {
-          $ref: '#/$defs/batch.job-config/$defs/booleanLike',
-          default: false,
-          description: 'Fire Playbook triggers for the created intelligence (TC >= 5.7).',
-        },
-        removeOrphanIndicators: {
-          $ref: '#/$defs/batch.job-config/$defs/booleanLike',
-          default: false,
-          description: 'Sent by the Java SDK; semantics undocumented.',
-        },
-      },
-      required: ['owner', 'haltOnError', 'action', 'attributeWriteType'],
-      additionalProperties: false,
-      $defs: {
-        booleanLike: {
-          title: 'BooleanLike',
-          anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['true', 'false'] }],
-          'x-tc-rule': 'a boolean setting is true, false, "true" or "false" (tc-batch-api.md §4, wire quirks)',
-        },
-      },
-    },
-    'batch.result-record': {
-      title: 'BatchResultRecord',
-      description: 'One element of GET /v2/batch/{id}/results (tc-batch-api.md §3.6).',
-      type: 'object',
-      properties: {
-        code: {
-          type: 'string',
-          pattern: '^0x[0-9A-Fa-f]{4}$',
-          'x-tc-rule': 'an error code is 0x followed by four hex digits (tc-batch-api.md §7.2)',
-        },
-        severity: { type: 'string', description: 'Error, Warning or Info.' },
-        errorReason: { type: 'string' },
-        errorMessage: { type: 'string' },
-      },
-      required: ['code', 'severity'],
-      additionalProperties: true,
-    },
-    'common.defs': {
-      title: 'Shared definitions',
-      description:
-        'Value and metadata shapes shared by every ThreatConnect group and indicator in a Batch V2 content file. Sources: tc-batch-api.md §5 (DOCS-IF, DOCS-GF), §7.4 and §9.',
-      $defs: {
-        xid: {
-          title: 'Xid',
-          description:
-            'External id. Unique per owner for groups (the server upserts groups by owner + xid); optional on indicators (tolerated, tcex always sends one).',
-          type: 'string',
-          minLength: 1,
-          'x-tc-rule': 'an xid is a non-empty string (tc-batch-api.md §5.2)',
-        },
-        date: {
-          title: 'TcDate',
-          description:
-            'ISO-8601 date or date-time. Builders always write YYYY-MM-DDTHH:mm:ssZ in UTC; the server also takes an offset or a bare date (tc-batch-api.md §10, dates).',
-          type: 'string',
-          pattern:
-            '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?)?$',
-          'x-tc-rule':
-            'dates are ISO-8601, e.g. 2017-03-04T00:00:00Z; anything else fails the whole job with 0x1003 (tc-batch-api.md §7.3)',
-        },
-        nullableDate: {
-          title: 'TcNullableDate',
-          description: "A date, or null as TC's own exports write an unset date (tolerated on extra fields).",
-          anyOf: [{ $ref: '#/$defs/common.defs/$defs/date' }, { type: 'null' }],
-        },
-        rating: {
-          title: 'Rating',
-          description: 'Threat rating, 0 to 5, decimals allowed (v3 type BigDecimal; tcex sends floats such as 5.0).',
-          type: 'number',
-          minimum: 0,
-          maximum: 5,
-          'x-tc-rule': 'rating is a number from 0 to 5 (tc-batch-api.md §9)',
-        },
-        confidence: {
-          title: 'Confidence',
-          description: 'Confidence, an integer from 0 to 100.',
-          type: 'integer',
-          minimum: 0,
-          maximum: 100,
-          'x-tc-rule': 'confidence is an integer from 0 to 100 (tc-batch-api.md §9)',
-        },
-        securityLabel: {
-          title: 'SecurityLabel',
-          description:
-            'Security label by name; color and description are needed only when the label does not exist yet in the owner (DOCS-IF).',
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, 'x-tc-rule': 'a security label needs a name' },
-            description: { type: 'string' },
-            color: {
-              type: 'string',
-              pattern: '^[0-9A-Fa-f]{6}$',
-              'x-tc-rule': 'a security label color is six hex digits such as FFC000 (tc-batch-api.md §10)',
+          "anyOf": [
+            {
+              "required": [
+                "ref_1"
+              ]
             },
-          },
-          required: ['name'],
-          additionalProperties: false,
-          'x-tc-builder': { args: ['name', 'description', 'color'], key: ['name'] },
+            {
+              "required": [
+                "id_1"
+              ]
+            }
+          ],
+          "x-tc-rule": "side 1 of an association needs ref_1 or id_1 (tc-batch-api.md §5.3)"
         },
-        attribute: {
-          title: 'Attribute',
-          description: 'An attribute (type and value). displayed applies to Description and Source only (DOCS-IF).',
-          type: 'object',
-          properties: {
-            type: { type: 'string', minLength: 1, 'x-tc-rule': 'an attribute needs a type' },
-            value: { type: 'string', minLength: 1, 'x-tc-rule': 'an attribute needs a non-empty value' },
-            displayed: { type: 'boolean' },
-            pinned: { type: 'boolean' },
-            source: { type: 'string' },
-            securityLabel: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/securityLabel' } },
-            dateAdded: { $ref: '#/$defs/common.defs/$defs/nullableDate', 'x-tc-tolerated': true },
-            lastModified: { $ref: '#/$defs/common.defs/$defs/nullableDate', 'x-tc-tolerated': true },
-            xid: { type: 'string', 'x-tc-tolerated': true },
-          },
-          required: ['type', 'value'],
-          additionalProperties: false,
-          'x-tc-builder': { args: ['type', 'value', 'displayed', 'source'], key: ['type', 'value'] },
-        },
-        tag: {
-          title: 'Tag',
-          description: 'A tag by name, at most 128 characters (docs v2/_includes/tag_length.rst).',
-          type: 'object',
-          properties: {
-            name: {
-              type: 'string',
-              minLength: 1,
-              maxLength: 128,
-              'x-tc-rule': 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)',
+        {
+          "anyOf": [
+            {
+              "required": [
+                "ref_2"
+              ]
             },
-          },
-          required: ['name'],
-          additionalProperties: false,
-          'x-tc-builder': { args: ['name'], key: ['name'] },
-        },
-        fileOccurrence: {
-          title: 'FileOccurrence',
-          description: 'Where a File was seen: at least one of fileName, path, date (DOCS-IF).',
-          type: 'object',
-          properties: {
-            fileName: { type: 'string' },
-            path: { type: 'string' },
-            date: { $ref: '#/$defs/common.defs/$defs/date' },
-          },
-          minProperties: 1,
-          additionalProperties: false,
-          'x-tc-rule': 'a file occurrence has at least one of fileName, path, date (tc-batch-api.md §5.1)',
-          'x-tc-builder': { args: ['fileName', 'path', 'date'], key: ['fileName', 'path', 'date'] },
-        },
-        associatedGroup: {
-          title: 'AssociatedGroup',
-          description: "Indicator -> group association by the group's xid, in this file or in the job owner.",
-          type: 'object',
-          properties: {
-            groupXid: { $ref: '#/$defs/common.defs/$defs/xid' },
-            dateAdded: { $ref: '#/$defs/common.defs/$defs/nullableDate', 'x-tc-tolerated': true },
-            associationNumber: { type: 'integer', 'x-tc-tolerated': true },
-          },
-          required: ['groupXid'],
-          additionalProperties: false,
-        },
-        associatedIndicator: {
-          title: 'AssociatedIndicator',
-          description: 'Group/indicator -> indicator association by summary and indicator type.',
-          type: 'object',
-          properties: { summary: { type: 'string', minLength: 1 }, indicatorType: { type: 'string', minLength: 1 } },
-          required: ['summary', 'indicatorType'],
-          additionalProperties: false,
-        },
-        fileAction: {
-          title: 'FileAction',
-          description:
-            "File action tree (tcex: 'not complete'; TC exports add fileData). Tolerated and passed through: only the known keys are checked.",
-          type: 'object',
-          properties: {
-            indicatorXid: { type: 'string' },
-            parentIndicatorXid: { type: 'string' },
-            relationship: { type: 'string' },
-            children: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/fileAction' } },
-            fileData: { type: 'object' },
-          },
-        },
-      },
-    },
-    'common.group-base': {
-      title: 'GroupBase',
-      description:
-        'Fields every batchable Group type has (tc-batch-api.md §5.2, DOCS-GF). Type schemas extend it with allOf and close it with unevaluatedProperties: false.',
-      type: 'object',
-      properties: {
-        name: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 100,
-          'x-tc-rule': 'a group name is 1 to 100 characters (tc-batch-api.md §7.4)',
-        },
-        type: { type: 'string', minLength: 1 },
-        xid: { $ref: '#/$defs/common.defs/$defs/xid' },
-        dateAdded: { $ref: '#/$defs/common.defs/$defs/date', description: 'Sent by tcex; the server sets its own.' },
-        firstSeen: { $ref: '#/$defs/common.defs/$defs/date' },
-        lastSeen: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateAdded: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateExpires: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalLastModified: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateCreated: {
-          $ref: '#/$defs/common.defs/$defs/date',
-          description: "tcex's name for externalDateAdded (tcex-batch.md §17 item 10); tolerated.",
-          'x-tc-tolerated': true,
-        },
-        externalDateLastModified: {
-          $ref: '#/$defs/common.defs/$defs/date',
-          description: "tcex cleaner's name for externalLastModified; tolerated.",
-          'x-tc-tolerated': true,
-        },
-        publishRootItem: { type: 'boolean', 'x-tc-tolerated': true },
-        attribute: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/attribute' } },
-        tag: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/tag' } },
-        securityLabel: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/securityLabel' } },
-        associatedGroupXid: {
-          description: 'Group -> group associations by xid, in this file or in the job owner.',
-          type: 'array',
-          items: { $ref: '#/$defs/common.defs/$defs/xid' },
-        },
-        associatedIndicators: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/associatedIndicator' } },
-      },
-      required: ['name', 'type', 'xid'],
-    },
-    'common.indicator-base': {
-      title: 'IndicatorBase',
-      description:
-        "Fields every Indicator type has (tc-batch-api.md §5.1, DOCS-IF). The value goes in summary or in the type's value field(s). Type schemas extend it with allOf and close it with unevaluatedProperties: false.",
-      type: 'object',
-      properties: {
-        type: { type: 'string', minLength: 1 },
-        summary: { type: 'string', minLength: 1 },
-        xid: { $ref: '#/$defs/common.defs/$defs/xid' },
-        rating: { $ref: '#/$defs/common.defs/$defs/rating' },
-        confidence: { $ref: '#/$defs/common.defs/$defs/confidence' },
-        active: { type: 'boolean', description: 'Default true.' },
-        activeLocked: { type: 'boolean', description: 'Default false.' },
-        privateFlag: { type: 'boolean', description: 'Default false.' },
-        description: { type: 'string', description: 'Sets the default Description attribute.' },
-        dateAdded: { $ref: '#/$defs/common.defs/$defs/date' },
-        lastModified: { $ref: '#/$defs/common.defs/$defs/date' },
-        firstSeen: { $ref: '#/$defs/common.defs/$defs/date' },
-        lastSeen: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateAdded: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateExpires: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalLastModified: { $ref: '#/$defs/common.defs/$defs/date' },
-        externalDateCreated: {
-          $ref: '#/$defs/common.defs/$defs/date',
-          description: "tcex's name for externalDateAdded (tcex-batch.md §17 item 10); tolerated.",
-          'x-tc-tolerated': true,
-        },
-        externalDateLastModified: {
-          $ref: '#/$defs/common.defs/$defs/date',
-          description: "tcex cleaner's name for externalLastModified; tolerated.",
-          'x-tc-tolerated': true,
-        },
-        flag1: { type: 'boolean', description: 'Type-specific flag slot (Host: dnsActive).', 'x-tc-tolerated': true },
-        flag2: { type: 'boolean', description: 'Type-specific flag slot (Host: whoisActive).', 'x-tc-tolerated': true },
-        flag3: { type: 'boolean', 'x-tc-tolerated': true },
-        intValue1: { type: 'integer', description: 'Type-specific number slot (File: size).', 'x-tc-tolerated': true },
-        intValue2: { type: 'integer', 'x-tc-tolerated': true },
-        intValue3: { type: 'integer', 'x-tc-tolerated': true },
-        value1: {
-          type: ['string', 'null'],
-          description: 'First value of a multi-value or custom type.',
-          'x-tc-tolerated': true,
-        },
-        value2: { type: ['string', 'null'], 'x-tc-tolerated': true },
-        value3: { type: ['string', 'null'], 'x-tc-tolerated': true },
-        threatAssessRating: { type: 'number', 'x-tc-tolerated': true },
-        threatAssessConfidence: { type: 'number', 'x-tc-tolerated': true },
-        publishRootItem: { type: 'boolean', 'x-tc-tolerated': true },
-        attribute: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/attribute' } },
-        tag: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/tag' } },
-        securityLabel: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/securityLabel' } },
-        associatedGroups: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/associatedGroup' } },
-        associatedIndicators: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/associatedIndicator' } },
-      },
-      required: ['type'],
-    },
-    'groups.adversary': {
-      title: 'Adversary',
-      description: 'ThreatConnect Adversary group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Adversary' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Adversary',
-        method: 'adversary',
-        className: 'Adversary',
-        apiBranch: 'adversaries',
-        apiEntity: 'adversary',
-        args: [],
-      },
-    },
-    'groups.attack-pattern': {
-      title: 'AttackPattern',
-      description: 'ThreatConnect Attack Pattern group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Attack Pattern' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Attack Pattern',
-        method: 'attackPattern',
-        className: 'AttackPattern',
-        apiBranch: 'attackPatterns',
-        apiEntity: 'attackPattern',
-        args: [],
-      },
-    },
-    'groups.campaign': {
-      title: 'Campaign',
-      description: 'ThreatConnect Campaign group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Campaign' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Campaign',
-        method: 'campaign',
-        className: 'Campaign',
-        apiBranch: 'campaigns',
-        apiEntity: 'campaign',
-        args: [],
-      },
-    },
-    'groups.course-of-action': {
-      title: 'CourseOfAction',
-      description: 'ThreatConnect Course of Action group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Course of Action' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Course of Action',
-        method: 'courseOfAction',
-        className: 'CourseOfAction',
-        apiBranch: 'coursesOfAction',
-        apiEntity: 'courseOfAction',
-        args: [],
-      },
-    },
-    'groups.document': {
-      title: 'Document',
-      description: 'ThreatConnect Document group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.group-base' },
-        {
-          if: { properties: { malware: { const: true } }, required: ['malware'] },
-          then: { required: ['password'], 'x-tc-rule': 'a malware Document needs a password (DOCS-GF)' },
-        },
-        {
-          dependentRequired: { insights: ['aiProvider'] },
-          'x-tc-rule': 'insights needs aiProvider (tc-batch-api.md §5.2)',
-        },
-      ],
-      properties: {
-        type: { const: 'Document' },
-        fileName: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 100,
-          'x-tc-rule': 'a Document fileName is 1 to 100 characters (tc-batch-api.md §7.4, Java SDK truncates to 100)',
-        },
-        malware: {
-          type: 'boolean',
-          description:
-            'The document is malware: its content must be a password-protected zip and password is required.',
-        },
-        password: { type: 'string', minLength: 1, description: 'Zip password, required when malware is true.' },
-        insights: { type: 'string', description: 'AI insights text; needs aiProvider (DOCS-GF).' },
-        aiProvider: { type: 'string' },
-        aiLastRetrievalDate: { $ref: '#/$defs/common.defs/$defs/date' },
-        fileContent: {
-          description:
-            'Client-side only: the file bytes to upload after the job completes. Never sent in the batch JSON (tcex pops it too).',
-          'x-tc-client-only': true,
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Document',
-        method: 'document',
-        className: 'Document',
-        apiBranch: 'documents',
-        apiEntity: 'document',
-        args: ['fileName'],
-        fileContent: true,
-      },
-    },
-    'groups.email': {
-      title: 'Email',
-      description: 'ThreatConnect Email group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.group-base' },
-        { required: ['subject', 'header', 'body'], 'x-tc-rule': 'an Email needs subject, header and body (DOCS-GF)' },
-      ],
-      properties: {
-        type: { const: 'Email' },
-        subject: { type: 'string', minLength: 1 },
-        header: { type: 'string', minLength: 1 },
-        body: { type: 'string' },
-        from: { type: 'string', description: 'Sender address.' },
-        to: { type: 'string', description: 'Recipient address.' },
-        score: { type: 'integer', minimum: 0, description: 'Email score; tcex always sends 0.', default: 0 },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Email',
-        method: 'email',
-        className: 'Email',
-        apiBranch: 'emails',
-        apiEntity: 'email',
-        args: ['subject', 'header', 'body'],
-        defaults: { score: 0 },
-      },
-    },
-    'groups.event': {
-      title: 'Event',
-      description: 'ThreatConnect Event group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.group-base' },
-        {
-          dependentRequired: { insights: ['aiProvider'] },
-          'x-tc-rule': 'insights needs aiProvider (tc-batch-api.md §5.2)',
-        },
-      ],
-      properties: {
-        type: { const: 'Event' },
-        eventDate: { $ref: '#/$defs/common.defs/$defs/date' },
-        eventType: {
-          type: 'string',
-          enum: [
-            'Alert',
-            'Alert [flash]',
-            'Alert [hyper-local]',
-            'Alert [local]',
-            'Alert [urgent]',
-            'Breach',
-            'Campaign',
-            'Compliance / Regulatory',
-            'Disclosure',
-            'Emerging Threat',
-            'Exercise',
-            'Exposure',
-            'Finding [Compliance violations]',
-            'Finding [Configuration weaknesses]',
-            'Finding [Missing patches]',
-            'Finding [Security posture gaps]',
-            'Investigation',
-            'None',
-            'Operation',
-            'Physical Security',
-            'Response Action',
-            'Social Engineering (non-phishing)',
-            'Third Party Reported',
-            'Trend',
+            {
+              "required": [
+                "id_2"
+              ]
+            }
           ],
-          'x-tc-rule': "eventType is one of TC's Event types (DOCS-GF)",
+          "x-tc-rule": "side 2 of an association needs ref_2 or id_2 (tc-batch-api.md §5.3)"
+        }
+      ],
+      "additionalProperties": false
+    },
+    "batch.batch-status": {
+      "title": "BatchStatus",
+      "description": "data.batchStatus of GET /v2/batch/{id}, POST /v2/batch/{id} and createAndUpload (tc-batch-api.md §6). The six per-kind counts come only with includeAdditional=true. A synchronous createAndUpload answer may omit id.",
+      "type": "object",
+      "properties": {
+        "id": {
+          "type": "integer"
         },
-        status: {
-          type: 'string',
-          enum: [
-            'Completed',
-            'Escalated',
-            'False Positive',
-            'In Progress',
-            'Needs Review',
-            'New',
-            'No Further Action',
-            'Reopened',
-            'None',
+        "status": {
+          "type": "string",
+          "enum": [
+            "Created",
+            "Queued",
+            "Running",
+            "Completed"
           ],
-          'x-tc-rule': "Event status is one of TC's Event statuses; None means no status (DOCS-GF)",
+          "x-tc-rule": "a batch status is Created, Queued, Running or Completed (tc-batch-api.md §3.4)"
         },
-        insights: { type: 'string', description: 'AI insights text; needs aiProvider (DOCS-GF).' },
-        aiProvider: { type: 'string' },
-        aiLastRetrievalDate: { $ref: '#/$defs/common.defs/$defs/date' },
+        "errorCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "successCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "unprocessCount": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Items not processed (haltOnError). Spelled unprocessCount on the wire."
+        },
+        "successIndicatorCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "errorIndicatorCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "successGroupCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "errorGroupCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "successAssociationCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "errorAssociationCount": {
+          "type": "integer",
+          "minimum": 0
+        }
       },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Event',
-        method: 'event',
-        className: 'Event',
-        apiBranch: 'events',
-        apiEntity: 'event',
-        args: [],
-      },
+      "required": [
+        "status"
+      ],
+      "additionalProperties": true
     },
-    'groups.incident': {
-      title: 'Incident',
-      description: 'ThreatConnect Incident group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: {
-        type: { const: 'Incident' },
-        eventDate: { $ref: '#/$defs/common.defs/$defs/date' },
-        status: {
-          type: 'string',
-          enum: [
-            'New',
-            'Open',
-            'Stalled',
-            'Containment Achieved',
-            'Restoration Achieved',
-            'Incident Reported',
-            'Closed',
-            'Rejected',
-            'Deleted',
-            'None',
+    "batch.content": {
+      "title": "BatchContent",
+      "description": "A Batch V2 content file: the body of POST /v2/batch/{id} and the content part of createAndUpload (tc-batch-api.md §5). The association array must come after group and indicator. group and indicator items are one of the group and indicator type schemas, chosen by type: codegen fills the x-tc-union placeholders from schemas/groups and schemas/indicators (and custom types), so adding a type needs no change here.",
+      "type": "object",
+      "properties": {
+        "group": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/batch.content/$defs/group"
+          }
+        },
+        "indicator": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/batch.content/$defs/indicator"
+          }
+        },
+        "association": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/batch.association"
+          }
+        }
+      },
+      "additionalProperties": false,
+      "$defs": {
+        "group": {
+          "title": "AnyGroup",
+          "type": "object",
+          "required": [
+            "type"
           ],
-          'x-tc-rule':
-            "Incident status is one of TC's Incident statuses (DOCS-GF); None means no status as TC's exports write it",
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Incident',
-        method: 'incident',
-        className: 'Incident',
-        apiBranch: 'incidents',
-        apiEntity: 'incident',
-        args: [],
-      },
-    },
-    'groups.intrusion-set': {
-      title: 'IntrusionSet',
-      description: 'ThreatConnect Intrusion Set group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Intrusion Set' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Intrusion Set',
-        method: 'intrusionSet',
-        className: 'IntrusionSet',
-        apiBranch: 'intrusionSets',
-        apiEntity: 'intrusionSet',
-        args: [],
-      },
-    },
-    'groups.malware': {
-      title: 'Malware',
-      description: 'ThreatConnect Malware group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Malware' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Malware',
-        method: 'malware',
-        className: 'Malware',
-        apiBranch: 'malware',
-        apiEntity: 'malware',
-        args: [],
-      },
-    },
-    'groups.report': {
-      title: 'Report',
-      description: 'ThreatConnect Report group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.group-base' },
-        {
-          dependentRequired: { insights: ['aiProvider'] },
-          'x-tc-rule': 'insights needs aiProvider (tc-batch-api.md §5.2)',
-        },
-      ],
-      properties: {
-        type: { const: 'Report' },
-        fileName: {
-          type: 'string',
-          minLength: 1,
-          maxLength: 100,
-          'x-tc-rule': 'a Report fileName is 1 to 100 characters',
-        },
-        publishDate: { $ref: '#/$defs/common.defs/$defs/date' },
-        insights: { type: 'string', description: 'AI insights text; needs aiProvider (DOCS-GF).' },
-        aiProvider: { type: 'string' },
-        aiLastRetrievalDate: { $ref: '#/$defs/common.defs/$defs/date' },
-        fileContent: {
-          description:
-            'Client-side only: the file bytes to upload after the job completes. Never sent in the batch JSON (tcex pops it too).',
-          'x-tc-client-only': true,
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Report',
-        method: 'report',
-        className: 'Report',
-        apiBranch: 'reports',
-        apiEntity: 'report',
-        args: [],
-        fileContent: true,
-      },
-    },
-    'groups.signature': {
-      title: 'Signature',
-      description: 'ThreatConnect Signature group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.group-base' },
-        {
-          required: ['fileName', 'fileType', 'fileText'],
-          'x-tc-rule': 'a Signature needs fileName, fileType and fileText (DOCS-GF)',
-        },
-      ],
-      properties: {
-        type: { const: 'Signature' },
-        fileName: { type: 'string', minLength: 1 },
-        fileType: {
-          type: 'string',
-          enum: [
-            'Bro',
-            'ClamAV',
-            'CybOX',
-            'Iris Search Hash',
-            'KQL',
-            'OpenIOC',
-            'Regex',
-            'SPL',
-            'Sigma',
-            'Snort',
-            'Suricata',
-            'TQL Query',
-            'YARA',
+          "discriminator": {
+            "propertyName": "type"
+          },
+          "oneOf": [
+            {
+              "$ref": "#/$defs/groups.adversary"
+            },
+            {
+              "$ref": "#/$defs/groups.attack-pattern"
+            },
+            {
+              "$ref": "#/$defs/groups.campaign"
+            },
+            {
+              "$ref": "#/$defs/groups.course-of-action"
+            },
+            {
+              "$ref": "#/$defs/groups.document"
+            },
+            {
+              "$ref": "#/$defs/groups.email"
+            },
+            {
+              "$ref": "#/$defs/groups.event"
+            },
+            {
+              "$ref": "#/$defs/groups.incident"
+            },
+            {
+              "$ref": "#/$defs/groups.intrusion-set"
+            },
+            {
+              "$ref": "#/$defs/groups.malware"
+            },
+            {
+              "$ref": "#/$defs/groups.report"
+            },
+            {
+              "$ref": "#/$defs/groups.signature"
+            },
+            {
+              "$ref": "#/$defs/groups.tactic"
+            },
+            {
+              "$ref": "#/$defs/groups.threat"
+            },
+            {
+              "$ref": "#/$defs/groups.tool"
+            },
+            {
+              "$ref": "#/$defs/groups.vulnerability"
+            }
           ],
-          'x-tc-rule': "Signature fileType is one of TC's signature types (DOCS-GF)",
+          "x-tc-rule": "a group type is one of Adversary, Attack Pattern, Campaign, Course of Action, Document, Email, Event, Incident, Intrusion Set, Malware, Report, Signature, Tactic, Threat, Tool, Vulnerability (tc-batch-api.md §10)"
         },
-        fileText: { type: 'string', minLength: 1 },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Signature',
-        method: 'signature',
-        className: 'Signature',
-        apiBranch: 'signatures',
-        apiEntity: 'signature',
-        args: ['fileName', 'fileType', 'fileText'],
-      },
+        "indicator": {
+          "title": "AnyIndicator",
+          "type": "object",
+          "required": [
+            "type"
+          ],
+          "discriminator": {
+            "propertyName": "type"
+          },
+          "oneOf": [
+            {
+              "$ref": "#/$defs/indicators.asn"
+            },
+            {
+              "$ref": "#/$defs/indicators.address"
+            },
+            {
+              "$ref": "#/$defs/indicators.cidr"
+            },
+            {
+              "$ref": "#/$defs/indicators.email-subject"
+            },
+            {
+              "$ref": "#/$defs/indicators.email-address"
+            },
+            {
+              "$ref": "#/$defs/indicators.file"
+            },
+            {
+              "$ref": "#/$defs/indicators.hashtag"
+            },
+            {
+              "$ref": "#/$defs/indicators.host"
+            },
+            {
+              "$ref": "#/$defs/indicators.mutex"
+            },
+            {
+              "$ref": "#/$defs/indicators.registry-key"
+            },
+            {
+              "$ref": "#/$defs/indicators.url"
+            },
+            {
+              "$ref": "#/$defs/indicators.user-agent"
+            }
+          ],
+          "x-tc-rule": "an indicator type is one of ASN, Address, CIDR, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)"
+        }
+      }
     },
-    'groups.tactic': {
-      title: 'Tactic',
-      description: 'ThreatConnect Tactic group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Tactic' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Tactic',
-        method: 'tactic',
-        className: 'Tactic',
-        apiBranch: 'tactics',
-        apiEntity: 'tactic',
-        args: [],
-      },
-    },
-    'groups.threat': {
-      title: 'Threat',
-      description: 'ThreatConnect Threat group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Threat' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Threat',
-        method: 'threat',
-        className: 'Threat',
-        apiBranch: 'threats',
-        apiEntity: 'threat',
-        args: [],
-      },
-    },
-    'groups.tool': {
-      title: 'Tool',
-      description: 'ThreatConnect Tool group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Tool' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Tool',
-        method: 'tool',
-        className: 'Tool',
-        apiBranch: 'tools',
-        apiEntity: 'tool',
-        args: [],
-      },
-    },
-    'groups.vulnerability': {
-      title: 'Vulnerability',
-      description: 'ThreatConnect Vulnerability group in a Batch V2 content file (tc-batch-api.md §5.2, §10).',
-      type: 'object',
-      allOf: [{ $ref: '#/$defs/common.group-base' }],
-      properties: { type: { const: 'Vulnerability' } },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'group',
-        type: 'Vulnerability',
-        method: 'vulnerability',
-        className: 'Vulnerability',
-        apiBranch: 'vulnerabilities',
-        apiEntity: 'vulnerability',
-        args: [],
-      },
-    },
-    'indicators.address': {
-      title: 'Address',
-      description: 'ThreatConnect Address indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['ip'] }],
-          'x-tc-rule': "an Address needs its value in summary or 'ip' (tc-batch-api.md §5.1)",
+    "batch.error-record": {
+      "title": "BatchErrorRecord",
+      "description": "One element of the gzip JSON array from GET /v2/batch/{id}/errors (tc-batch-api.md §7.1). errorReason reads 'Error (0xNNNN): <text naming the item>' on current servers.",
+      "type": "object",
+      "properties": {
+        "errorReason": {
+          "type": "string"
         },
+        "errorSource": {
+          "type": "string"
+        },
+        "errorMessage": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "errorReason"
       ],
-      properties: {
-        type: { const: 'Address' },
-        summary: {
-          type: 'string',
-          anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
-          'x-tc-rule': 'an Address is a valid IPv4 (no leading zeros) or IPv6 address (tc-batch-api.md §9)',
-        },
-        ip: {
-          type: 'string',
-          anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }],
-          'x-tc-rule': 'an Address is a valid IPv4 (no leading zeros) or IPv6 address (tc-batch-api.md §9)',
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Address',
-        method: 'address',
-        className: 'Address',
-        apiBranch: 'addresses',
-        apiEntity: 'address',
-        values: [{ field: 'ip', label: 'IP', arg: 'ip' }],
-        casePreference: 'lower',
-      },
+      "additionalProperties": true
     },
-    'indicators.asn': {
-      title: 'Asn',
-      description: 'ThreatConnect ASN indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['AS Number'] }],
-          'x-tc-rule': "an ASN needs its value in summary or 'AS Number' (tc-batch-api.md §5.1)",
+    "batch.indicator-types": {
+      "title": "IndicatorTypesResponse",
+      "description": "GET /v2/types/indicatorTypes (tc-batch-api.md §3.8, §9): the instance's indicator types, built-in and custom. codegen --indicator-types reads this shape. Booleans arrive as strings on some servers.",
+      "type": "object",
+      "properties": {
+        "status": {
+          "type": "string"
         },
+        "data": {
+          "type": "object",
+          "properties": {
+            "resultCount": {
+              "type": "integer"
+            },
+            "indicatorType": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/batch.indicator-types/$defs/indicatorType"
+              }
+            }
+          },
+          "required": [
+            "indicatorType"
+          ]
+        }
+      },
+      "required": [
+        "status",
+        "data"
       ],
-      properties: {
-        type: { const: 'ASN' },
-        summary: {
-          type: 'string',
-          pattern: '^ASN\\d+$',
-          'x-tc-rule': "an ASN is 'ASN' followed by digits with no space, e.g. ASN12345 (tc-batch-api.md §9)",
-        },
-        'AS Number': {
-          type: 'string',
-          pattern: '^ASN\\d+$',
-          'x-tc-rule': "an ASN is 'ASN' followed by digits with no space, e.g. ASN12345 (tc-batch-api.md §9)",
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'ASN',
-        method: 'asn',
-        className: 'Asn',
-        apiBranch: 'asns',
-        apiEntity: 'asn',
-        values: [{ field: 'AS Number', label: 'AS Number', arg: 'asNumber' }],
-        casePreference: 'upper',
-      },
+      "$defs": {
+        "indicatorType": {
+          "title": "IndicatorTypeInfo",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1
+            },
+            "custom": {
+              "type": [
+                "boolean",
+                "string"
+              ]
+            },
+            "parsable": {
+              "type": [
+                "boolean",
+                "string"
+              ]
+            },
+            "apiBranch": {
+              "type": "string"
+            },
+            "apiEntity": {
+              "type": "string"
+            },
+            "casePreference": {
+              "type": "string"
+            },
+            "value1Label": {
+              "type": "string"
+            },
+            "value1Type": {
+              "type": "string"
+            },
+            "value2Label": {
+              "type": "string"
+            },
+            "value2Type": {
+              "type": "string"
+            },
+            "value3Label": {
+              "type": "string"
+            },
+            "value3Type": {
+              "type": "string"
+            },
+            "regexes": {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          },
+          "required": [
+            "name"
+          ]
+        }
+      }
     },
-    'indicators.cidr': {
-      title: 'Cidr',
-      description: 'ThreatConnect CIDR indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['Block'] }],
-          'x-tc-rule': "a CIDR needs its value in summary or 'Block' (tc-batch-api.md §5.1)",
+    "batch.job-config": {
+      "title": "BatchJobConfig",
+      "description": "Batch job settings: the body of POST /v2/batch and the config part of createAndUpload (tc-batch-api.md §4). Booleans may be sent as \"true\"/\"false\" strings, as tcex does.",
+      "type": "object",
+      "properties": {
+        "version": {
+          "type": "string",
+          "enum": [
+            "V1",
+            "V2"
+          ],
+          "default": "V1",
+          "description": "V1 when omitted; V2 is needed for groups, associations and write types.",
+          "x-tc-rule": "version is V1 or V2 (tc-batch-api.md §4)"
         },
+        "owner": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Organization, Community or Source name."
+        },
+        "haltOnError": {
+          "$ref": "#/$defs/batch.job-config/$defs/booleanLike",
+          "description": "true: stop at the first error (the job still ends Completed); false: record the error and go on."
+        },
+        "action": {
+          "type": "string",
+          "enum": [
+            "Create",
+            "Delete"
+          ],
+          "description": "Create new and update existing, or delete existing data in the owner that matches the incoming data.",
+          "x-tc-rule": "action is Create or Delete (tc-batch-api.md §4)"
+        },
+        "attributeWriteType": {
+          "type": "string",
+          "enum": [
+            "Append",
+            "Replace",
+            "Singleton",
+            "Static"
+          ],
+          "x-tc-rule": "attributeWriteType is Append, Replace, Singleton or Static (tc-batch-api.md §4)"
+        },
+        "tagWriteType": {
+          "type": "string",
+          "enum": [
+            "Append",
+            "Replace"
+          ],
+          "default": "Replace",
+          "x-tc-rule": "tagWriteType is Append or Replace (tc-batch-api.md §4)"
+        },
+        "securityLabelWriteType": {
+          "type": "string",
+          "enum": [
+            "Append",
+            "Replace"
+          ],
+          "default": "Replace",
+          "x-tc-rule": "securityLabelWriteType is Append or Replace (tc-batch-api.md §4)"
+        },
+        "fileMergeMode": {
+          "type": "string",
+          "enum": [
+            "Distribute",
+            "Merge"
+          ],
+          "default": "Merge",
+          "x-tc-rule": "fileMergeMode is Distribute or Merge (tc-batch-api.md §4)"
+        },
+        "hashCollisionMode": {
+          "type": "string",
+          "enum": [
+            "FavorExisting",
+            "FavorIncoming",
+            "IgnoreExisting",
+            "IgnoreIncoming",
+            "Split"
+          ],
+          "default": "FavorIncoming",
+          "x-tc-rule": "hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (tc-batch-api.md §4)"
+        },
+        "playbookTriggersEnabled": {
+          "$ref": "#/$defs/batch.job-config/$defs/booleanLike",
+          "default": false,
+          "description": "Fire Playbook triggers for the created intelligence (TC >= 5.7)."
+        },
+        "removeOrphanIndicators": {
+          "$ref": "#/$defs/batch.job-config/$defs/booleanLike",
+          "default": false,
+          "description": "Sent by the Java SDK; semantics undocumented."
+        }
+      },
+      "required": [
+        "owner",
+        "haltOnError",
+        "action",
+        "attributeWriteType"
       ],
-      properties: {
-        type: { const: 'CIDR' },
-        summary: {
-          type: 'string',
-          pattern:
-            '^(?:(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(?:3[0-2]|[12]?\\d)|(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})(?::(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})){7}/(?:12[0-8]|1[01]\\d|[1-9]?\\d))$',
-          'x-tc-rule':
-            'a CIDR is an IPv4 block, or an IPv6 block fully expanded in lower case without :: or leading zeros, e.g. abc:def:10:0:0:0:0:0/48 (tc-batch-api.md §9)',
-        },
-        Block: {
-          type: 'string',
-          pattern:
-            '^(?:(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(?:3[0-2]|[12]?\\d)|(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})(?::(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})){7}/(?:12[0-8]|1[01]\\d|[1-9]?\\d))$',
-          'x-tc-rule':
-            'a CIDR is an IPv4 block, or an IPv6 block fully expanded in lower case without :: or leading zeros, e.g. abc:def:10:0:0:0:0:0/48 (tc-batch-api.md §9)',
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'CIDR',
-        method: 'cidr',
-        className: 'Cidr',
-        apiBranch: 'cidrBlocks',
-        apiEntity: 'cidrBlock',
-        values: [{ field: 'Block', label: 'Block', arg: 'block' }],
-        casePreference: 'lower',
-      },
+      "additionalProperties": false,
+      "$defs": {
+        "booleanLike": {
+          "title": "BooleanLike",
+          "anyOf": [
+            {
+              "type": "boolean"
+            },
+            {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          ],
+          "x-tc-rule": "a boolean setting is true, false, \"true\" or \"false\" (tc-batch-api.md §4, wire quirks)"
+        }
+      }
     },
-    'indicators.email-address': {
-      title: 'EmailAddress',
-      description: 'ThreatConnect EmailAddress indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['address'] }],
-          'x-tc-rule': "an EmailAddress needs its value in summary or 'address' (tc-batch-api.md §5.1)",
+    "batch.result-record": {
+      "title": "BatchResultRecord",
+      "description": "One element of GET /v2/batch/{id}/results (tc-batch-api.md §3.6).",
+      "type": "object",
+      "properties": {
+        "code": {
+          "type": "string",
+          "pattern": "^0x[0-9A-Fa-f]{4}$",
+          "x-tc-rule": "an error code is 0x followed by four hex digits (tc-batch-api.md §7.2)"
         },
+        "severity": {
+          "type": "string",
+          "description": "Error, Warning or Info."
+        },
+        "errorReason": {
+          "type": "string"
+        },
+        "errorMessage": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "code",
+        "severity"
       ],
-      properties: {
-        type: { const: 'EmailAddress' },
-        summary: {
-          type: 'string',
-          pattern:
-            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])$",
-          'x-tc-rule': 'an EmailAddress is a valid address such as user@example.com (tc-batch-api.md §9)',
-        },
-        address: {
-          type: 'string',
-          pattern:
-            "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])$",
-          'x-tc-rule': 'an EmailAddress is a valid address such as user@example.com (tc-batch-api.md §9)',
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'EmailAddress',
-        method: 'emailAddress',
-        className: 'EmailAddress',
-        apiBranch: 'emailAddresses',
-        apiEntity: 'emailAddress',
-        values: [{ field: 'address', label: 'Email Address', arg: 'address' }],
-        casePreference: 'lower',
-      },
+      "additionalProperties": true
     },
-    'indicators.email-subject': {
-      title: 'EmailSubject',
-      description: 'ThreatConnect Email Subject indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['Subject'] }],
-          'x-tc-rule': "an Email Subject needs its value in summary or 'Subject' (tc-batch-api.md §5.1)",
+    "common.defs": {
+      "title": "Shared definitions",
+      "description": "Value and metadata shapes shared by every ThreatConnect group and indicator in a Batch V2 content file. Sources: tc-batch-api.md §5 (DOCS-IF, DOCS-GF), §7.4 and §9.",
+      "$defs": {
+        "xid": {
+          "title": "Xid",
+          "description": "External id. Unique per owner for groups (the server upserts groups by owner + xid); optional on indicators (tolerated, tcex always sends one).",
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "an xid is a non-empty string (tc-batch-api.md §5.2)"
         },
-      ],
-      properties: {
-        type: { const: 'Email Subject' },
-        summary: { type: 'string', minLength: 1, 'x-tc-rule': 'an Email Subject is a non-empty string' },
-        Subject: { type: 'string', minLength: 1, 'x-tc-rule': 'an Email Subject is a non-empty string' },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Email Subject',
-        method: 'emailSubject',
-        className: 'EmailSubject',
-        apiBranch: 'emailSubjects',
-        apiEntity: 'emailSubject',
-        values: [{ field: 'Subject', label: 'Subject', arg: 'subject' }],
-        casePreference: 'sensitive',
-      },
+        "date": {
+          "title": "TcDate",
+          "description": "ISO-8601 date or date-time. Builders always write YYYY-MM-DDTHH:mm:ssZ in UTC; the server also takes an offset or a bare date (tc-batch-api.md §10, dates).",
+          "type": "string",
+          "pattern": "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])(T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d+)?)?(Z|[+-]([01]\\d|2[0-3]):?[0-5]\\d)?)?$",
+          "x-tc-rule": "dates are ISO-8601, e.g. 2017-03-04T00:00:00Z; anything else fails the whole job with 0x1003 (tc-batch-api.md §7.3)"
+        },
+        "nullableDate": {
+          "title": "TcNullableDate",
+          "description": "A date, or null as TC's own exports write an unset date (tolerated on extra fields).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/common.defs/$defs/date"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "rating": {
+          "title": "Rating",
+          "description": "Threat rating, 0 to 5, decimals allowed (v3 type BigDecimal; tcex sends floats such as 5.0).",
+          "type": "number",
+          "minimum": 0,
+          "maximum": 5,
+          "x-tc-rule": "rating is a number from 0 to 5 (tc-batch-api.md §9)"
+        },
+        "confidence": {
+          "title": "Confidence",
+          "description": "Confidence, an integer from 0 to 100.",
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 100,
+          "x-tc-rule": "confidence is an integer from 0 to 100 (tc-batch-api.md §9)"
+        },
+        "securityLabel": {
+          "title": "SecurityLabel",
+          "description": "Security label by name; color and description are needed only when the label does not exist yet in the owner (DOCS-IF).",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "x-tc-rule": "a security label needs a name"
+            },
+            "description": {
+              "type": "string"
+            },
+            "color": {
+              "type": "string",
+              "pattern": "^[0-9A-Fa-f]{6}$",
+              "x-tc-rule": "a security label color is six hex digits such as FFC000 (tc-batch-api.md §10)"
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false,
+          "x-tc-builder": {
+            "args": [
+              "name",
+              "description",
+              "color"
+            ],
+            "key": [
+              "name"
+            ]
+          }
+        },
+        "attribute": {
+          "title": "Attribute",
+          "description": "An attribute (type and value). displayed applies to Description and Source only (DOCS-IF).",
+          "type": "object",
+          "properties": {
+            "type": {
+              "type": "string",
+              "minLength": 1,
+              "x-tc-rule": "an attribute needs a type"
+            },
+            "value": {
+              "type": "string",
+              "minLength": 1,
+              "x-tc-rule": "an attribute needs a non-empty value"
+            },
+            "displayed": {
+              "type": "boolean"
+            },
+            "pinned": {
+              "type": "boolean"
+            },
+            "source": {
+              "type": "string"
+            },
+            "securityLabel": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/common.defs/$defs/securityLabel"
+              }
+            },
+            "dateAdded": {
+              "$ref": "#/$defs/common.defs/$defs/nullableDate",
+              "x-tc-tolerated": true
+            },
+            "lastModified": {
+              "$ref": "#/$defs/common.defs/$defs/nullableDate",
+              "x-tc-tolerated": true
+            },
+            "xid": {
+              "type": "string",
+              "x-tc-tolerated": true
+            }
+          },
+          "required": [
+            "type",
+            "value"
+          ],
+          "additionalProperties": false,
+          "x-tc-builder": {
+            "args": [
+              "type",
+              "value",
+              "displayed",
+              "source"
+            ],
+            "key": [
+              "type",
+              "value"
+            ]
+          }
+        },
+        "tag": {
+          "title": "Tag",
+          "description": "A tag by name, at most 128 characters (docs v2/_includes/tag_length.rst).",
+          "type": "object",
+          "properties": {
+            "name": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 128,
+              "x-tc-rule": "a tag name is 1 to 128 characters (tc-batch-api.md §7.4)"
+            }
+          },
+          "required": [
+            "name"
+          ],
+          "additionalProperties": false,
+          "x-tc-builder": {
+            "args": [
+              "name"
+            ],
+            "key": [
+              "name"
+            ]
+          }
+        },
+        "fileOccurrence": {
+          "title": "FileOccurrence",
+          "description": "Where a File was seen: at least one of fileName, path, date (DOCS-IF).",
+          "type": "object",
+          "properties": {
+            "fileName": {
+              "type": "string"
+            },
+            "path": {
+              "type": "string"
+            },
+            "date": {
+              "$ref": "#/$defs/common.defs/$defs/date"
+            }
+          },
+          "minProperties": 1,
+          "additionalProperties": false,
+          "x-tc-rule": "a file occurrence has at least one of fileName, path, date (tc-batch-api.md §5.1)",
+          "x-tc-builder": {
+            "args": [
+              "fileName",
+              "path",
+              "date"
+            ],
+            "key": [
+              "fileName",
+              "path",
+              "date"
+            ]
+          }
+        },
+        "associatedGroup": {
+          "title": "AssociatedGroup",
+          "description": "Indicator -> group association by the group's xid, in this file or in the job owner.",
+          "type": "object",
+          "properties": {
+            "groupXid": {
+              "$ref": "#/$defs/common.defs/$defs/xid"
+            },
+            "dateAdded": {
+              "$ref": "#/$defs/common.defs/$defs/nullableDate",
+              "x-tc-tolerated": true
+            },
+            "associationNumber": {
+              "type": "integer",
+              "x-tc-tolerated": true
+            }
+          },
+          "required": [
+            "groupXid"
+          ],
+          "additionalProperties": false
+        },
+        "associatedIndicator": {
+          "title": "AssociatedIndicator",
+          "description": "Group/indicator -> indicator association by summary and indicator type.",
+          "type": "object",
+          "properties": {
+            "summary": {
+              "type": "string",
+              "minLength": 1
+            },
+            "indicatorType": {
+              "type": "string",
+              "minLength": 1
+            }
+          },
+          "required": [
+            "summary",
+            "indicatorType"
+          ],
+          "additionalProperties": false
+        },
+        "fileAction": {
+          "title": "FileAction",
+          "description": "File action tree (tcex: 'not complete'; TC exports add fileData). Tolerated and passed through: only the known keys are checked.",
+          "type": "object",
+          "properties": {
+            "indicatorXid": {
+              "type": "string"
+            },
+            "parentIndicatorXid": {
+              "type": "string"
+            },
+            "relationship": {
+              "type": "string"
+            },
+            "children": {
+              "type": "array",
+              "items": {
+                "$ref": "#/$defs/common.defs/$defs/fileAction"
+              }
+            },
+            "fileData": {
+              "type": "object"
+            }
+          }
+        }
+      }
     },
-    'indicators.file': {
-      title: 'File',
-      description: 'ThreatConnect File indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['md5'] }, { required: ['sha1'] }, { required: ['sha256'] }],
-          'x-tc-rule': "a File needs its value in summary or 'md5' or 'sha1' or 'sha256' (tc-batch-api.md §5.1)",
+    "common.group-base": {
+      "title": "GroupBase",
+      "description": "Fields every batchable Group type has (tc-batch-api.md §5.2, DOCS-GF). Type schemas extend it with allOf and close it with unevaluatedProperties: false.",
+      "type": "object",
+      "properties": {
+        "name": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100,
+          "x-tc-rule": "a group name is 1 to 100 characters (tc-batch-api.md §7.4)"
         },
-      ],
-      properties: {
-        type: { const: 'File' },
-        summary: {
-          type: 'string',
-          pattern:
-            '^(?=.*[0-9A-Fa-f]{32})(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})?(?: ?: ?(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})?){0,2}$',
-          'x-tc-rule':
-            "a File summary is one to three hashes (md5 32, sha1 40, sha256 64 hex digits) joined by ' : ', at least one present (tc-batch-api.md §5.1, §9)",
+        "type": {
+          "type": "string",
+          "minLength": 1
         },
-        md5: { type: 'string', pattern: '^[0-9A-Fa-f]{32}$', 'x-tc-rule': 'md5 is 32 hex digits' },
-        sha1: { type: 'string', pattern: '^[0-9A-Fa-f]{40}$', 'x-tc-rule': 'sha1 is 40 hex digits' },
-        sha256: { type: 'string', pattern: '^[0-9A-Fa-f]{64}$', 'x-tc-rule': 'sha256 is 64 hex digits' },
-        intValue1: { type: 'integer', minimum: 0, description: 'File size in bytes.', 'x-tc-name': 'size' },
-        size: {
-          type: 'integer',
-          minimum: 0,
-          description:
-            'File size in bytes (DOCS-IF name; builders write intValue1 as tcex does, so this wire field has no builder setter).',
-          'x-tc-builder': false,
+        "xid": {
+          "$ref": "#/$defs/common.defs/$defs/xid"
         },
-        fileOccurrence: { type: 'array', items: { $ref: '#/$defs/common.defs/$defs/fileOccurrence' } },
-        fileAction: { $ref: '#/$defs/common.defs/$defs/fileAction', 'x-tc-tolerated': true },
+        "dateAdded": {
+          "$ref": "#/$defs/common.defs/$defs/date",
+          "description": "Sent by tcex; the server sets its own."
+        },
+        "firstSeen": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "lastSeen": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateAdded": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateExpires": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalLastModified": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateCreated": {
+          "$ref": "#/$defs/common.defs/$defs/date",
+          "description": "tcex's name for externalDateAdded (tcex-batch.md §17 item 10); tolerated.",
+          "x-tc-tolerated": true
+        },
+        "externalDateLastModified": {
+          "$ref": "#/$defs/common.defs/$defs/date",
+          "description": "tcex cleaner's name for externalLastModified; tolerated.",
+          "x-tc-tolerated": true
+        },
+        "publishRootItem": {
+          "type": "boolean",
+          "x-tc-tolerated": true
+        },
+        "attribute": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/attribute"
+          }
+        },
+        "tag": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/tag"
+          }
+        },
+        "securityLabel": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/securityLabel"
+          }
+        },
+        "associatedGroupXid": {
+          "description": "Group -> group associations by xid, in this file or in the job owner.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/xid"
+          }
+        },
+        "associatedIndicators": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/associatedIndicator"
+          }
+        }
       },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'File',
-        method: 'file',
-        className: 'File',
-        apiBranch: 'files',
-        apiEntity: 'file',
-        values: [
-          { field: 'md5', label: 'MD5', arg: 'md5' },
-          { field: 'sha1', label: 'SHA1', arg: 'sha1' },
-          { field: 'sha256', label: 'SHA256', arg: 'sha256' },
+      "required": [
+        "name",
+        "type",
+        "xid"
+      ]
+    },
+    "common.indicator-base": {
+      "title": "IndicatorBase",
+      "description": "Fields every Indicator type has (tc-batch-api.md §5.1, DOCS-IF). The value goes in summary or in the type's value field(s). Type schemas extend it with allOf and close it with unevaluatedProperties: false.",
+      "type": "object",
+      "properties": {
+        "type": {
+          "type": "string",
+          "minLength": 1
+        },
+        "summary": {
+          "type": "string",
+          "minLength": 1
+        },
+        "xid": {
+          "$ref": "#/$defs/common.defs/$defs/xid"
+        },
+        "rating": {
+          "$ref": "#/$defs/common.defs/$defs/rating"
+        },
+        "confidence": {
+          "$ref": "#/$defs/common.defs/$defs/confidence"
+        },
+        "active": {
+          "type": "boolean",
+          "description": "Default true."
+        },
+        "activeLocked": {
+          "type": "boolean",
+          "description": "Default false."
+        },
+        "privateFlag": {
+          "type": "boolean",
+          "description": "Default false."
+        },
+        "description": {
+          "type": "string",
+          "description": "Sets the default Description attribute."
+        },
+        "dateAdded": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "lastModified": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "firstSeen": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "lastSeen": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateAdded": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateExpires": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalLastModified": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "externalDateCreated": {
+          "$ref": "#/$defs/common.defs/$defs/date",
+          "description": "tcex's name for externalDateAdded (tcex-batch.md §17 item 10); tolerated.",
+          "x-tc-tolerated": true
+        },
+        "externalDateLastModified": {
+          "$ref": "#/$defs/common.defs/$defs/date",
+          "description": "tcex cleaner's name for externalLastModified; tolerated.",
+          "x-tc-tolerated": true
+        },
+        "flag1": {
+          "type": "boolean",
+          "description": "Type-specific flag slot (Host: dnsActive).",
+          "x-tc-tolerated": true
+        },
+        "flag2": {
+          "type": "boolean",
+          "description": "Type-specific flag slot (Host: whoisActive).",
+          "x-tc-tolerated": true
+        },
+        "flag3": {
+          "type": "boolean",
+          "x-tc-tolerated": true
+        },
+        "intValue1": {
+          "type": "integer",
+          "description": "Type-specific number slot (File: size).",
+          "x-tc-tolerated": true
+        },
+        "intValue2": {
+          "type": "integer",
+          "x-tc-tolerated": true
+        },
+        "intValue3": {
+          "type": "integer",
+          "x-tc-tolerated": true
+        },
+        "value1": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "description": "First value of a multi-value or custom type.",
+          "x-tc-tolerated": true
+        },
+        "value2": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "x-tc-tolerated": true
+        },
+        "value3": {
+          "type": [
+            "string",
+            "null"
+          ],
+          "x-tc-tolerated": true
+        },
+        "threatAssessRating": {
+          "type": "number",
+          "x-tc-tolerated": true
+        },
+        "threatAssessConfidence": {
+          "type": "number",
+          "x-tc-tolerated": true
+        },
+        "publishRootItem": {
+          "type": "boolean",
+          "x-tc-tolerated": true
+        },
+        "attribute": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/attribute"
+          }
+        },
+        "tag": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/tag"
+          }
+        },
+        "securityLabel": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/securityLabel"
+          }
+        },
+        "associatedGroups": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/associatedGroup"
+          }
+        },
+        "associatedIndicators": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/associatedIndicator"
+          }
+        }
+      },
+      "required": [
+        "type"
+      ]
+    },
+    "groups.adversary": {
+      "title": "Adversary",
+      "description": "ThreatConnect Adversary group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Adversary"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Adversary",
+        "method": "adversary",
+        "className": "Adversary",
+        "apiBranch": "adversaries",
+        "apiEntity": "adversary",
+        "args": []
+      }
+    },
+    "groups.attack-pattern": {
+      "title": "AttackPattern",
+      "description": "ThreatConnect Attack Pattern group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Attack Pattern"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Attack Pattern",
+        "method": "attackPattern",
+        "className": "AttackPattern",
+        "apiBranch": "attackPatterns",
+        "apiEntity": "attackPattern",
+        "args": []
+      }
+    },
+    "groups.campaign": {
+      "title": "Campaign",
+      "description": "ThreatConnect Campaign group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Campaign"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Campaign",
+        "method": "campaign",
+        "className": "Campaign",
+        "apiBranch": "campaigns",
+        "apiEntity": "campaign",
+        "args": []
+      }
+    },
+    "groups.course-of-action": {
+      "title": "CourseOfAction",
+      "description": "ThreatConnect Course of Action group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Course of Action"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Course of Action",
+        "method": "courseOfAction",
+        "className": "CourseOfAction",
+        "apiBranch": "coursesOfAction",
+        "apiEntity": "courseOfAction",
+        "args": []
+      }
+    },
+    "groups.document": {
+      "title": "Document",
+      "description": "ThreatConnect Document group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        },
+        {
+          "if": {
+            "properties": {
+              "malware": {
+                "const": true
+              }
+            },
+            "required": [
+              "malware"
+            ]
+          },
+          "then": {
+            "required": [
+              "password"
+            ],
+            "x-tc-rule": "a malware Document needs a password (DOCS-GF)"
+          }
+        },
+        {
+          "dependentRequired": {
+            "insights": [
+              "aiProvider"
+            ]
+          },
+          "x-tc-rule": "insights needs aiProvider (tc-batch-api.md §5.2)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Document"
+        },
+        "fileName": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100,
+          "x-tc-rule": "a Document fileName is 1 to 100 characters (tc-batch-api.md §7.4, Java SDK truncates to 100)"
+        },
+        "malware": {
+          "type": "boolean",
+          "description": "The document is malware: its content must be a password-protected zip and password is required."
+        },
+        "password": {
+          "type": "string",
+          "minLength": 1,
+          "description": "Zip password, required when malware is true."
+        },
+        "insights": {
+          "type": "string",
+          "description": "AI insights text; needs aiProvider (DOCS-GF)."
+        },
+        "aiProvider": {
+          "type": "string"
+        },
+        "aiLastRetrievalDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "fileContent": {
+          "description": "Client-side only: the file bytes to upload after the job completes. Never sent in the batch JSON (tcex pops it too).",
+          "x-tc-client-only": true
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Document",
+        "method": "document",
+        "className": "Document",
+        "apiBranch": "documents",
+        "apiEntity": "document",
+        "args": [
+          "fileName"
         ],
-        casePreference: 'upper',
-        partialValues: true,
-      },
+        "fileContent": true
+      }
     },
-    'indicators.hashtag': {
-      title: 'Hashtag',
-      description: 'ThreatConnect Hashtag indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
+    "groups.email": {
+      "title": "Email",
+      "description": "ThreatConnect Email group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
         {
-          anyOf: [{ required: ['summary'] }, { required: ['Hashtag'] }],
-          'x-tc-rule': "a Hashtag needs its value in summary or 'Hashtag' (tc-batch-api.md §5.1)",
+          "$ref": "#/$defs/common.group-base"
         },
-      ],
-      properties: {
-        type: { const: 'Hashtag' },
-        summary: { type: 'string', minLength: 1, 'x-tc-rule': 'a Hashtag is a non-empty string' },
-        Hashtag: { type: 'string', minLength: 1, 'x-tc-rule': 'a Hashtag is a non-empty string' },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Hashtag',
-        method: 'hashtag',
-        className: 'Hashtag',
-        apiBranch: 'hashtags',
-        apiEntity: 'hashtag',
-        values: [{ field: 'Hashtag', label: 'Hashtag', arg: 'hashtag' }],
-        casePreference: 'sensitive',
-      },
-    },
-    'indicators.host': {
-      title: 'Host',
-      description: 'ThreatConnect Host indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
         {
-          anyOf: [{ required: ['summary'] }, { required: ['hostName'] }],
-          'x-tc-rule': "a Host needs its value in summary or 'hostName' (tc-batch-api.md §5.1)",
-        },
-      ],
-      properties: {
-        type: { const: 'Host' },
-        summary: {
-          type: 'string',
-          pattern: '^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$',
-          'x-tc-rule':
-            'a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)',
-        },
-        hostName: {
-          type: 'string',
-          pattern: '^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$',
-          'x-tc-rule':
-            'a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)',
-        },
-        flag1: { type: 'boolean', description: 'DNS resolution tracking on.', 'x-tc-name': 'dnsActive' },
-        flag2: { type: 'boolean', description: 'Whois tracking on.', 'x-tc-name': 'whoisActive' },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Host',
-        method: 'host',
-        className: 'Host',
-        apiBranch: 'hosts',
-        apiEntity: 'host',
-        values: [{ field: 'hostName', label: 'Host Name', arg: 'hostName' }],
-        casePreference: 'lower',
-      },
-    },
-    'indicators.mutex': {
-      title: 'Mutex',
-      description: 'ThreatConnect Mutex indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['Mutex'] }],
-          'x-tc-rule': "a Mutex needs its value in summary or 'Mutex' (tc-batch-api.md §5.1)",
-        },
-      ],
-      properties: {
-        type: { const: 'Mutex' },
-        summary: { type: 'string', minLength: 1, 'x-tc-rule': 'a Mutex is a non-empty string' },
-        Mutex: { type: 'string', minLength: 1, 'x-tc-rule': 'a Mutex is a non-empty string' },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Mutex',
-        method: 'mutex',
-        className: 'Mutex',
-        apiBranch: 'mutexes',
-        apiEntity: 'mutex',
-        values: [{ field: 'Mutex', label: 'Mutex', arg: 'mutex' }],
-        casePreference: 'sensitive',
-      },
-    },
-    'indicators.registry-key': {
-      title: 'RegistryKey',
-      description: 'ThreatConnect Registry Key indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: ['Key Name', 'Value Name', 'Value Type'] }],
-          'x-tc-rule':
-            "a Registry Key needs its value in summary or all of 'Key Name', 'Value Name', 'Value Type' (tc-batch-api.md §5.1)",
-        },
-      ],
-      properties: {
-        type: { const: 'Registry Key' },
-        summary: {
-          type: 'string',
-          pattern:
-            '^(?:HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG|HKEY_CURRENT_USER|HKEY_CURRENT_USER_LOCAL_SETTINGS|HKEY_LOCAL_MACHINE|HKEY_PERFORMANCE_DATA|HKEY_PERFORMANCE_NLSTEXT|HKEY_PERFORMANCE_TEXT|HKEY_USERS)(?:\\\\.*?)? ?: .+? ?: (?:REG_NONE|REG_BINARY|REG_DWORD|REG_DWORD_LITTLE_ENDIAN|REG_DWORD_BIG_ENDIAN|REG_EXPAND_SZ|REG_LINK|REG_MULTI_SZ|REG_QWORD|REG_QWORD_LITTLE_ENDIAN|REG_SZ)$',
-          'x-tc-rule':
-            "a Registry Key summary is 'key name : value name : value type' with a full hive name and a REG_* type (tc-batch-api.md §5.1, §9)",
-        },
-        'Key Name': {
-          type: 'string',
-          pattern:
-            '^(?:HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG|HKEY_CURRENT_USER|HKEY_CURRENT_USER_LOCAL_SETTINGS|HKEY_LOCAL_MACHINE|HKEY_PERFORMANCE_DATA|HKEY_PERFORMANCE_NLSTEXT|HKEY_PERFORMANCE_TEXT|HKEY_USERS)(?:\\\\.*)?$',
-          'x-tc-rule':
-            'a Registry Key name starts with a full hive name such as HKEY_LOCAL_MACHINE (HKLM is rejected) (tc-batch-api.md §9)',
-        },
-        'Value Name': {
-          type: 'string',
-          minLength: 1,
-          'x-tc-rule': "a Registry Key value name is required; use ' ' for none (tc-batch-api.md §9)",
-        },
-        'Value Type': {
-          type: 'string',
-          enum: [
-            'REG_NONE',
-            'REG_BINARY',
-            'REG_DWORD',
-            'REG_DWORD_LITTLE_ENDIAN',
-            'REG_DWORD_BIG_ENDIAN',
-            'REG_EXPAND_SZ',
-            'REG_LINK',
-            'REG_MULTI_SZ',
-            'REG_QWORD',
-            'REG_QWORD_LITTLE_ENDIAN',
-            'REG_SZ',
+          "required": [
+            "subject",
+            "header",
+            "body"
           ],
-          'x-tc-rule': 'a Registry Key value type is one of REG_NONE, REG_BINARY, REG_DWORD, ... (tc-batch-api.md §9)',
+          "x-tc-rule": "an Email needs subject, header and body (DOCS-GF)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Email"
         },
+        "subject": {
+          "type": "string",
+          "minLength": 1
+        },
+        "header": {
+          "type": "string",
+          "minLength": 1
+        },
+        "body": {
+          "type": "string"
+        },
+        "from": {
+          "type": "string",
+          "description": "Sender address."
+        },
+        "to": {
+          "type": "string",
+          "description": "Recipient address."
+        },
+        "score": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Email score; tcex always sends 0.",
+          "default": 0
+        }
       },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'Registry Key',
-        method: 'registryKey',
-        className: 'RegistryKey',
-        apiBranch: 'registryKeys',
-        apiEntity: 'registryKey',
-        values: [
-          { field: 'Key Name', label: 'Key Name', arg: 'keyName' },
-          { field: 'Value Name', label: 'Value Name', arg: 'valueName' },
-          { field: 'Value Type', label: 'Value Type', arg: 'valueType' },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Email",
+        "method": "email",
+        "className": "Email",
+        "apiBranch": "emails",
+        "apiEntity": "email",
+        "args": [
+          "subject",
+          "header",
+          "body"
         ],
-        casePreference: 'sensitive',
-      },
+        "defaults": {
+          "score": 0
+        }
+      }
     },
-    'indicators.url': {
-      title: 'Url',
-      description: 'ThreatConnect URL indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
+    "groups.event": {
+      "title": "Event",
+      "description": "ThreatConnect Event group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
         {
-          anyOf: [{ required: ['summary'] }, { required: ['text'] }],
-          'x-tc-rule': "a URL needs its value in summary or 'text' (tc-batch-api.md §5.1)",
+          "$ref": "#/$defs/common.group-base"
         },
-      ],
-      properties: {
-        type: { const: 'URL' },
-        summary: {
-          type: 'string',
-          pattern: '^(?=[\\x21-\\x7E]+$)[A-Za-z][A-Za-z0-9+.\\-]*://[^/?#A-Z]+(?:[/?#].*)?$',
-          'x-tc-rule':
-            'a URL includes its scheme (http://...), is printable ASCII and has a lower-case host (tc-batch-api.md §9)',
-        },
-        text: {
-          type: 'string',
-          pattern: '^(?=[\\x21-\\x7E]+$)[A-Za-z][A-Za-z0-9+.\\-]*://[^/?#A-Z]+(?:[/?#].*)?$',
-          'x-tc-rule':
-            'a URL includes its scheme (http://...), is printable ASCII and has a lower-case host (tc-batch-api.md §9)',
-        },
-      },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'URL',
-        method: 'url',
-        className: 'Url',
-        apiBranch: 'urls',
-        apiEntity: 'url',
-        values: [{ field: 'text', label: 'URL', arg: 'text' }],
-        casePreference: 'sensitive',
-      },
-    },
-    'indicators.user-agent': {
-      title: 'UserAgent',
-      description: 'ThreatConnect User Agent indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).',
-      type: 'object',
-      allOf: [
-        { $ref: '#/$defs/common.indicator-base' },
         {
-          anyOf: [{ required: ['summary'] }, { required: ['User Agent String'] }],
-          'x-tc-rule': "a User Agent needs its value in summary or 'User Agent String' (tc-batch-api.md §5.1)",
-        },
+          "dependentRequired": {
+            "insights": [
+              "aiProvider"
+            ]
+          },
+          "x-tc-rule": "insights needs aiProvider (tc-batch-api.md §5.2)"
+        }
       ],
-      properties: {
-        type: { const: 'User Agent' },
-        summary: { type: 'string', minLength: 1, 'x-tc-rule': 'a User Agent is a non-empty string' },
-        'User Agent String': { type: 'string', minLength: 1, 'x-tc-rule': 'a User Agent is a non-empty string' },
+      "properties": {
+        "type": {
+          "const": "Event"
+        },
+        "eventDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "eventType": {
+          "type": "string",
+          "enum": [
+            "Alert",
+            "Alert [flash]",
+            "Alert [hyper-local]",
+            "Alert [local]",
+            "Alert [urgent]",
+            "Breach",
+            "Campaign",
+            "Compliance / Regulatory",
+            "Disclosure",
+            "Emerging Threat",
+            "Exercise",
+            "Exposure",
+            "Finding [Compliance violations]",
+            "Finding [Configuration weaknesses]",
+            "Finding [Missing patches]",
+            "Finding [Security posture gaps]",
+            "Investigation",
+            "None",
+            "Operation",
+            "Physical Security",
+            "Response Action",
+            "Social Engineering (non-phishing)",
+            "Third Party Reported",
+            "Trend"
+          ],
+          "x-tc-rule": "eventType is one of TC's Event types (DOCS-GF)"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "Completed",
+            "Escalated",
+            "False Positive",
+            "In Progress",
+            "Needs Review",
+            "New",
+            "No Further Action",
+            "Reopened",
+            "None"
+          ],
+          "x-tc-rule": "Event status is one of TC's Event statuses; None means no status (DOCS-GF)"
+        },
+        "insights": {
+          "type": "string",
+          "description": "AI insights text; needs aiProvider (DOCS-GF)."
+        },
+        "aiProvider": {
+          "type": "string"
+        },
+        "aiLastRetrievalDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        }
       },
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: 'User Agent',
-        method: 'userAgent',
-        className: 'UserAgent',
-        apiBranch: 'userAgents',
-        apiEntity: 'userAgent',
-        values: [{ field: 'User Agent String', label: 'User Agent String', arg: 'text' }],
-        casePreference: 'sensitive',
-      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Event",
+        "method": "event",
+        "className": "Event",
+        "apiBranch": "events",
+        "apiEntity": "event",
+        "args": []
+      }
     },
-  },
+    "groups.incident": {
+      "title": "Incident",
+      "description": "ThreatConnect Incident group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Incident"
+        },
+        "eventDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "status": {
+          "type": "string",
+          "enum": [
+            "New",
+            "Open",
+            "Stalled",
+            "Containment Achieved",
+            "Restoration Achieved",
+            "Incident Reported",
+            "Closed",
+            "Rejected",
+            "Deleted",
+            "None"
+          ],
+          "x-tc-rule": "Incident status is one of TC's Incident statuses (DOCS-GF); None means no status as TC's exports write it"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Incident",
+        "method": "incident",
+        "className": "Incident",
+        "apiBranch": "incidents",
+        "apiEntity": "incident",
+        "args": []
+      }
+    },
+    "groups.intrusion-set": {
+      "title": "IntrusionSet",
+      "description": "ThreatConnect Intrusion Set group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Intrusion Set"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Intrusion Set",
+        "method": "intrusionSet",
+        "className": "IntrusionSet",
+        "apiBranch": "intrusionSets",
+        "apiEntity": "intrusionSet",
+        "args": []
+      }
+    },
+    "groups.malware": {
+      "title": "Malware",
+      "description": "ThreatConnect Malware group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Malware"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Malware",
+        "method": "malware",
+        "className": "Malware",
+        "apiBranch": "malware",
+        "apiEntity": "malware",
+        "args": []
+      }
+    },
+    "groups.report": {
+      "title": "Report",
+      "description": "ThreatConnect Report group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        },
+        {
+          "dependentRequired": {
+            "insights": [
+              "aiProvider"
+            ]
+          },
+          "x-tc-rule": "insights needs aiProvider (tc-batch-api.md §5.2)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Report"
+        },
+        "fileName": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 100,
+          "x-tc-rule": "a Report fileName is 1 to 100 characters"
+        },
+        "publishDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "insights": {
+          "type": "string",
+          "description": "AI insights text; needs aiProvider (DOCS-GF)."
+        },
+        "aiProvider": {
+          "type": "string"
+        },
+        "aiLastRetrievalDate": {
+          "$ref": "#/$defs/common.defs/$defs/date"
+        },
+        "fileContent": {
+          "description": "Client-side only: the file bytes to upload after the job completes. Never sent in the batch JSON (tcex pops it too).",
+          "x-tc-client-only": true
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Report",
+        "method": "report",
+        "className": "Report",
+        "apiBranch": "reports",
+        "apiEntity": "report",
+        "args": [],
+        "fileContent": true
+      }
+    },
+    "groups.signature": {
+      "title": "Signature",
+      "description": "ThreatConnect Signature group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        },
+        {
+          "required": [
+            "fileName",
+            "fileType",
+            "fileText"
+          ],
+          "x-tc-rule": "a Signature needs fileName, fileType and fileText (DOCS-GF)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Signature"
+        },
+        "fileName": {
+          "type": "string",
+          "minLength": 1
+        },
+        "fileType": {
+          "type": "string",
+          "enum": [
+            "Bro",
+            "ClamAV",
+            "CybOX",
+            "Iris Search Hash",
+            "KQL",
+            "OpenIOC",
+            "Regex",
+            "SPL",
+            "Sigma",
+            "Snort",
+            "Suricata",
+            "TQL Query",
+            "YARA"
+          ],
+          "x-tc-rule": "Signature fileType is one of TC's signature types (DOCS-GF)"
+        },
+        "fileText": {
+          "type": "string",
+          "minLength": 1
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Signature",
+        "method": "signature",
+        "className": "Signature",
+        "apiBranch": "signatures",
+        "apiEntity": "signature",
+        "args": [
+          "fileName",
+          "fileType",
+          "fileText"
+        ]
+      }
+    },
+    "groups.tactic": {
+      "title": "Tactic",
+      "description": "ThreatConnect Tactic group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Tactic"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Tactic",
+        "method": "tactic",
+        "className": "Tactic",
+        "apiBranch": "tactics",
+        "apiEntity": "tactic",
+        "args": []
+      }
+    },
+    "groups.threat": {
+      "title": "Threat",
+      "description": "ThreatConnect Threat group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Threat"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Threat",
+        "method": "threat",
+        "className": "Threat",
+        "apiBranch": "threats",
+        "apiEntity": "threat",
+        "args": []
+      }
+    },
+    "groups.tool": {
+      "title": "Tool",
+      "description": "ThreatConnect Tool group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Tool"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Tool",
+        "method": "tool",
+        "className": "Tool",
+        "apiBranch": "tools",
+        "apiEntity": "tool",
+        "args": []
+      }
+    },
+    "groups.vulnerability": {
+      "title": "Vulnerability",
+      "description": "ThreatConnect Vulnerability group in a Batch V2 content file (tc-batch-api.md §5.2, §10).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.group-base"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Vulnerability"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "group",
+        "type": "Vulnerability",
+        "method": "vulnerability",
+        "className": "Vulnerability",
+        "apiBranch": "vulnerabilities",
+        "apiEntity": "vulnerability",
+        "args": []
+      }
+    },
+    "indicators.address": {
+      "title": "Address",
+      "description": "ThreatConnect Address indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "ip"
+              ]
+            }
+          ],
+          "x-tc-rule": "an Address needs its value in summary or 'ip' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Address"
+        },
+        "summary": {
+          "type": "string",
+          "anyOf": [
+            {
+              "format": "ipv4"
+            },
+            {
+              "format": "ipv6"
+            }
+          ],
+          "x-tc-rule": "an Address is a valid IPv4 (no leading zeros) or IPv6 address (tc-batch-api.md §9)"
+        },
+        "ip": {
+          "type": "string",
+          "anyOf": [
+            {
+              "format": "ipv4"
+            },
+            {
+              "format": "ipv6"
+            }
+          ],
+          "x-tc-rule": "an Address is a valid IPv4 (no leading zeros) or IPv6 address (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Address",
+        "method": "address",
+        "className": "Address",
+        "apiBranch": "addresses",
+        "apiEntity": "address",
+        "values": [
+          {
+            "field": "ip",
+            "label": "IP",
+            "arg": "ip"
+          }
+        ],
+        "casePreference": "lower"
+      }
+    },
+    "indicators.asn": {
+      "title": "Asn",
+      "description": "ThreatConnect ASN indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "AS Number"
+              ]
+            }
+          ],
+          "x-tc-rule": "an ASN needs its value in summary or 'AS Number' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "ASN"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^ASN\\d+$",
+          "x-tc-rule": "an ASN is 'ASN' followed by digits with no space, e.g. ASN12345 (tc-batch-api.md §9)"
+        },
+        "AS Number": {
+          "type": "string",
+          "pattern": "^ASN\\d+$",
+          "x-tc-rule": "an ASN is 'ASN' followed by digits with no space, e.g. ASN12345 (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "ASN",
+        "method": "asn",
+        "className": "Asn",
+        "apiBranch": "asns",
+        "apiEntity": "asn",
+        "values": [
+          {
+            "field": "AS Number",
+            "label": "AS Number",
+            "arg": "asNumber"
+          }
+        ],
+        "casePreference": "upper"
+      }
+    },
+    "indicators.cidr": {
+      "title": "Cidr",
+      "description": "ThreatConnect CIDR indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "Block"
+              ]
+            }
+          ],
+          "x-tc-rule": "a CIDR needs its value in summary or 'Block' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "CIDR"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^(?:(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(?:3[0-2]|[12]?\\d)|(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})(?::(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})){7}/(?:12[0-8]|1[01]\\d|[1-9]?\\d))$",
+          "x-tc-rule": "a CIDR is an IPv4 block, or an IPv6 block fully expanded in lower case without :: or leading zeros, e.g. abc:def:10:0:0:0:0:0/48 (tc-batch-api.md §9)"
+        },
+        "Block": {
+          "type": "string",
+          "pattern": "^(?:(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)/(?:3[0-2]|[12]?\\d)|(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})(?::(?:[0-9a-f]|[1-9a-f][0-9a-f]{1,3})){7}/(?:12[0-8]|1[01]\\d|[1-9]?\\d))$",
+          "x-tc-rule": "a CIDR is an IPv4 block, or an IPv6 block fully expanded in lower case without :: or leading zeros, e.g. abc:def:10:0:0:0:0:0/48 (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "CIDR",
+        "method": "cidr",
+        "className": "Cidr",
+        "apiBranch": "cidrBlocks",
+        "apiEntity": "cidrBlock",
+        "values": [
+          {
+            "field": "Block",
+            "label": "Block",
+            "arg": "block"
+          }
+        ],
+        "casePreference": "lower"
+      }
+    },
+    "indicators.email-address": {
+      "title": "EmailAddress",
+      "description": "ThreatConnect EmailAddress indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "address"
+              ]
+            }
+          ],
+          "x-tc-rule": "an EmailAddress needs its value in summary or 'address' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "EmailAddress"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])$",
+          "x-tc-rule": "an EmailAddress is a valid address such as user@example.com (tc-batch-api.md §9)"
+        },
+        "address": {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])$",
+          "x-tc-rule": "an EmailAddress is a valid address such as user@example.com (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "EmailAddress",
+        "method": "emailAddress",
+        "className": "EmailAddress",
+        "apiBranch": "emailAddresses",
+        "apiEntity": "emailAddress",
+        "values": [
+          {
+            "field": "address",
+            "label": "Email Address",
+            "arg": "address"
+          }
+        ],
+        "casePreference": "lower"
+      }
+    },
+    "indicators.email-subject": {
+      "title": "EmailSubject",
+      "description": "ThreatConnect Email Subject indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "Subject"
+              ]
+            }
+          ],
+          "x-tc-rule": "an Email Subject needs its value in summary or 'Subject' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Email Subject"
+        },
+        "summary": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "an Email Subject is a non-empty string"
+        },
+        "Subject": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "an Email Subject is a non-empty string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Email Subject",
+        "method": "emailSubject",
+        "className": "EmailSubject",
+        "apiBranch": "emailSubjects",
+        "apiEntity": "emailSubject",
+        "values": [
+          {
+            "field": "Subject",
+            "label": "Subject",
+            "arg": "subject"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    },
+    "indicators.file": {
+      "title": "File",
+      "description": "ThreatConnect File indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "md5"
+              ]
+            },
+            {
+              "required": [
+                "sha1"
+              ]
+            },
+            {
+              "required": [
+                "sha256"
+              ]
+            }
+          ],
+          "x-tc-rule": "a File needs its value in summary or 'md5' or 'sha1' or 'sha256' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "File"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^(?=.*[0-9A-Fa-f]{32})(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})?(?: ?: ?(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})?){0,2}$",
+          "x-tc-rule": "a File summary is one to three hashes (md5 32, sha1 40, sha256 64 hex digits) joined by ' : ', at least one present (tc-batch-api.md §5.1, §9)"
+        },
+        "md5": {
+          "type": "string",
+          "pattern": "^[0-9A-Fa-f]{32}$",
+          "x-tc-rule": "md5 is 32 hex digits"
+        },
+        "sha1": {
+          "type": "string",
+          "pattern": "^[0-9A-Fa-f]{40}$",
+          "x-tc-rule": "sha1 is 40 hex digits"
+        },
+        "sha256": {
+          "type": "string",
+          "pattern": "^[0-9A-Fa-f]{64}$",
+          "x-tc-rule": "sha256 is 64 hex digits"
+        },
+        "intValue1": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "File size in bytes.",
+          "x-tc-name": "size"
+        },
+        "size": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "File size in bytes (DOCS-IF name; builders write intValue1 as tcex does, so this wire field has no builder setter).",
+          "x-tc-builder": false
+        },
+        "fileOccurrence": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/common.defs/$defs/fileOccurrence"
+          }
+        },
+        "fileAction": {
+          "$ref": "#/$defs/common.defs/$defs/fileAction",
+          "x-tc-tolerated": true
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "File",
+        "method": "file",
+        "className": "File",
+        "apiBranch": "files",
+        "apiEntity": "file",
+        "values": [
+          {
+            "field": "md5",
+            "label": "MD5",
+            "arg": "md5"
+          },
+          {
+            "field": "sha1",
+            "label": "SHA1",
+            "arg": "sha1"
+          },
+          {
+            "field": "sha256",
+            "label": "SHA256",
+            "arg": "sha256"
+          }
+        ],
+        "casePreference": "upper",
+        "partialValues": true
+      }
+    },
+    "indicators.hashtag": {
+      "title": "Hashtag",
+      "description": "ThreatConnect Hashtag indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "Hashtag"
+              ]
+            }
+          ],
+          "x-tc-rule": "a Hashtag needs its value in summary or 'Hashtag' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Hashtag"
+        },
+        "summary": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a Hashtag is a non-empty string"
+        },
+        "Hashtag": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a Hashtag is a non-empty string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Hashtag",
+        "method": "hashtag",
+        "className": "Hashtag",
+        "apiBranch": "hashtags",
+        "apiEntity": "hashtag",
+        "values": [
+          {
+            "field": "Hashtag",
+            "label": "Hashtag",
+            "arg": "hashtag"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    },
+    "indicators.host": {
+      "title": "Host",
+      "description": "ThreatConnect Host indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "hostName"
+              ]
+            }
+          ],
+          "x-tc-rule": "a Host needs its value in summary or 'hostName' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Host"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$",
+          "x-tc-rule": "a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)"
+        },
+        "hostName": {
+          "type": "string",
+          "pattern": "^(?=.{1,253}$)(?:(?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$",
+          "x-tc-rule": "a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)"
+        },
+        "flag1": {
+          "type": "boolean",
+          "description": "DNS resolution tracking on.",
+          "x-tc-name": "dnsActive"
+        },
+        "flag2": {
+          "type": "boolean",
+          "description": "Whois tracking on.",
+          "x-tc-name": "whoisActive"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Host",
+        "method": "host",
+        "className": "Host",
+        "apiBranch": "hosts",
+        "apiEntity": "host",
+        "values": [
+          {
+            "field": "hostName",
+            "label": "Host Name",
+            "arg": "hostName"
+          }
+        ],
+        "casePreference": "lower"
+      }
+    },
+    "indicators.mutex": {
+      "title": "Mutex",
+      "description": "ThreatConnect Mutex indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "Mutex"
+              ]
+            }
+          ],
+          "x-tc-rule": "a Mutex needs its value in summary or 'Mutex' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Mutex"
+        },
+        "summary": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a Mutex is a non-empty string"
+        },
+        "Mutex": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a Mutex is a non-empty string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Mutex",
+        "method": "mutex",
+        "className": "Mutex",
+        "apiBranch": "mutexes",
+        "apiEntity": "mutex",
+        "values": [
+          {
+            "field": "Mutex",
+            "label": "Mutex",
+            "arg": "mutex"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    },
+    "indicators.registry-key": {
+      "title": "RegistryKey",
+      "description": "ThreatConnect Registry Key indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "Key Name",
+                "Value Name",
+                "Value Type"
+              ]
+            }
+          ],
+          "x-tc-rule": "a Registry Key needs its value in summary or all of 'Key Name', 'Value Name', 'Value Type' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "Registry Key"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^(?:HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG|HKEY_CURRENT_USER|HKEY_CURRENT_USER_LOCAL_SETTINGS|HKEY_LOCAL_MACHINE|HKEY_PERFORMANCE_DATA|HKEY_PERFORMANCE_NLSTEXT|HKEY_PERFORMANCE_TEXT|HKEY_USERS)(?:\\\\.*?)? ?: .+? ?: (?:REG_NONE|REG_BINARY|REG_DWORD|REG_DWORD_LITTLE_ENDIAN|REG_DWORD_BIG_ENDIAN|REG_EXPAND_SZ|REG_LINK|REG_MULTI_SZ|REG_QWORD|REG_QWORD_LITTLE_ENDIAN|REG_SZ)$",
+          "x-tc-rule": "a Registry Key summary is 'key name : value name : value type' with a full hive name and a REG_* type (tc-batch-api.md §5.1, §9)"
+        },
+        "Key Name": {
+          "type": "string",
+          "pattern": "^(?:HKEY_CLASSES_ROOT|HKEY_CURRENT_CONFIG|HKEY_CURRENT_USER|HKEY_CURRENT_USER_LOCAL_SETTINGS|HKEY_LOCAL_MACHINE|HKEY_PERFORMANCE_DATA|HKEY_PERFORMANCE_NLSTEXT|HKEY_PERFORMANCE_TEXT|HKEY_USERS)(?:\\\\.*)?$",
+          "x-tc-rule": "a Registry Key name starts with a full hive name such as HKEY_LOCAL_MACHINE (HKLM is rejected) (tc-batch-api.md §9)"
+        },
+        "Value Name": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a Registry Key value name is required; use ' ' for none (tc-batch-api.md §9)"
+        },
+        "Value Type": {
+          "type": "string",
+          "enum": [
+            "REG_NONE",
+            "REG_BINARY",
+            "REG_DWORD",
+            "REG_DWORD_LITTLE_ENDIAN",
+            "REG_DWORD_BIG_ENDIAN",
+            "REG_EXPAND_SZ",
+            "REG_LINK",
+            "REG_MULTI_SZ",
+            "REG_QWORD",
+            "REG_QWORD_LITTLE_ENDIAN",
+            "REG_SZ"
+          ],
+          "x-tc-rule": "a Registry Key value type is one of REG_NONE, REG_BINARY, REG_DWORD, ... (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "Registry Key",
+        "method": "registryKey",
+        "className": "RegistryKey",
+        "apiBranch": "registryKeys",
+        "apiEntity": "registryKey",
+        "values": [
+          {
+            "field": "Key Name",
+            "label": "Key Name",
+            "arg": "keyName"
+          },
+          {
+            "field": "Value Name",
+            "label": "Value Name",
+            "arg": "valueName"
+          },
+          {
+            "field": "Value Type",
+            "label": "Value Type",
+            "arg": "valueType"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    },
+    "indicators.url": {
+      "title": "Url",
+      "description": "ThreatConnect URL indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "text"
+              ]
+            }
+          ],
+          "x-tc-rule": "a URL needs its value in summary or 'text' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "URL"
+        },
+        "summary": {
+          "type": "string",
+          "pattern": "^(?=[\\x21-\\x7E]+$)[A-Za-z][A-Za-z0-9+.\\-]*://[^/?#A-Z]+(?:[/?#].*)?$",
+          "x-tc-rule": "a URL includes its scheme (http://...), is printable ASCII and has a lower-case host (tc-batch-api.md §9)"
+        },
+        "text": {
+          "type": "string",
+          "pattern": "^(?=[\\x21-\\x7E]+$)[A-Za-z][A-Za-z0-9+.\\-]*://[^/?#A-Z]+(?:[/?#].*)?$",
+          "x-tc-rule": "a URL includes its scheme (http://...), is printable ASCII and has a lower-case host (tc-batch-api.md §9)"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "URL",
+        "method": "url",
+        "className": "Url",
+        "apiBranch": "urls",
+        "apiEntity": "url",
+        "values": [
+          {
+            "field": "text",
+            "label": "URL",
+            "arg": "text"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    },
+    "indicators.user-agent": {
+      "title": "UserAgent",
+      "description": "ThreatConnect User Agent indicator in a Batch V2 content file (tc-batch-api.md §5.1, §9).",
+      "type": "object",
+      "allOf": [
+        {
+          "$ref": "#/$defs/common.indicator-base"
+        },
+        {
+          "anyOf": [
+            {
+              "required": [
+                "summary"
+              ]
+            },
+            {
+              "required": [
+                "User Agent String"
+              ]
+            }
+          ],
+          "x-tc-rule": "a User Agent needs its value in summary or 'User Agent String' (tc-batch-api.md §5.1)"
+        }
+      ],
+      "properties": {
+        "type": {
+          "const": "User Agent"
+        },
+        "summary": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a User Agent is a non-empty string"
+        },
+        "User Agent String": {
+          "type": "string",
+          "minLength": 1,
+          "x-tc-rule": "a User Agent is a non-empty string"
+        }
+      },
+      "required": [
+        "type"
+      ],
+      "unevaluatedProperties": false,
+      "x-tc": {
+        "kind": "indicator",
+        "type": "User Agent",
+        "method": "userAgent",
+        "className": "UserAgent",
+        "apiBranch": "userAgents",
+        "apiEntity": "userAgent",
+        "values": [
+          {
+            "field": "User Agent String",
+            "label": "User Agent String",
+            "arg": "text"
+          }
+        ],
+        "casePreference": "sensitive"
+      }
+    }
+  }
 } as const;

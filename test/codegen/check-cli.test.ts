@@ -25,7 +25,7 @@ describe('codegen --check', () => {
   const stale = tempDir('stale');
   const clean = tempDir('clean');
   let staleRun: Awaited<ReturnType<typeof check>>;
-  let cleanRun: Awaited<ReturnType<typeof check>>;
+  let cleanStale: string[];
 
   beforeAll(async () => {
     copyFromRepo('generated', stale.dir);
@@ -36,7 +36,11 @@ describe('codegen --check', () => {
     const at = text.indexOf('Adversary');
     writeFileSync(catalog, `${text.slice(0, at)}a${text.slice(at + 1)}`);
     writeFileSync(join(stale.dir, 'validators', 'stray.ts'), 'export {};\n');
-    [staleRun, cleanRun] = await Promise.all([check(stale.dir), check(clean.dir)]);
+    staleRun = await check(stale.dir);
+    // The untouched copy is checked in-process (`staleFiles`, the function the CLI calls); CI runs the
+    // CLI itself on the real generated/ with `npm run codegen:check`.
+    const { generate, staleFiles } = await import('../../codegen/index.js');
+    cleanStale = staleFiles(await generate(), clean.dir);
   }, 90_000); // two full codegen runs in child processes
   afterAll(() => {
     stale.cleanup();
@@ -53,8 +57,7 @@ describe('codegen --check', () => {
     expect(staleRun.stderr).toContain('is stale; run `npm run codegen`');
   });
 
-  it('exits 0 on an untouched copy', () => {
-    expect(cleanRun.code).toBe(0);
-    expect(cleanRun.stdout).toMatch(/^codegen:check: \d+ files up to date$/m);
+  it('finds nothing stale in an untouched copy', () => {
+    expect(cleanStale).toStrictEqual([]);
   });
 });
