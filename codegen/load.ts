@@ -23,6 +23,8 @@ export interface ValueMeta {
   label: string;
   /** Argument / property name in the TypeScript API (e.g. `ip`, `asNumber`). */
   arg: string;
+  /** Fixed length of the value (File hashes: 32, 40, 64): tells which slot a summary part fills. */
+  length?: number;
 }
 
 /** Builder metadata of one group or indicator type, from the schema's `x-tc` keyword. */
@@ -45,7 +47,10 @@ export interface TypeMeta {
   defaults?: Record<string, unknown>;
   /** Indicators: value slots in order; the summary joins them with `' : '`. */
   values?: ValueMeta[];
-  /** Indicators: any non-empty subset of the value slots makes a valid indicator (File hashes). */
+  /**
+   * Indicators: the value slots are alternative identities of one item (File hashes): any
+   * non-empty subset makes a valid indicator, and each slot alone identifies it (hash merging).
+   */
   partialValues?: boolean;
   /** Indicators: TC's casePreference (`lower`, `upper`, `sensitive`). */
   casePreference?: string;

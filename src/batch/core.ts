@@ -254,7 +254,7 @@ export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<st
   const n = info.values.length;
   if (n === 1 || typeof summary !== 'string') return [summary];
   const parts = summary.split(/\s?:\s/);
-  const lengths = info.values.map((v) => ({ md5: 32, sha1: 40, sha256: 64 })[v.field as 'md5' | 'sha1' | 'sha256']);
+  const lengths = info.values.map((v) => v.length);
   if (lengths.every((l) => l !== undefined)) {
     const slots: Array<string | undefined> = new Array(n).fill(undefined);
     for (const p of parts.map((x) => x.trim()).filter((x) => x !== '')) {

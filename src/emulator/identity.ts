@@ -8,22 +8,19 @@ import { indicatorTypes } from '../../generated/catalog.js';
 import { indicatorValidators } from '../../generated/validators/index.js';
 import { SUMMARY_SEPARATOR, type IndicatorTypeInfo } from '../model/catalog-types.js';
 
-/**
- * The indicator type that `fileMergeMode` and `hashCollisionMode` apply to: its value slots (hashes)
- * are alternative identities of one file (tc-batch-api.md §4, §8). The catalogue has no flag for
- * this yet, so the rule names the type the two config fields are about.
- */
-export const HASH_MERGE_TYPE = 'File';
-
 /** The catalogue entry of an indicator type, if the type is known. */
 export function indicatorInfo(type: unknown): IndicatorTypeInfo | undefined {
   if (typeof type !== 'string' || !Object.hasOwn(indicatorTypes, type)) return undefined;
   return (indicatorTypes as Record<string, IndicatorTypeInfo>)[type];
 }
 
-/** Whether each value slot of the type identifies the indicator on its own (File hashes). */
+/**
+ * Whether each value slot of the type identifies the indicator on its own (File hashes): the
+ * catalogue's `partialValues`, the types `fileMergeMode` and `hashCollisionMode` apply to
+ * (tc-batch-api.md §4, §8).
+ */
 export function mergesByAnyValue(info: IndicatorTypeInfo): boolean {
-  return info.type === HASH_MERGE_TYPE;
+  return info.partialValues;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ValueInfo {
   readonly label: string;
   /** Argument / property name in the TypeScript API. */
   readonly arg: string;
+  /** Fixed length of the value (File hashes: 32, 40, 64): tells which slot a summary part fills. */
+  readonly length?: number;
 }
 
 /** Metadata common to group and indicator types. */
@@ -71,7 +73,10 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
   readonly casePreference: string;
   /** Made from an instance's indicatorTypes answer. */
   readonly custom: boolean;
-  /** Any non-empty subset of the value slots is a valid indicator (File hashes). */
+  /**
+   * The value slots are alternative identities of one item (File hashes): any non-empty subset is
+   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, tc-batch-api.md §8).
+   */
   readonly partialValues: boolean;
   /** The type takes file occurrences (`fileOccurrence[]`, File). */
   readonly occurrences: boolean;
