@@ -88,3 +88,14 @@ describe('secrets', () => {
     expect(everything).not.toMatch(/TC my-access-id:/); // no Authorization value (the signature)
   });
 });
+
+describe('file upload', () => {
+  it('POST, then PUT when the server answers 401 because the file exists (tc-batch-api.md §3.7)', async () => {
+    const { client, seen } = fakeClient({
+      'POST /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 401, body: '{"status":"Failure","message":"Access Denied"}' }],
+      'PUT /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 200, body: '{"status":"Success"}' }],
+    });
+    expect(await client.uploadFile('reports', 'rep-1', new TextEncoder().encode('pdf bytes'), 'MyOrg')).toBe(200);
+    expect(seen).toStrictEqual(['POST /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true', 'PUT /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true']);
+  });
+});

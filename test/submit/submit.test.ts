@@ -106,6 +106,22 @@ describe('option 1: batch.submit()', () => {
   });
 });
 
+describe('synchronous createAndUpload', () => {
+  it('an answer that is already Completed is not polled again', async () => {
+    const sync = await startEmulator({ credentials: [CREDS], owners: [OWNER], timing: { synchronousLimit: 100 } });
+    try {
+      const batch = new Batch({ client: new TcClient({ apiPath: sync.url, ...CREDS, env: {} }), owner: OWNER });
+      batch.host('sync.example.com', undefined, undefined, 's1');
+      const events: ProgressEvent[] = [];
+      const result = await batch.submit({ poll: noWait, onProgress: (e) => events.push(e) });
+      expect(events.map((e) => e.type)).toStrictEqual(['chunk-built', 'chunk-sent', 'completed']);
+      expect(result.jobs[0]!.status).toMatchObject({ status: 'Completed', successCount: 1 });
+    } finally {
+      await sync.close();
+    }
+  });
+});
+
 describe('option 2: step by step', () => {
   it('the seed example: submitJob, submitData, poll, errors, submitFiles', async () => {
     const batch = new Batch({ client, owner: OWNER, haltOnError: false });
