@@ -32,25 +32,39 @@ const GET_TYPES: Record<string, string> = { ...SET_TYPES, boolean: 'boolean', da
 const lit = (v: string) => JSON.stringify(v);
 const prop = (v: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : lit(v));
 
+type FieldView = ReturnType<typeof fieldsOf>[string];
+const typeOf = (f: FieldView, table: Record<string, string>) => (f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!);
+
+/** Getter/setter view of the settable, documented fields. */
+function accessorsOf(fields: readonly FieldView[]) {
+  return fields
+    .filter((f) => !f.tolerated && !RESERVED.has(f.name))
+    .map((f) => ({
+      name: f.name,
+      nameJson: lit(f.name),
+      doc: f.wire === f.name ? `\`${f.wire}\` (${f.kind}).` : `\`${f.name}\`, written as \`${f.wire}\` (${f.kind}).`,
+      getType: typeOf(f, GET_TYPES),
+      setType: typeOf(f, SET_TYPES),
+      isContent: f.kind === 'fileContent',
+    }));
+}
+
 /** Emit `builders/index.ts` into `out`. */
 export async function emitBuilders(set: SchemaSet, head: string, out: OutputFiles): Promise<void> {
-  const base = (p: string) => set.files.find((f) => f.path === p);
+  const base = (p: string) => set.files.find((f) => f.path === p) ?? fail(`${p} is missing`);
+  // Accessors of the fields every group (indicator) has live once, in a generated common base.
+  const common = {
+    group: accessorsOf(Object.values(fieldsOf(base('common/group-base.json'), undefined, new Set()))),
+    indicator: accessorsOf(Object.values(fieldsOf(base('common/indicator-base.json'), undefined, new Set()))),
+  };
+  const inCommon = (kind: 'group' | 'indicator', a: ReturnType<typeof accessorsOf>[number]) =>
+    common[kind].some((c) => JSON.stringify(c) === JSON.stringify(a));
   const types = set.types.map((t) => {
     const isGroup = t.kind === 'group';
     const values = t.values ?? [];
     const fields = fieldsOf(t.file, base(isGroup ? 'common/group-base.json' : 'common/indicator-base.json'), new Set(values.map((v) => v.field)));
     const all = Object.values(fields);
-    const typeOf = (f: (typeof all)[number], table: Record<string, string>) => (f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!);
-    const accessors = all
-      .filter((f) => !f.tolerated && !RESERVED.has(f.name))
-      .map((f) => ({
-        name: f.name,
-        nameJson: lit(f.name),
-        doc: f.wire === f.name ? `\`${f.wire}\` (${f.kind}).` : `\`${f.name}\`, written as \`${f.wire}\` (${f.kind}).`,
-        getType: typeOf(f, GET_TYPES),
-        setType: typeOf(f, SET_TYPES),
-        isContent: f.kind === 'fileContent',
-      }));
+    const accessors = accessorsOf(all).filter((a) => !inCommon(t.kind, a));
     const keys = [...new Set(all.flatMap((f) => [f.name, f.wire]))].sort();
     const groupArgs = (t.args ?? []).map((a) => fields[a] ?? fail(`${t.file.path}: x-tc args "${a}" is not a field`));
     const required = isGroup
@@ -78,7 +92,7 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
       kind: t.kind,
       isGroup,
       schema: t.file.path,
-      base: isGroup ? 'GroupBuilder' : 'IndicatorBuilder',
+      base: isGroup ? 'GroupFields' : 'IndicatorFields',
       catalog: isGroup ? 'groupTypes' : 'indicatorTypes',
       factory: isGroup ? 'createGroup' : 'createIndicator',
       keyUnion: keys.length > 0 ? keys.map(lit).join(' | ') : 'never',
@@ -93,6 +107,8 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
   });
   const code = template({
     header: head,
+    commonGroup: common.group,
+    commonIndicator: common.indicator,
     types,
     groups: types.filter((t) => t.isGroup),
     indicators: types.filter((t) => !t.isGroup),

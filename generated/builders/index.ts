@@ -13,44 +13,8 @@ import type { RatingInput, ConfidenceInput } from '../../src/model/values.js';
 import { BatchCore, type GroupBuilderClass, type IndicatorBuilderClass } from '../../src/batch/core.js';
 import { groupTypes, indicatorTypes } from '../catalog.js';
 
-/** Field names `addKeyValue` takes for "Adversary" (API and wire names). */
-export type AdversaryKey =
-  | 'dateAdded'
-  | 'externalDateAdded'
-  | 'externalDateCreated'
-  | 'externalDateExpires'
-  | 'externalDateLastModified'
-  | 'externalLastModified'
-  | 'firstSeen'
-  | 'lastSeen'
-  | 'publishRootItem';
-
-/** Options-object form of `batch.adversary()`. */
-export interface AdversaryOptions {
-  name: string;
-  dateAdded?: DateInput;
-  firstSeen?: DateInput;
-  lastSeen?: DateInput;
-  externalDateAdded?: DateInput;
-  externalDateExpires?: DateInput;
-  externalLastModified?: DateInput;
-  externalDateCreated?: DateInput;
-  externalDateLastModified?: DateInput;
-  publishRootItem?: boolean | 'true' | 'false';
-  /** Omitted or true: derived from type and name; false: random; or the xid itself. */
-  xid?: XidInput;
-}
-
-/** Builder of a ThreatConnect "Adversary" group (`schemas/groups/adversary.json`). */
-export class AdversaryBuilder extends GroupBuilder {
-  /** Catalogue entry of the type. */
-  static readonly info = groupTypes['Adversary'];
-
-  /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
-  constructor(name: string, xid?: XidInput) {
-    super(AdversaryBuilder.info, name, xid);
-  }
-
+/** Accessors of the fields every group type has (`schemas/common/group-base.json`). */
+export abstract class GroupFields extends GroupBuilder {
   /** `dateAdded` (date). */
   get dateAdded(): string | undefined {
     return this.get('dateAdded') as string | undefined;
@@ -97,6 +61,152 @@ export class AdversaryBuilder extends GroupBuilder {
   }
   set externalLastModified(value: DateInput | undefined) {
     this.set('externalLastModified', value);
+  }
+}
+
+/** Accessors of the fields every indicator type has (`schemas/common/indicator-base.json`). */
+export abstract class IndicatorFields extends IndicatorBuilder {
+  /** `rating` (rating). */
+  get rating(): number | undefined {
+    return this.get('rating') as number | undefined;
+  }
+  set rating(value: RatingInput | undefined) {
+    this.set('rating', value);
+  }
+
+  /** `confidence` (confidence). */
+  get confidence(): number | undefined {
+    return this.get('confidence') as number | undefined;
+  }
+  set confidence(value: ConfidenceInput | undefined) {
+    this.set('confidence', value);
+  }
+
+  /** `active` (boolean). */
+  get active(): boolean | undefined {
+    return this.get('active') as boolean | undefined;
+  }
+  set active(value: boolean | 'true' | 'false' | undefined) {
+    this.set('active', value);
+  }
+
+  /** `activeLocked` (boolean). */
+  get activeLocked(): boolean | undefined {
+    return this.get('activeLocked') as boolean | undefined;
+  }
+  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
+    this.set('activeLocked', value);
+  }
+
+  /** `privateFlag` (boolean). */
+  get privateFlag(): boolean | undefined {
+    return this.get('privateFlag') as boolean | undefined;
+  }
+  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
+    this.set('privateFlag', value);
+  }
+
+  /** `description` (string). */
+  get description(): string | undefined {
+    return this.get('description') as string | undefined;
+  }
+  set description(value: string | undefined) {
+    this.set('description', value);
+  }
+
+  /** `dateAdded` (date). */
+  get dateAdded(): string | undefined {
+    return this.get('dateAdded') as string | undefined;
+  }
+  set dateAdded(value: DateInput | undefined) {
+    this.set('dateAdded', value);
+  }
+
+  /** `lastModified` (date). */
+  get lastModified(): string | undefined {
+    return this.get('lastModified') as string | undefined;
+  }
+  set lastModified(value: DateInput | undefined) {
+    this.set('lastModified', value);
+  }
+
+  /** `firstSeen` (date). */
+  get firstSeen(): string | undefined {
+    return this.get('firstSeen') as string | undefined;
+  }
+  set firstSeen(value: DateInput | undefined) {
+    this.set('firstSeen', value);
+  }
+
+  /** `lastSeen` (date). */
+  get lastSeen(): string | undefined {
+    return this.get('lastSeen') as string | undefined;
+  }
+  set lastSeen(value: DateInput | undefined) {
+    this.set('lastSeen', value);
+  }
+
+  /** `externalDateAdded` (date). */
+  get externalDateAdded(): string | undefined {
+    return this.get('externalDateAdded') as string | undefined;
+  }
+  set externalDateAdded(value: DateInput | undefined) {
+    this.set('externalDateAdded', value);
+  }
+
+  /** `externalDateExpires` (date). */
+  get externalDateExpires(): string | undefined {
+    return this.get('externalDateExpires') as string | undefined;
+  }
+  set externalDateExpires(value: DateInput | undefined) {
+    this.set('externalDateExpires', value);
+  }
+
+  /** `externalLastModified` (date). */
+  get externalLastModified(): string | undefined {
+    return this.get('externalLastModified') as string | undefined;
+  }
+  set externalLastModified(value: DateInput | undefined) {
+    this.set('externalLastModified', value);
+  }
+}
+
+/** Field names `addKeyValue` takes for "Adversary" (API and wire names). */
+export type AdversaryKey =
+  | 'dateAdded'
+  | 'externalDateAdded'
+  | 'externalDateCreated'
+  | 'externalDateExpires'
+  | 'externalDateLastModified'
+  | 'externalLastModified'
+  | 'firstSeen'
+  | 'lastSeen'
+  | 'publishRootItem';
+
+/** Options-object form of `batch.adversary()`. */
+export interface AdversaryOptions {
+  name: string;
+  dateAdded?: DateInput;
+  firstSeen?: DateInput;
+  lastSeen?: DateInput;
+  externalDateAdded?: DateInput;
+  externalDateExpires?: DateInput;
+  externalLastModified?: DateInput;
+  externalDateCreated?: DateInput;
+  externalDateLastModified?: DateInput;
+  publishRootItem?: boolean | 'true' | 'false';
+  /** Omitted or true: derived from type and name; false: random; or the xid itself. */
+  xid?: XidInput;
+}
+
+/** Builder of a ThreatConnect "Adversary" group (`schemas/groups/adversary.json`). */
+export class AdversaryBuilder extends GroupFields {
+  /** Catalogue entry of the type. */
+  static readonly info = groupTypes['Adversary'];
+
+  /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
+  constructor(name: string, xid?: XidInput) {
+    super(AdversaryBuilder.info, name, xid);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -134,61 +244,13 @@ export interface AttackPatternOptions {
 }
 
 /** Builder of a ThreatConnect "Attack Pattern" group (`schemas/groups/attack-pattern.json`). */
-export class AttackPatternBuilder extends GroupBuilder {
+export class AttackPatternBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Attack Pattern'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(AttackPatternBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -226,61 +288,13 @@ export interface CampaignOptions {
 }
 
 /** Builder of a ThreatConnect "Campaign" group (`schemas/groups/campaign.json`). */
-export class CampaignBuilder extends GroupBuilder {
+export class CampaignBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Campaign'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(CampaignBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -318,61 +332,13 @@ export interface CourseOfActionOptions {
 }
 
 /** Builder of a ThreatConnect "Course of Action" group (`schemas/groups/course-of-action.json`). */
-export class CourseOfActionBuilder extends GroupBuilder {
+export class CourseOfActionBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Course of Action'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(CourseOfActionBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -424,61 +390,13 @@ export interface DocumentOptions {
 }
 
 /** Builder of a ThreatConnect "Document" group (`schemas/groups/document.json`). */
-export class DocumentBuilder extends GroupBuilder {
+export class DocumentBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Document'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(DocumentBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `fileName` (string). */
@@ -584,61 +502,13 @@ export interface EmailOptions {
 }
 
 /** Builder of a ThreatConnect "Email" group (`schemas/groups/email.json`). */
-export class EmailBuilder extends GroupBuilder {
+export class EmailBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Email'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(EmailBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `subject` (string). */
@@ -769,61 +639,13 @@ export interface EventOptions {
 }
 
 /** Builder of a ThreatConnect "Event" group (`schemas/groups/event.json`). */
-export class EventBuilder extends GroupBuilder {
+export class EventBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Event'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(EventBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `eventDate` (date). */
@@ -1032,61 +854,13 @@ export interface IncidentOptions {
 }
 
 /** Builder of a ThreatConnect "Incident" group (`schemas/groups/incident.json`). */
-export class IncidentBuilder extends GroupBuilder {
+export class IncidentBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Incident'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(IncidentBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `eventDate` (date). */
@@ -1175,61 +949,13 @@ export interface IntrusionSetOptions {
 }
 
 /** Builder of a ThreatConnect "Intrusion Set" group (`schemas/groups/intrusion-set.json`). */
-export class IntrusionSetBuilder extends GroupBuilder {
+export class IntrusionSetBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Intrusion Set'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(IntrusionSetBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -1267,61 +993,13 @@ export interface MalwareOptions {
 }
 
 /** Builder of a ThreatConnect "Malware" group (`schemas/groups/malware.json`). */
-export class MalwareBuilder extends GroupBuilder {
+export class MalwareBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Malware'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(MalwareBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -1371,61 +1049,13 @@ export interface ReportOptions {
 }
 
 /** Builder of a ThreatConnect "Report" group (`schemas/groups/report.json`). */
-export class ReportBuilder extends GroupBuilder {
+export class ReportBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Report'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(ReportBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `fileName` (string). */
@@ -1530,61 +1160,13 @@ export interface SignatureOptions {
 }
 
 /** Builder of a ThreatConnect "Signature" group (`schemas/groups/signature.json`). */
-export class SignatureBuilder extends GroupBuilder {
+export class SignatureBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Signature'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(SignatureBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `fileName` (string). */
@@ -1690,61 +1272,13 @@ export interface TacticOptions {
 }
 
 /** Builder of a ThreatConnect "Tactic" group (`schemas/groups/tactic.json`). */
-export class TacticBuilder extends GroupBuilder {
+export class TacticBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Tactic'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(TacticBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -1782,61 +1316,13 @@ export interface ThreatOptions {
 }
 
 /** Builder of a ThreatConnect "Threat" group (`schemas/groups/threat.json`). */
-export class ThreatBuilder extends GroupBuilder {
+export class ThreatBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Threat'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(ThreatBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -1874,61 +1360,13 @@ export interface ToolOptions {
 }
 
 /** Builder of a ThreatConnect "Tool" group (`schemas/groups/tool.json`). */
-export class ToolBuilder extends GroupBuilder {
+export class ToolBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Tool'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(ToolBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -1966,61 +1404,13 @@ export interface VulnerabilityOptions {
 }
 
 /** Builder of a ThreatConnect "Vulnerability" group (`schemas/groups/vulnerability.json`). */
-export class VulnerabilityBuilder extends GroupBuilder {
+export class VulnerabilityBuilder extends GroupFields {
   /** Catalogue entry of the type. */
   static readonly info = groupTypes['Vulnerability'];
 
   /** @param name group name (at most 100 characters) @param xid see {@link XidInput} */
   constructor(name: string, xid?: XidInput) {
     super(VulnerabilityBuilder.info, name, xid);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -2094,7 +1484,7 @@ export interface AsnOptions {
 }
 
 /** Builder of a ThreatConnect "ASN" indicator (`schemas/indicators/asn.json`). */
-export class AsnBuilder extends IndicatorBuilder {
+export class AsnBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['ASN'];
 
@@ -2106,110 +1496,6 @@ export class AsnBuilder extends IndicatorBuilder {
   /** AS Number (value 1 of the summary). */
   get asNumber(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -2283,7 +1569,7 @@ export interface AddressOptions {
 }
 
 /** Builder of a ThreatConnect "Address" indicator (`schemas/indicators/address.json`). */
-export class AddressBuilder extends IndicatorBuilder {
+export class AddressBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Address'];
 
@@ -2295,110 +1581,6 @@ export class AddressBuilder extends IndicatorBuilder {
   /** IP (value 1 of the summary). */
   get ip(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -2472,7 +1654,7 @@ export interface CidrOptions {
 }
 
 /** Builder of a ThreatConnect "CIDR" indicator (`schemas/indicators/cidr.json`). */
-export class CidrBuilder extends IndicatorBuilder {
+export class CidrBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['CIDR'];
 
@@ -2484,110 +1666,6 @@ export class CidrBuilder extends IndicatorBuilder {
   /** Block (value 1 of the summary). */
   get block(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -2661,7 +1739,7 @@ export interface EmailSubjectOptions {
 }
 
 /** Builder of a ThreatConnect "Email Subject" indicator (`schemas/indicators/email-subject.json`). */
-export class EmailSubjectBuilder extends IndicatorBuilder {
+export class EmailSubjectBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Email Subject'];
 
@@ -2673,110 +1751,6 @@ export class EmailSubjectBuilder extends IndicatorBuilder {
   /** Subject (value 1 of the summary). */
   get subject(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -2850,7 +1824,7 @@ export interface EmailAddressOptions {
 }
 
 /** Builder of a ThreatConnect "EmailAddress" indicator (`schemas/indicators/email-address.json`). */
-export class EmailAddressBuilder extends IndicatorBuilder {
+export class EmailAddressBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['EmailAddress'];
 
@@ -2862,110 +1836,6 @@ export class EmailAddressBuilder extends IndicatorBuilder {
   /** Email Address (value 1 of the summary). */
   get address(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -3042,7 +1912,7 @@ export interface FileOptions {
 }
 
 /** Builder of a ThreatConnect "File" indicator (`schemas/indicators/file.json`). */
-export class FileBuilder extends IndicatorBuilder {
+export class FileBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['File'];
 
@@ -3073,110 +1943,6 @@ export class FileBuilder extends IndicatorBuilder {
   }
   set sha256(value: string | undefined) {
     this.setValue(2, value);
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `size`, written as `intValue1` (integer). */
@@ -3263,7 +2029,7 @@ export interface HashtagOptions {
 }
 
 /** Builder of a ThreatConnect "Hashtag" indicator (`schemas/indicators/hashtag.json`). */
-export class HashtagBuilder extends IndicatorBuilder {
+export class HashtagBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Hashtag'];
 
@@ -3275,110 +2041,6 @@ export class HashtagBuilder extends IndicatorBuilder {
   /** Hashtag (value 1 of the summary). */
   get hashtag(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -3454,7 +2116,7 @@ export interface HostOptions {
 }
 
 /** Builder of a ThreatConnect "Host" indicator (`schemas/indicators/host.json`). */
-export class HostBuilder extends IndicatorBuilder {
+export class HostBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Host'];
 
@@ -3466,110 +2128,6 @@ export class HostBuilder extends IndicatorBuilder {
   /** Host Name (value 1 of the summary). */
   get hostName(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** `dnsActive`, written as `flag1` (boolean). */
@@ -3659,7 +2217,7 @@ export interface MutexOptions {
 }
 
 /** Builder of a ThreatConnect "Mutex" indicator (`schemas/indicators/mutex.json`). */
-export class MutexBuilder extends IndicatorBuilder {
+export class MutexBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Mutex'];
 
@@ -3671,110 +2229,6 @@ export class MutexBuilder extends IndicatorBuilder {
   /** Mutex (value 1 of the summary). */
   get mutex(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -3850,7 +2304,7 @@ export interface RegistryKeyOptions {
 }
 
 /** Builder of a ThreatConnect "Registry Key" indicator (`schemas/indicators/registry-key.json`). */
-export class RegistryKeyBuilder extends IndicatorBuilder {
+export class RegistryKeyBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['Registry Key'];
 
@@ -3881,110 +2335,6 @@ export class RegistryKeyBuilder extends IndicatorBuilder {
   }
   set valueType(value: string | undefined) {
     this.setValue(2, value);
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -4058,7 +2408,7 @@ export interface UrlOptions {
 }
 
 /** Builder of a ThreatConnect "URL" indicator (`schemas/indicators/url.json`). */
-export class UrlBuilder extends IndicatorBuilder {
+export class UrlBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['URL'];
 
@@ -4070,110 +2420,6 @@ export class UrlBuilder extends IndicatorBuilder {
   /** URL (value 1 of the summary). */
   get text(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */
@@ -4247,7 +2493,7 @@ export interface UserAgentOptions {
 }
 
 /** Builder of a ThreatConnect "User Agent" indicator (`schemas/indicators/user-agent.json`). */
-export class UserAgentBuilder extends IndicatorBuilder {
+export class UserAgentBuilder extends IndicatorFields {
   /** Catalogue entry of the type. */
   static readonly info = indicatorTypes['User Agent'];
 
@@ -4259,110 +2505,6 @@ export class UserAgentBuilder extends IndicatorBuilder {
   /** User Agent String (value 1 of the summary). */
   get text(): string | undefined {
     return this.values[0];
-  }
-
-  /** `rating` (rating). */
-  get rating(): number | undefined {
-    return this.get('rating') as number | undefined;
-  }
-  set rating(value: RatingInput | undefined) {
-    this.set('rating', value);
-  }
-
-  /** `confidence` (confidence). */
-  get confidence(): number | undefined {
-    return this.get('confidence') as number | undefined;
-  }
-  set confidence(value: ConfidenceInput | undefined) {
-    this.set('confidence', value);
-  }
-
-  /** `active` (boolean). */
-  get active(): boolean | undefined {
-    return this.get('active') as boolean | undefined;
-  }
-  set active(value: boolean | 'true' | 'false' | undefined) {
-    this.set('active', value);
-  }
-
-  /** `activeLocked` (boolean). */
-  get activeLocked(): boolean | undefined {
-    return this.get('activeLocked') as boolean | undefined;
-  }
-  set activeLocked(value: boolean | 'true' | 'false' | undefined) {
-    this.set('activeLocked', value);
-  }
-
-  /** `privateFlag` (boolean). */
-  get privateFlag(): boolean | undefined {
-    return this.get('privateFlag') as boolean | undefined;
-  }
-  set privateFlag(value: boolean | 'true' | 'false' | undefined) {
-    this.set('privateFlag', value);
-  }
-
-  /** `description` (string). */
-  get description(): string | undefined {
-    return this.get('description') as string | undefined;
-  }
-  set description(value: string | undefined) {
-    this.set('description', value);
-  }
-
-  /** `dateAdded` (date). */
-  get dateAdded(): string | undefined {
-    return this.get('dateAdded') as string | undefined;
-  }
-  set dateAdded(value: DateInput | undefined) {
-    this.set('dateAdded', value);
-  }
-
-  /** `lastModified` (date). */
-  get lastModified(): string | undefined {
-    return this.get('lastModified') as string | undefined;
-  }
-  set lastModified(value: DateInput | undefined) {
-    this.set('lastModified', value);
-  }
-
-  /** `firstSeen` (date). */
-  get firstSeen(): string | undefined {
-    return this.get('firstSeen') as string | undefined;
-  }
-  set firstSeen(value: DateInput | undefined) {
-    this.set('firstSeen', value);
-  }
-
-  /** `lastSeen` (date). */
-  get lastSeen(): string | undefined {
-    return this.get('lastSeen') as string | undefined;
-  }
-  set lastSeen(value: DateInput | undefined) {
-    this.set('lastSeen', value);
-  }
-
-  /** `externalDateAdded` (date). */
-  get externalDateAdded(): string | undefined {
-    return this.get('externalDateAdded') as string | undefined;
-  }
-  set externalDateAdded(value: DateInput | undefined) {
-    this.set('externalDateAdded', value);
-  }
-
-  /** `externalDateExpires` (date). */
-  get externalDateExpires(): string | undefined {
-    return this.get('externalDateExpires') as string | undefined;
-  }
-  set externalDateExpires(value: DateInput | undefined) {
-    this.set('externalDateExpires', value);
-  }
-
-  /** `externalLastModified` (date). */
-  get externalLastModified(): string | undefined {
-    return this.get('externalLastModified') as string | undefined;
-  }
-  set externalLastModified(value: DateInput | undefined) {
-    this.set('externalLastModified', value);
   }
 
   /** Set a field by API or wire name (seed Interface 2). */

@@ -93,7 +93,7 @@ describe('adding a type', () => {
     const index = files.get('validators/index.ts')!;
     expect(index).toContain('export function validateTask(data: unknown): ValidationResult<T.Task> {');
     expect(index).toContain('  Task: validateTask,\n');
-    expect(files.get('builders/index.ts')).toContain('class TaskBuilder extends GroupBuilder');
+    expect(files.get('builders/index.ts')).toContain('class TaskBuilder extends GroupFields');
   });
 
   it('the Task validator and the content union apply the new schema', () => {
