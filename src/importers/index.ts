@@ -135,3 +135,12 @@ export function importFile(file: string, batch: Batch, from: InputFormat | 'auto
   }
   return { ...report, format };
 }
+
+export { importStix, type StixImportOptions } from './stix.js';
+export { importMisp, MispInputError, type MispImportOptions } from './misp.js';
+export { importCsv, importTxt, type CsvImportOptions, type TxtImportOptions, type ColumnMap } from './ioc-list.js';
+export { importRules, parseYara, parseSnort, type RuleImportOptions, type RuleFormat } from './rules.js';
+export { importRecords, type ContentRecord, type ContentImportReport } from './batch-content.js';
+export { readContentFile, ContentFileError, type ContentItem } from './content-file.js';
+export { createReport, mergeReports, type ImportReport, type ImportReject, type ImportSkip, type ImportCounts } from './report.js';
+export { refang, detectIndicator, type IndicatorImportReport } from './normalize.js';
