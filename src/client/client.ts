@@ -131,7 +131,7 @@ export class TcClient {
   /** The typed openapi-fetch client, authenticated, for calls this class has no helper for. */
   readonly api: Client<paths>;
   readonly #retry: Required<RetryOptions>;
-  readonly #onRetry: ((e: RetryEvent) => void) | undefined;
+  readonly #retryListeners = new Set<(e: RetryEvent) => void>();
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #now: () => number;
 
@@ -151,7 +151,7 @@ export class TcClient {
       throw new ConfigError('TcClient needs accessId and secretKey (TC_API_ACCESS_ID, TC_API_SECRET_KEY) or a token (TC_TOKEN)');
     }
     this.#retry = { retries: 4, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, ...options.retry };
-    this.#onRetry = options.onRetry;
+    if (options.onRetry) this.#retryListeners.add(options.onRetry);
     this.#sleep = options.sleep ?? sleep;
     this.#now = options.now ?? Date.now;
     const userAgent = options.userAgent ?? `tcbatch/${VERSION}`;
@@ -207,7 +207,8 @@ export class TcClient {
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
             if (!(error instanceof RetryableStatus || error instanceof NetworkError) || retriesLeft === 0) return;
             const wait = error instanceof RetryableStatus ? error.retryAfterMs : 0;
-            this.#onRetry?.({ type: 'retry', method, path, attempt: attemptNumber, reason: error instanceof NetworkError ? error.message : `HTTP ${error.response.status}`, retryAfterMs: wait });
+            const event: RetryEvent = { type: 'retry', method, path, attempt: attemptNumber, reason: error instanceof NetworkError ? error.message : `HTTP ${error.response.status}`, retryAfterMs: wait };
+            for (const listener of this.#retryListeners) listener(event);
             if (wait > 0) await this.#sleep(wait, signal);
           },
         },
@@ -217,6 +218,15 @@ export class TcClient {
       if (signal?.aborted && !(e instanceof AbortError)) throw new AbortError(`${method} ${path}`, signal.reason);
       throw e;
     }
+  }
+
+  /**
+   * Also send retry events to `listener` (the submit orchestrator forwards them to `onProgress`).
+   * @returns a function that removes the listener
+   */
+  onRetry(listener: (event: RetryEvent) => void): () => void {
+    this.#retryListeners.add(listener);
+    return () => void this.#retryListeners.delete(listener);
   }
 
   #fail(method: string, path: string, r: { response: Response; error?: unknown; data?: unknown }): never {

@@ -180,9 +180,12 @@ describe('retries under fault injection', () => {
       });
       const batch = new Batch({ client: c, owner: OWNER, haltOnError: false, limits: { maxItems: 500 } });
       for (let i = 0; i < 6_000; i++) batch.address(`172.16.${(i >> 8) & 255}.${i & 255}`);
-      const result = await batch.submit({ poll: noWait });
+      const progress: ProgressEvent[] = [];
+      const result = await batch.submit({ poll: noWait, onProgress: (e) => progress.push(e) });
       expect(result.halted).toBe(false);
       expect(result.totals.sent.indicators).toBe(6_000);
+      // every retry is also a progress event of the submit
+      expect(progress.filter((e) => e.type === 'retry')).toStrictEqual(retries);
       expect(result.totals.succeeded).toBe(6_000);
       expect(retries.length).toBeGreaterThan(0);
       expect(retries.some((r) => r.type === 'retry' && r.reason === 'HTTP 429' && r.retryAfterMs === 2000)).toBe(true);
