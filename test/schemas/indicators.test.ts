@@ -213,7 +213,7 @@ function valueRows(type: string, field: string, rule: string, keyword: string, g
 describe('Address', () => {
   const good = ['1.2.3.4', '0.0.0.0', '255.255.255.255', '2001:db8::1', '::1', 'fe80::1:2:3:4', '2001:0db8:0000:0000:0000:0000:0000:0001'];
   const bad = ['1.2.3.04', '256.1.1.1', '1.2.3', '1.2.3.4/32', '2001:db8::g', 'localhost', ' 1.2.3.4'];
-  it.each([...valueRows('Address', 'summary', RULE.address, 'anyOf', good, bad), ...valueRows('Address', 'ip', RULE.address, 'anyOf', ['10.0.0.1'], ['010.0.0.1'])])(
+  it.each([...valueRows('Address', 'summary', RULE.address, 'format', good, bad), ...valueRows('Address', 'ip', RULE.address, 'format', ['10.0.0.1'], ['010.0.0.1'])])(
     '%s',
     (_name, { given, want }) => {
       expect(outcome(validateAddress(given))).toEqual(want);
