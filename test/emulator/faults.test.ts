@@ -87,7 +87,8 @@ describe('job faults', () => {
   it('stuckJobRate: the job never leaves Running; /errors stays 400', async () => {
     await withFaults({ stuckJobRate: 1 }, async (url) => {
       const id = await upload(url);
-      for (let i = 0; i < 20; i++) await tick();
+      // wait for the job to start (a 0 ms timer), then it must stay Running
+      for (let i = 0; i < 50 && (await call(url, 'GET', `/v2/batch/${id}`)).json.data.batchStatus.status === 'Queued'; i++) await tick();
       for (let i = 0; i < 5; i++) expect((await call(url, 'GET', `/v2/batch/${id}`)).json.data.batchStatus.status).toBe('Running');
       expect((await call(url, 'GET', `/v2/batch/${id}/errors`)).status).toBe(400);
     });
