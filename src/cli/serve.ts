@@ -17,6 +17,7 @@ interface ServeFlags {
   owner?: string[];
   maxUploadBytes?: number;
   indicatorLimit?: number;
+  workers?: number;
   queueDelayMs?: number;
   runDelayMs?: number;
   pollsPerState?: number;
@@ -61,6 +62,7 @@ export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env
   if (f.owner) o.owners = f.owner;
   if (f.maxUploadBytes !== undefined) o.maxUploadBytes = f.maxUploadBytes;
   if (f.indicatorLimit !== undefined) o.indicatorLimit = f.indicatorLimit;
+  if (f.workers !== undefined) o.workers = f.workers;
   const t = o.timing!;
   if (f.queueDelayMs !== undefined) t.queueDelayMs = f.queueDelayMs;
   if (f.runDelayMs !== undefined) t.runDelayMs = f.runDelayMs;
@@ -98,6 +100,7 @@ export function registerServe(program: Command): void {
     .option('--owner <name>', 'owner name (repeatable; the first is the Organization)', collect)
     .option('--max-upload-bytes <n>', 'largest batch upload in bytes', nonNegativeNumber)
     .option('--indicator-limit <n>', 'indicators allowed per job', nonNegativeNumber)
+    .option('--workers <n>', 'batch jobs processed at the same time (default 4)', nonNegativeNumber)
     .option('--queue-delay-ms <ms>', 'time a job stays Queued', nonNegativeNumber)
     .option('--run-delay-ms <ms>', 'time a job stays Running', nonNegativeNumber)
     .option('--polls-per-state <n>', 'status polls answered Queued and then Running', nonNegativeNumber)

@@ -35,6 +35,19 @@ CREATE TABLE IF NOT EXISTS files (group_id INTEGER PRIMARY KEY, bytes BLOB NOT N
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
+/** Job columns added after the first release; a database from an older emulator gets them on open. */
+const JOB_COLUMNS: Record<string, string> = {
+  user_name: "TEXT NOT NULL DEFAULT ''",
+  uploaded_at: 'TEXT',
+  started_at: 'TEXT',
+  completed_at: 'TEXT',
+};
+
+function addMissingColumns(db: Db): void {
+  const have = new Set((db.prepare('PRAGMA table_info(jobs)').all() as Array<{ name: string }>).map((c) => c.name));
+  for (const [name, type] of Object.entries(JOB_COLUMNS)) if (!have.has(name)) db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
+}
+
 /**
  * Open (and create if needed) the database.
  *
@@ -47,5 +60,6 @@ export function openDb(file: string): Db {
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = OFF');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
 }

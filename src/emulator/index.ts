@@ -6,9 +6,10 @@ import { JobRunner } from './jobs.js';
 import { resolveOptions, type EmulatorOptions } from './options.js';
 import { seededRandom } from './random.js';
 import { buildApp } from './server.js';
-import { Store } from './store.js';
+import { Store, type JobSummary } from './store.js';
 
 export type { EmulatorOptions, FaultOptions, TimingOptions, OwnerOption, HmacCredential, TokenCredential } from './options.js';
+export type { JobSummary, JobCounts, JobPhase } from './store.js';
 export { EmulatorHttpError, EmulatorOptionsError } from './errors.js';
 export { AUTH_MESSAGES, TIMESTAMP_WINDOW_SECONDS } from './auth.js';
 
@@ -18,6 +19,11 @@ export interface RunningEmulator {
   url: string;
   /** The port actually bound (useful with port 0). */
   port: number;
+  /**
+   * Every batch job issued so far, newest first: id, owner, real status, whether data was uploaded,
+   * counts and time stamps (the same list `GET /api/emulator/batch` answers).
+   */
+  jobs(): JobSummary[];
   /** Stop listening, stop job timers and close the database. Unfinished jobs resume on the next start with the same file. */
   close(): Promise<void>;
 }
@@ -47,6 +53,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return {
       url: `http://${host}:${port}/api`,
       port,
+      jobs: () => jobs.list(),
       close: async () => {
         if (closed) return;
         closed = true;

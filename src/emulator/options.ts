@@ -91,6 +91,11 @@ export interface EmulatorOptions {
   maxFileBytes?: number;
   /** Indicators allowed per job (tc-batch-api.md §7.4). Default 25,000. */
   indicatorLimit?: number;
+  /**
+   * Batch jobs processed at the same time (jobs in Running); further uploaded jobs wait Queued in
+   * upload order. Default {@link DEFAULT_WORKERS}.
+   */
+  workers?: number;
   timing?: TimingOptions;
   faults?: FaultOptions;
   /** Clock in epoch milliseconds, for the HMAC time window and stored dates. Default `Date.now`. */
@@ -112,6 +117,7 @@ export interface ResolvedOptions {
   maxUploadBytes: number;
   maxFileBytes: number;
   indicatorLimit: number;
+  workers: number;
   timing: Required<TimingOptions>;
   faults: Required<FaultOptions>;
   clock: () => number;
@@ -119,12 +125,21 @@ export interface ResolvedOptions {
   logLevel: string;
 }
 
+/** Default number of batch jobs processed at the same time. */
+export const DEFAULT_WORKERS = 4;
+
 /** The documented per-job indicator limit (tc-batch-api.md §5, §7.4). */
 export const DEFAULT_INDICATOR_LIMIT = 25_000;
 
 function nonNegative(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new EmulatorOptionsError(`${name} must be a number >= 0 (got ${String(v)})`);
+  return v;
+}
+
+function positiveInt(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < 1) throw new EmulatorOptionsError(`${name} must be a whole number >= 1 (got ${String(v)})`);
   return v;
 }
 
@@ -138,7 +153,7 @@ function rate(name: string, v: number | undefined): number {
  * Fill in defaults and check ranges.
  *
  * @throws EmulatorOptionsError (code `TCE_BAD_OPTIONS`) for a negative delay, a rate outside [0, 1],
- *   an invalid `pathPattern`, or no owner
+ *   an invalid `pathPattern`, `workers` below 1, or no owner
  */
 export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
   const owners = (o.owners && o.owners.length > 0 ? o.owners : ['Demo Organization']).map((w, i) => {
@@ -165,6 +180,7 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     maxUploadBytes: nonNegative('maxUploadBytes', o.maxUploadBytes, 100_000_000),
     maxFileBytes: nonNegative('maxFileBytes', o.maxFileBytes, 100_000_000),
     indicatorLimit: nonNegative('indicatorLimit', o.indicatorLimit, DEFAULT_INDICATOR_LIMIT),
+    workers: positiveInt('workers', o.workers, DEFAULT_WORKERS),
     timing: {
       queueDelayMs: nonNegative('timing.queueDelayMs', t.queueDelayMs, 0),
       runDelayMs: nonNegative('timing.runDelayMs', t.runDelayMs, 0),

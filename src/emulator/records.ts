@@ -77,3 +77,11 @@ export function indicatorLimit(total: number, limit: number): ErrorRecord {
 export function association(from: string, to: string, why: string): ErrorRecord {
   return record(CODES.association, `The association between '${from}' and '${to}' could not be created: ${why}.`, `${from} is not valid.`);
 }
+
+/**
+ * 0x1004 for a job the server was processing when it stopped unexpectedly: the job is completed
+ * with this record instead of being processed again on the next start.
+ */
+export function interrupted(): ErrorRecord {
+  return record('0x1004', `${UNEXPECTED_EXCEPTION}. Processing was interrupted because the server stopped; the job was not processed again.`);
+}

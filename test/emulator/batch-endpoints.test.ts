@@ -79,9 +79,11 @@ describe('POST /v2/batch/{id} (§3.2)', () => {
   it('400 on a second upload, 404 for an unknown job', async () => {
     const id = (await call(emu.url, 'POST', '/v2/batch', config())).json.data.batchId;
     await call(emu.url, 'POST', `/v2/batch/${id}`, '[]');
+    await waitDone(emu.url, id);
     const again = await call(emu.url, 'POST', `/v2/batch/${id}`, '[]');
     expect(again.status).toBe(400);
-    expect(again.json).toEqual({ status: 'Failure', message: `Batch job ${id} already has data` });
+    // undocumented answer, worded like the documented "Batch still in Running state"
+    expect(again.json).toEqual({ status: 'Invalid', description: 'Batch already in Completed state' });
     const missing = await call(emu.url, 'POST', '/v2/batch/999999', '[]');
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual({ status: 'Failure', message: 'The requested resource was not found' });

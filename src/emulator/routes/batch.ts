@@ -52,6 +52,9 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     return reply.code(201).send({ status: 'Success', data: { batchId } });
   });
 
+  // emulator only: every job issued, whether data came, counts and times (tests, the console)
+  app.get('/emulator/batch', async () => ({ status: 'Success', data: { batch: jobs.list() } }));
+
   // §3.4: status
   app.get<{ Params: { id: string } }>('/v2/batch/:id', async (req) => {
     const batchStatus = jobs.status(intId(req.params.id), true, param(req.query, 'includeAdditional') === 'true');
