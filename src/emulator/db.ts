@@ -43,9 +43,14 @@ const JOB_COLUMNS: Record<string, string> = {
   completed_at: 'TEXT',
 };
 
+/** Error record columns added later. */
+const ERROR_COLUMNS: Record<string, string> = { cause: 'TEXT' };
+
 function addMissingColumns(db: Db): void {
-  const have = new Set((db.prepare('PRAGMA table_info(jobs)').all() as Array<{ name: string }>).map((c) => c.name));
-  for (const [name, type] of Object.entries(JOB_COLUMNS)) if (!have.has(name)) db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
+  for (const [table, columns] of [['jobs', JOB_COLUMNS], ['job_errors', ERROR_COLUMNS]] as const) {
+    const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+    for (const [name, type] of Object.entries(columns)) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
 }
 
 /**

@@ -123,8 +123,10 @@ export interface ErrorRecord {
   errorReason: string;
   /** `<item> is not valid.`, when an item is known. */
   errorSource?: string;
-  /** The text without the `Error (0x....): ` prefix. */
+  /** The text without the `Error (0x....): ` prefix (and without an exception text). */
   errorMessage: string;
+  /** What went wrong: the exception text or the reason in a few words (`errorReason` of `/results`). */
+  cause?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -253,16 +255,17 @@ export class Store {
   /** Store the outcome of processing: counts, error records; drops the content. */
   saveResult(id: number, counts: JobCounts, errors: readonly ErrorRecord[]): void {
     this.q('UPDATE jobs SET result = ?, content = NULL WHERE id = ?').run(JSON.stringify(counts), id);
-    const ins = this.q('INSERT INTO job_errors (job_id, seq, code, severity, reason, source, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    errors.forEach((e, i) => ins.run(id, i, e.code, e.severity, e.errorReason, e.errorSource ?? null, e.errorMessage));
+    const ins = this.q('INSERT INTO job_errors (job_id, seq, code, severity, reason, source, message, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    errors.forEach((e, i) => ins.run(id, i, e.code, e.severity, e.errorReason, e.errorSource ?? null, e.errorMessage, e.cause ?? null));
   }
 
   /** A job's error records in order. */
   jobErrors(id: number): ErrorRecord[] {
-    const rows = this.q('SELECT code, severity, reason, source, message FROM job_errors WHERE job_id = ? ORDER BY seq').all(id) as Row[];
+    const rows = this.q('SELECT code, severity, reason, source, message, cause FROM job_errors WHERE job_id = ? ORDER BY seq').all(id) as Row[];
     return rows.map((r) => {
       const e: ErrorRecord = { code: String(r.code), severity: String(r.severity), errorReason: String(r.reason), errorMessage: String(r.message) };
       if (r.source !== null) e.errorSource = String(r.source);
+      if (r.cause !== null && r.cause !== undefined) e.cause = String(r.cause);
       return e;
     });
   }
