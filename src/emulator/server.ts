@@ -34,6 +34,19 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   return reply.code(status).send({ status: 'Failure', message: status === 500 ? 'Internal error' : error.message });
 }
 
+/** One registered route: method and URL pattern as fastify has it (`/api/v2/batch/:id`). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route registered on an app built by {@link buildApp} (HEAD routes fastify adds included). */
+export function routesOf(app: FastifyInstance): RouteEntry[] {
+  return ROUTES.get(app) ?? [];
+}
+
 /**
  * Build (not start) the application.
  *
@@ -50,6 +63,11 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
   });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url });
   });
   app.setErrorHandler(handleError);
   const deps: RouteDeps = { store, jobs, opts };
