@@ -182,7 +182,7 @@ function* run(
     at.index = i;
     const item = parts.group[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, `'$.group[${i}]'`));
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('group', i, parts.group)));
     take(applyGroup(ctx, item, i), 'Group');
     if (pause()) yield;
   }
@@ -195,7 +195,7 @@ function* run(
     }
     const item = parts.indicator[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, `'$.indicator[${i}]'`));
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('indicator', i, parts.indicator)));
     take(applyIndicator(ctx, item, i), 'Indicator');
     if (pause()) yield;
   }
@@ -221,6 +221,17 @@ function* run(
     } else tally.successAssociationCount += 1;
     if (pause()) yield;
   }
+}
+
+/**
+ * The JSON path of a record as ThreatConnect words it: `'$.group[1]': Last processed group[1] '<xid>'`
+ * naming the item read before the failing one (V2 Batch API page, `/results` example).
+ */
+function where(section: 'group' | 'indicator', i: number, items: unknown[]): string {
+  const prev = i > 0 ? items[i - 1] : undefined;
+  const key = section === 'group' ? 'xid' : 'summary';
+  const name = isObject(prev) && typeof prev[key] === 'string' ? (prev[key] as string) : undefined;
+  return name === undefined ? `'$.${section}[${i}]'` : `'$.${section}[${i}]': Last processed ${section}[${i}] '${name}'`;
 }
 
 /** A short JSON rendering of a value for a message (never throws, at most 100 characters). */
