@@ -37,6 +37,7 @@ interface ServeFlags {
   logFormat: string;
   users?: string;
   batchApiUnavailable?: boolean;
+  console?: boolean;
   quiet?: boolean;
 }
 
@@ -82,6 +83,7 @@ export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env
   }
   if (f.owner && !file) o.owners = f.owner;
   if (f.batchApiUnavailable) o.batchApiUnavailable = true;
+  if (f.console !== undefined) o.console = f.console;
   if (f.maxUploadBytes !== undefined) o.maxUploadBytes = f.maxUploadBytes;
   if (f.indicatorLimit !== undefined) o.indicatorLimit = f.indicatorLimit;
   if (f.workers !== undefined) o.workers = f.workers;
@@ -139,6 +141,8 @@ export function registerServe(program: Command): void {
     .option('--slow-job-ms <ms>', 'fault: extra time every job spends Running', nonNegativeNumber)
     .option('--stuck-job-rate <p>', 'fault: rate of jobs that never complete', rate)
     .option('--seed <n>', 'fault: random seed', nonNegativeNumber)
+    .option('--console', 'serve the web console at / even on a non-loopback --host')
+    .option('--no-console', 'do not serve the web console')
     .option('--batch-api-unavailable', "answer the batch endpoints with ThreatConnect's 503 (batch disabled)")
     .option('--log-level <level>', 'log level (stderr): trace, debug, info, warn, error', 'info')
     .option('--log-format <format>', 'human (one line per request) or json', 'human')
@@ -149,6 +153,7 @@ export function registerServe(program: Command): void {
       const emu = await startEmulator(options);
       const owners = (options.owners ?? ['Demo Organization']).map((w) => (typeof w === 'string' ? w : w.name)).join(', ');
       process.stdout.write(`tcbatch emulator listening on ${emu.url} (owners: ${owners}; database: ${flags.db})\n`);
+      if (emu.consoleUrl) process.stdout.write(`console: ${emu.consoleUrl}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

@@ -17,6 +17,8 @@ export { AUTH_MESSAGES, TIMESTAMP_WINDOW_SECONDS } from './auth.js';
 export interface RunningEmulator {
   /** Base URL ending in `/api`, e.g. `http://127.0.0.1:41234/api`. */
   url: string;
+  /** URL of the web console (`http://127.0.0.1:41234/`), or `undefined` when it is not served. */
+  consoleUrl: string | undefined;
   /** The port actually bound (useful with port 0). */
   port: number;
   /**
@@ -52,6 +54,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let closed = false;
     return {
       url: `http://${host}:${port}/api`,
+      consoleUrl: opts.console ? `http://${host}:${port}/` : undefined,
       port,
       jobs: () => jobs.list(),
       close: async () => {

@@ -3,6 +3,7 @@
  * knob here, off (zero) by default, so tests never sleep through real intervals.
  */
 import { EmulatorOptionsError } from './errors.js';
+import { isLoopback } from './webconsole.js';
 
 /** One owner the emulator knows (tc-batch-api.md §3.8 `GET /v2/owners`). */
 export interface OwnerOption {
@@ -106,6 +107,11 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
+  /**
+   * Serve the web console at `/`. Default: only when `host` is a loopback interface (the console
+   * has no login of its own beyond the API credentials, so it stays local unless asked for).
+   */
+  console?: boolean;
   /** SQLite file, or `:memory:`. Default `:memory:`. A file keeps jobs, items and files across restarts. */
   db?: string;
   /** Owners the credentials may use. Default `['Demo Organization']`. */
@@ -148,6 +154,7 @@ export interface EmulatorOptions {
 export interface ResolvedOptions {
   port: number;
   host: string;
+  console: boolean;
   db: string;
   owners: Required<OwnerOption>[];
   /** Every accepted HMAC credential with the user it acts as. */
@@ -216,6 +223,7 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
   return {
     port: nonNegative('port', o.port, 0),
     host: o.host ?? '127.0.0.1',
+    console: o.console ?? isLoopback(o.host ?? '127.0.0.1'),
     db: o.db ?? ':memory:',
     owners,
     ...resolveUsers(o, owners),

@@ -16,6 +16,7 @@ import { fileRoutes } from './routes/files.js';
 import { metaRoutes } from './routes/meta.js';
 import { v3Routes } from './routes/v3.js';
 import type { Store } from './store.js';
+import { consoleRoutes } from './webconsole.js';
 
 const TOO_LARGE = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_REQ_FILE_TOO_LARGE']);
 
@@ -94,6 +95,7 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
     },
     { prefix: '/api' },
   );
+  if (opts.console) await app.register(consoleRoutes);
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ status: 'Failure', message: NOT_FOUND_MESSAGE }));
   return app;
 }
