@@ -30,6 +30,7 @@ CREATE INDEX IF NOT EXISTS indicator_keys_by_id ON indicator_keys (indicator_id)
 CREATE TABLE IF NOT EXISTS associations (
   owner TEXT NOT NULL, kind1 TEXT NOT NULL, id1 INTEGER NOT NULL, kind2 TEXT NOT NULL, id2 INTEGER NOT NULL,
   assoc_type TEXT NOT NULL, PRIMARY KEY (owner, kind1, id1, kind2, id2, assoc_type));
+CREATE INDEX IF NOT EXISTS associations_by_1 ON associations (kind1, id1);
 CREATE INDEX IF NOT EXISTS associations_by_2 ON associations (kind2, id2);
 CREATE TABLE IF NOT EXISTS files (group_id INTEGER PRIMARY KEY, bytes BLOB NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
