@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { TOKEN, call } from './signer.js';
 import { OWNER, config, runJob, start } from './harness.js';
 
@@ -111,6 +111,24 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
     await page.locator(`#jobs tbody tr[data-id="${id}"] .status`, { hasText: 'Completed' }).waitFor();
     await page.locator('#items li', { hasText: 'late.console.example' }).waitFor();
     await page.close();
+  }, 60_000);
+
+  it('signs in with an access id and secret key (HMAC computed in the page) against a real clock', async () => {
+    const live = await startEmulator({ owners: ['LiveOrg'], credentials: [{ accessId: 'console-id', secretKey: 'console-secret-9a1' }] });
+    const page = await browser.newPage();
+    try {
+      await page.goto(live.consoleUrl!);
+      await page.fill('#access-id', 'console-id');
+      await page.fill('#secret-key', 'console-secret-9a1');
+      await page.click('button[type=submit]');
+      await page.locator('#who', { hasText: 'console-id · own owner LiveOrg' }).waitFor();
+      expect(await page.locator('#owner option').allTextContents()).toEqual(['LiveOrg (Organization)']);
+      await page.reload(); // the credentials stay in this tab
+      await page.locator('#who', { hasText: 'console-id' }).waitFor();
+    } finally {
+      await page.close();
+      await live.close();
+    }
   }, 60_000);
 
   it('a wrong token is refused on the sign-in form with the API\'s message', async () => {
