@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
-import { loadUsersFile } from '../emulator/users.js';
+import type { UsersFile } from '../emulator/users.js';
 import { UsageError, collect, nonNegativeNumber, rate, statusList } from './usage.js';
 
 /** Parsed `serve` options (commander camel-cases the flags). */
@@ -56,14 +56,13 @@ export function argumentWarnings(f: Pick<ServeFlags, 'secretKey' | 'token'>): st
  * (preferred), `--access-id` with `--secret-key` and/or `--token` (repeatable), and the users of
  * `--users FILE`. The first three act as the one default user with write on every owner.
  *
+ * @param file the parsed `--users` file, if any (read by the caller, so `yaml` loads only when used)
  * @throws UsageError when no credential is given or only half of an HMAC pair
- * @throws EmulatorOptionsError when the users file cannot be read or is invalid
  */
-export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env, file?: UsersFile): EmulatorOptions {
   const accessId = f.accessId ?? (env.TC_API_ACCESS_ID || undefined);
   const secretKey = f.secretKey ?? (env.TC_API_SECRET_KEY || undefined);
   const tokens = f.token ?? (env.TC_TOKEN ? [env.TC_TOKEN] : []);
-  const file = f.users !== undefined ? loadUsersFile(f.users) : undefined;
   if ((accessId === undefined) !== (secretKey === undefined)) throw new UsageError('--access-id and --secret-key go together (or TC_API_ACCESS_ID with TC_API_SECRET_KEY)');
   if (accessId === undefined && tokens.length === 0 && !file)
     throw new UsageError('give credentials: TC_API_ACCESS_ID and TC_API_SECRET_KEY or TC_TOKEN in the environment, --users FILE, or --access-id ID --secret-key KEY / --token T');
@@ -148,7 +147,8 @@ export function registerServe(program: Command): void {
     .option('--log-format <format>', 'human (one line per request) or json', 'human')
     .option('--quiet', 'no request log')
     .action(async (flags: ServeFlags) => {
-      const options = serveOptions(flags);
+      const file = flags.users !== undefined ? (await import('../emulator/users.js')).loadUsersFile(flags.users) : undefined;
+      const options = serveOptions(flags, process.env, file);
       for (const w of argumentWarnings(flags)) process.stderr.write(`${w}\n`);
       const emu = await startEmulator(options);
       const owners = (options.owners ?? ['Demo Organization']).map((w) => (typeof w === 'string' ? w : w.name)).join(', ');

@@ -1,5 +1,5 @@
 /**
- * Association resolution (tc-batch-api.md §5.3, §8): a group xid or an indicator summary + type is
+ * Association resolution (ThreatConnect's V2 Batch API page): a group xid or an indicator summary + type is
  * looked up in the job's owner after every item of the file was stored, so "in the file or in the
  * owner" is one lookup. Cross-owner references never resolve. Failures are 0x1009 records.
  */
@@ -52,7 +52,7 @@ function side(ctx: JobContext, e: Record<string, unknown>, n: 1 | 2): Side {
     return { ref: undefined, label, problem: `'${type}' is not a group or indicator type` };
   const isIndicator = typeof type === 'string' && indicatorInfo(type) !== undefined;
   if (typeof id === 'number') {
-    // id wins over ref when both are given (tc-batch-api.md §5.3)
+    // id wins over ref when both are given (ThreatConnect's V2 Batch API page)
     const item = isIndicator ? ctx.store.indicatorById(id, ctx.owner) : ctx.store.groupById(id, ctx.owner);
     const ok = item && (typeof type !== 'string' || item.type === type);
     return { ref: ok ? { kind: item.kind, id } : undefined, label };
@@ -65,7 +65,7 @@ function side(ctx: JobContext, e: Record<string, unknown>, n: 1 | 2): Side {
 
 /**
  * Apply one entry of the top-level `association` array: create the link (Create) or remove it
- * (Delete). Indicator <-> indicator links need `associationType` (tc-batch-api.md §5.3).
+ * (Delete). Indicator <-> indicator links need `associationType` (ThreatConnect's V2 Batch API page).
  *
  * @returns `undefined` on success, else the 0x1009 record
  */

@@ -1,15 +1,15 @@
 /**
- * Request authentication exactly as ThreatConnect does it (tc-batch-api.md §2): HMAC over the raw
+ * Request authentication exactly as ThreatConnect does it (ThreatConnect API docs, Authentication): HMAC over the raw
  * request target, or a TC-Token. Pure functions: no I/O, no logging (the secret never leaves here).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { v2Failure, type EmulatorHttpError } from './errors.js';
 import type { HmacCredential, TokenCredential } from './options.js';
 
-/** Allowed distance between the `Timestamp` header and server time, in seconds (tc-batch-api.md §2.1). */
+/** Allowed distance between the `Timestamp` header and server time, in seconds (ThreatConnect API docs, Authentication). */
 export const TIMESTAMP_WINDOW_SECONDS = 300;
 
-/** Failure messages of tc-batch-api.md §2.3 (Java SDK `*ApiServiceResponse` classes, DOCS-ERR). */
+/** Failure messages of ThreatConnect API docs, Authentication. */
 export const AUTH_MESSAGES = {
   signature: 'Signature data did not match expected result',
   timeRange: 'Timestamp out of acceptable time range',
@@ -37,7 +37,7 @@ export interface AuthConfig {
 export type Principal = ({ kind: 'hmac'; accessId: string } | { kind: 'token' }) & { user: string };
 
 /**
- * The signature a client must send (tc-batch-api.md §2.1):
+ * The signature a client must send (ThreatConnect API docs, Authentication):
  * `base64(HMAC-SHA256(secretKey, "<path?query>:<METHOD>:<timestamp>"))`.
  *
  * @param secretKey the secret (UTF-8)
@@ -59,8 +59,8 @@ function sameText(a: string, b: string): boolean {
 /**
  * Check a request's credentials.
  *
- * Outcomes (tc-batch-api.md §2.3, §12 item 1): no or unparseable `Authorization` -> 403 "Access Denied"
- * (DOCS-QS: no supported authentication ⇒ 403); unknown access id -> 401 "Access Denied"; missing or
+ * Outcomes (ThreatConnect API docs, Authentication): no or unparseable `Authorization` -> 403 "Access Denied"
+ * (no supported authentication ⇒ 403, as the Quick Start says); unknown access id -> 401 "Access Denied"; missing or
  * non-numeric `Timestamp` -> 401 "Invalid timestamp"; more than 300 s away -> 401 "Timestamp out of
  * acceptable time range"; wrong signature -> 401 "Signature data did not match expected result";
  * unknown or expired token -> 401 "Unauthorized". The query is never decoded or re-encoded.

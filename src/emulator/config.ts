@@ -1,11 +1,11 @@
 /**
  * The batch job config (body of `POST /v2/batch`, `config` part of createAndUpload): validated with
- * the project's schema, booleans accepted as `true`/`"true"`, defaults of tc-batch-api.md §4 filled in.
+ * the project's schema, booleans accepted as `true`/`"true"`, defaults of ThreatConnect's V2 Batch API page filled in.
  */
 import { validateBatchJobConfig } from '../../generated/validators/index.js';
 import { v2Failure, type EmulatorHttpError } from './errors.js';
 
-/** A job config with defaults applied (tc-batch-api.md §4). */
+/** A job config with defaults applied (ThreatConnect's V2 Batch API page). */
 export interface JobConfig {
   version: 'V1' | 'V2';
   owner: string;
@@ -30,7 +30,7 @@ const asBool = (v: unknown): boolean => v === true || v === 'true';
  *
  * @param data the parsed JSON body
  * @returns the config with defaults (`tagWriteType`/`securityLabelWriteType` Replace, `fileMergeMode`
- *   Merge, `hashCollisionMode` FavorIncoming, `version` V1) — tc-batch-api.md §4
+ *   Merge, `hashCollisionMode` FavorIncoming, `version` V1) — ThreatConnect's V2 Batch API page
  * @throws EmulatorHttpError 400 `{"status":"Failure","message":"Invalid batch config: <field> ..."}`
  *   naming the first bad field (an unknown enum value, a missing required field, an unknown field)
  */

@@ -14,7 +14,7 @@ export interface JobContext {
   now: string;
 }
 
-/** An association named inside a group or indicator, applied after all items (tc-batch-api.md §8). */
+/** An association named inside a group or indicator, applied after all items (ThreatConnect's V2 Batch API page). */
 export interface PendingAssociation {
   from: ItemRef;
   /** The item's summary, name or xid, for messages. */

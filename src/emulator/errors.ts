@@ -7,7 +7,7 @@ import { TcBatchError } from '../errors.js';
 /**
  * A request the emulator refuses. `status` is the HTTP status; `body` is the exact JSON body sent
  * (ThreatConnect's v2 failure envelope `{"status":"Failure","message":...}` unless a rule of
- * tc-batch-api.md says otherwise).
+ * ThreatConnect's V2 Batch API page says otherwise).
  */
 export class EmulatorHttpError extends TcBatchError {
   /** HTTP status code of the answer. */
@@ -27,7 +27,7 @@ export class EmulatorHttpError extends TcBatchError {
   }
 }
 
-/** A parenthesised reference to the project's own notes (`(tc-batch-api.md §9)`, `(DESIGN.md, DOCS-IF)`). */
+/** A parenthesised reference to the project's own notes: a `.md` file name in parentheses, with its section. */
 const NOTE_REFERENCE = /\s*\([^()]*\b[\w-]+\.md\b[^()]*\)/g;
 
 /**
@@ -47,7 +47,7 @@ export function plainText(code: string, status: number, text: string): EmulatorH
 }
 
 /**
- * A v2 failure: `{"status":"Failure","message":<message>}` (tc-batch-api.md §1, §2.3).
+ * A v2 failure: `{"status":"Failure","message":<message>}` (ThreatConnect API docs, Overview).
  *
  * @param code stable code, e.g. `TCE_NOT_FOUND`
  * @param status HTTP status
@@ -59,18 +59,18 @@ export function v2Failure(code: string, status: number, message: string): Emulat
 
 /**
  * The batch endpoints' "Invalid" shape: `{"status":"Invalid","description":<text>}` with status 400
- * (tc-batch-api.md §3.2 size limit, §3.5 still running).
+ * (ThreatConnect's V2 Batch API page).
  */
 export function v2Invalid(code: string, description: string): EmulatorHttpError {
   return new EmulatorHttpError(code, 400, { status: 'Invalid', description: publicText(description) });
 }
 
-/** A v3 error: `{"message":<text>,"status":"Error"}` (tc-batch-api.md §1, v3 envelope). */
+/** A v3 error: `{"message":<text>,"status":"Error"}` (ThreatConnect API docs, Overview). */
 export function v3Error(code: string, status: number, message: string): EmulatorHttpError {
   return new EmulatorHttpError(code, status, { message: publicText(message), status: 'Error' });
 }
 
-/** The captured v2 "not found" answer (tc-batch-api.md §1: docs/python/advanced.rst). */
+/** The captured v2 "not found" answer (ThreatConnect API docs, Overview). */
 export const NOT_FOUND_MESSAGE = 'The requested resource was not found';
 
 /** Bad emulator options (thrown by `startEmulator` before anything listens). */

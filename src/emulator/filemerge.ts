@@ -1,5 +1,5 @@
 /**
- * File hash merging (tc-batch-api.md §4 `fileMergeMode`/`hashCollisionMode`, §8 "File merge").
+ * File hash merging (ThreatConnect's V2 Batch API page).
  * Incoming hashes that match several stored File indicators either merge into the most recently
  * modified one (Merge) or update each match (Distribute); hashes that disagree with a match's are a
  * collision resolved by `hashCollisionMode`. Non-conflicting hashes form a superset.

@@ -1,5 +1,5 @@
 /**
- * Create (upsert) and Delete of one group item (tc-batch-api.md §5.2, §8): groups are keyed by
+ * Create (upsert) and Delete of one group item (ThreatConnect's V2 Batch API page): groups are keyed by
  * owner + xid; an existing group with the xid is overwritten; metadata follows the write types.
  */
 import type { Attribute, Label, Tag } from './store.js';

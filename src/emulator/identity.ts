@@ -1,7 +1,7 @@
 /**
- * Indicator identity (tc-batch-api.md §8): an indicator is unique in its owner by type and value.
+ * Indicator identity (ThreatConnect's V2 Batch API page): an indicator is unique in its owner by type and value.
  * Values come from the type's value fields or from `summary` (multi-value summaries joined with
- * `' : '`, tc-batch-api.md §5.1), case-normalised per the type's `casePreference` from the generated
+ * `' : '`, ThreatConnect's V2 Batch API page), case-normalised per the type's `casePreference` from the generated
  * catalogue. Every value slot of a File is an identity of its own, so hashes of one file merge.
  */
 import { indicatorTypes } from '../../generated/catalog.js';
@@ -17,14 +17,14 @@ export function indicatorInfo(type: unknown): IndicatorTypeInfo | undefined {
 /**
  * Whether each value slot of the type identifies the indicator on its own (File hashes): the
  * catalogue's `partialValues`, the types `fileMergeMode` and `hashCollisionMode` apply to
- * (tc-batch-api.md §4, §8).
+ * (ThreatConnect's V2 Batch API page).
  */
 export function mergesByAnyValue(info: IndicatorTypeInfo): boolean {
   return info.partialValues;
 }
 
 /**
- * Apply `casePreference` (tc-batch-api.md §8): `upper`, `lower`, or `sensitive` (as is).
+ * Apply `casePreference` (ThreatConnect's V2 Batch API page): `upper`, `lower`, or `sensitive` (as is).
  */
 export function normaliseValue(info: IndicatorTypeInfo, v: string): string {
   if (info.casePreference === 'upper') return v.toUpperCase();
@@ -42,7 +42,7 @@ export interface IndicatorIdentity {
   keys: string[];
 }
 
-/** Summary separator accepted on input: `' : '` or `': '` (tc-batch-api.md §5.1). */
+/** Summary separator accepted on input: `' : '` or `': '` (ThreatConnect's V2 Batch API page). */
 const SPLIT = /\s?:\s/;
 
 function slotAccepts(info: IndicatorTypeInfo, field: string, value: string): boolean {
@@ -54,7 +54,7 @@ function slotAccepts(info: IndicatorTypeInfo, field: string, value: string): boo
 
 /**
  * Work out an indicator's identity from a batch item (value fields win over `summary`, as for File
- * in tc-batch-api.md §5.1) or from a bare summary.
+ * in ThreatConnect's V2 Batch API page) or from a bare summary.
  *
  * @param info the type's catalogue entry
  * @param item the batch item, or `{ summary }`

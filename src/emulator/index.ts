@@ -1,5 +1,5 @@
 /**
- * The local ThreatConnect batch server (tc-batch-api.md §12, DESIGN.md §4): start it in-process with
+ * The local ThreatConnect batch server: start it in-process with
  * {@link startEmulator}, or from the command line with `tcbatch serve`.
  */
 import { JobRunner } from './jobs.js';

@@ -1,5 +1,5 @@
 /**
- * Create (upsert) and Delete of one indicator item (tc-batch-api.md §5.1, §8): indicators are keyed
+ * Create (upsert) and Delete of one indicator item (ThreatConnect's V2 Batch API page): indicators are keyed
  * by owner + type + normalised value; Create on an existing indicator updates it; File hashes merge.
  */
 import type { IndicatorTypeInfo } from '../model/catalog-types.js';

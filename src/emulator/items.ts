@@ -1,6 +1,6 @@
 /**
  * Checks one batch item with the generated validators and sorts each broken rule into
- * ThreatConnect's outcome (tc-batch-api.md §5.1, §7.3): unknown keys are ignored; a value of the
+ * ThreatConnect's outcome (ThreatConnect's V2 Batch API page): unknown keys are ignored; a value of the
  * wrong JSON shape or an unparseable date fails the whole job (0x1003); anything else makes the
  * item invalid (0x1005 indicator, 0x1006 group).
  */

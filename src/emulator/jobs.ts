@@ -1,5 +1,5 @@
 /**
- * Job lifecycle (tc-batch-api.md §3.2–§3.4, §6): Created on `POST /v2/batch`, Queued on upload,
+ * Job lifecycle (ThreatConnect's V2 Batch API page): Created on `POST /v2/batch`, Queued on upload,
  * Running while processed, Completed after. Up to `workers` jobs are Running at the same time; the
  * others wait Queued in upload order. A Running job is processed in slices (one transaction each)
  * with the event loop free in between, so several jobs progress together and the server keeps
@@ -17,7 +17,7 @@ import type { JobCounts, JobPhase, JobSummary, Store, StoredJob } from './store.
 
 const RANK: Record<JobPhase, number> = { Created: 0, Queued: 1, Running: 2, Completed: 3 };
 
-/** `data.batchStatus` (tc-batch-api.md §6); the six per-kind counts only with includeAdditional. */
+/** `data.batchStatus` (ThreatConnect's V2 Batch API page); the six per-kind counts only with includeAdditional. */
 export type BatchStatusBody = { id: number; status: JobPhase; errorCount: number; successCount: number; unprocessCount: number } & Partial<
   Omit<JobCounts, 'errorCount' | 'successCount' | 'unprocessCount'>
 >;
@@ -49,7 +49,7 @@ export class JobRunner {
     private readonly random: Random,
   ) {}
 
-  /** Create a job in phase Created; returns its id (tc-batch-api.md §3.1). */
+  /** Create a job in phase Created; returns its id (ThreatConnect's V2 Batch API page). */
   create(config: JobConfig, user = ''): number {
     return this.store.createJob(config.owner, config as unknown as Record<string, unknown>, this.stampNow(), user);
   }
@@ -66,8 +66,8 @@ export class JobRunner {
   }
 
   /**
-   * Accept a job's content and queue it (tc-batch-api.md §3.2). With `sync`, process it before
-   * returning (createAndUpload below `synchronousLimit`, §3.3), outside the worker pool.
+   * Accept a job's content and queue it (ThreatConnect's V2 Batch API page). With `sync`, process it before
+   * returning (createAndUpload below `synchronousLimit`), outside the worker pool.
    *
    * @throws EmulatorHttpError 400 `{"status":"Invalid","description":"Batch already in <phase> state"}` when the job already has content
    */
@@ -106,7 +106,7 @@ export class JobRunner {
 
   /**
    * The status a client sees. `poll` counts this call as a status poll (`GET /v2/batch/{id}`);
-   * `pollsPerState` (§12 item 5) holds back Queued/Running for that many polls each.
+   * `pollsPerState` holds back Queued/Running for that many polls each.
    */
   status(id: number, poll: boolean, includeAdditional: boolean): BatchStatusBody {
     const job = this.get(id);

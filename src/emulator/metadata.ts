@@ -1,12 +1,12 @@
 /**
- * Attribute, tag and security-label write types (tc-batch-api.md §4 table, §8 "Write types").
+ * Attribute, tag and security-label write types (ThreatConnect's V2 Batch API page).
  * Pure functions over lists: existing + incoming -> stored.
  */
 import type { Attribute, Label, Tag } from './store.js';
 
-/** `attributeWriteType` values (tc-batch-api.md §4). */
+/** `attributeWriteType` values (ThreatConnect's V2 Batch API page). */
 export type AttributeWriteType = 'Append' | 'Replace' | 'Singleton' | 'Static';
-/** `tagWriteType` / `securityLabelWriteType` values (tc-batch-api.md §4). */
+/** `tagWriteType` / `securityLabelWriteType` values (ThreatConnect's V2 Batch API page). */
 export type ListWriteType = 'Append' | 'Replace';
 
 /**

@@ -5,20 +5,20 @@
 import { EmulatorOptionsError } from './errors.js';
 import { isLoopback } from './webconsole.js';
 
-/** One owner the emulator knows (tc-batch-api.md §3.8 `GET /v2/owners`). */
+/** One owner the emulator knows (ThreatConnect API docs, v3 Groups/Indicators/Owners). */
 export interface OwnerOption {
   name: string;
   /** `Organization`, `Community` or `Source`. Default: the first owner is the Organization, later ones Communities. */
   type?: string;
 }
 
-/** An HMAC credential (tc-batch-api.md §2.1). */
+/** An HMAC credential (ThreatConnect API docs, Authentication). */
 export interface HmacCredential {
   accessId: string;
   secretKey: string;
 }
 
-/** A token (tc-batch-api.md §2.2); `expiresAt` in epoch seconds makes it answer "Unauthorized" after that time. */
+/** A token (ThreatConnect API docs, Authentication); `expiresAt` in epoch seconds makes it answer "Unauthorized" after that time. */
 export interface TokenCredential {
   token: string;
   expiresAt?: number;
@@ -54,7 +54,7 @@ export interface ResolvedUser {
 }
 
 /**
- * How a job moves Created -> Queued -> Running -> Completed (tc-batch-api.md §3.4, §12 item 5).
+ * How a job moves Created -> Queued -> Running -> Completed (ThreatConnect's V2 Batch API page).
  * All zero by default: the job is processed right after the upload answer is sent.
  */
 export interface TimingOptions {
@@ -69,7 +69,7 @@ export interface TimingOptions {
   pollsPerState?: number;
   /**
    * createAndUpload jobs with fewer items than this are processed before the answer, which then
-   * carries the final status (TC's `synchronousBatchSaveLimit`, tc-batch-api.md §3.3). Default 0 (never).
+   * carries the final status (TC's `synchronousBatchSaveLimit`; ThreatConnect's V2 Batch API page). Default 0 (never).
    */
   synchronousLimit?: number;
 }
@@ -127,11 +127,11 @@ export interface EmulatorOptions {
    * instance where batch or document storage is disabled). Default false.
    */
   batchApiUnavailable?: boolean;
-  /** Largest accepted batch upload in bytes (tc-batch-api.md §3.2, §7.4). Default 100,000,000. */
+  /** Largest accepted batch upload in bytes (ThreatConnect's V2 Batch API page). Default 100,000,000. */
   maxUploadBytes?: number;
   /** Largest accepted document/report upload in bytes. Default 100,000,000. */
   maxFileBytes?: number;
-  /** Indicators allowed per job (tc-batch-api.md §7.4). Default 25,000. */
+  /** Indicators allowed per job (ThreatConnect's V2 Batch API page). Default 25,000. */
   indicatorLimit?: number;
   /**
    * Batch jobs processed at the same time (jobs in Running); further uploaded jobs wait Queued in
@@ -178,7 +178,7 @@ export interface ResolvedOptions {
 /** Default number of batch jobs processed at the same time. */
 export const DEFAULT_WORKERS = 4;
 
-/** The documented per-job indicator limit (tc-batch-api.md §5, §7.4). */
+/** The documented per-job indicator limit (ThreatConnect's V2 Batch API page). */
 export const DEFAULT_INDICATOR_LIMIT = 25_000;
 
 function nonNegative(name: string, v: number | undefined, dflt: number): number {

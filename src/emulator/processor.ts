@@ -1,5 +1,5 @@
 /**
- * Processes one uploaded batch file with ThreatConnect's semantics (tc-batch-api.md §5–§8): parse,
+ * Processes one uploaded batch file with ThreatConnect's semantics (ThreatConnect's V2 Batch API page): parse,
  * groups first, then indicators (at most `indicatorLimit`), then the associations named inside
  * items, then the `association` array; per-item error records; `haltOnError` stops at the first
  * error and leaves the rest unprocessed. Everything runs in one SQLite transaction.
@@ -19,13 +19,13 @@ export interface ProcessInput {
   config: JobConfig;
   /** The uploaded bytes (UTF-8 JSON). */
   content: Buffer;
-  /** Indicators allowed per job (tc-batch-api.md §7.4: 25,000). */
+  /** Indicators allowed per job (ThreatConnect's V2 Batch API page). */
   indicatorLimit: number;
   /** ISO-8601 time stamp for changed items. */
   now: string;
 }
 
-/** Counts and error records of a processed job (tc-batch-api.md §6, §7). */
+/** Counts and error records of a processed job (ThreatConnect's V2 Batch API page). */
 export interface ProcessOutput {
   counts: JobCounts;
   errors: ErrorRecord[];
@@ -70,7 +70,7 @@ class Tally {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Split the parsed file into its arrays (V1: a bare indicator array, tc-batch-api.md §5.5). */
+/** Split the parsed file into its arrays (V1: a bare indicator array; ThreatConnect's V2 Batch API page). */
 function sections(doc: unknown): { group: unknown[]; indicator: unknown[]; association: unknown[] } | ErrorRecord {
   if (Array.isArray(doc)) return { group: [], indicator: doc, association: [] };
   if (!isObject(doc)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(doc)}`);
@@ -98,7 +98,7 @@ interface Position {
  * so that a runner can commit a transaction per slice and serve requests (and other jobs) between
  * slices. The first step parses the file.
  *
- * Counting (tc-batch-api.md §6, [I] where the docs are silent): `successCount` = groups + indicators
+ * Counting (ThreatConnect's V2 Batch API page): `successCount` = groups + indicators
  * stored; `errorCount` = error records (items, associations, and a job-level 0x1003/0x1008);
  * `unprocessCount` = groups, indicators and `association` entries never reached (0 for a file that is
  * not valid JSON, as the docs state). The per-kind counts are those of `includeAdditional=true`.

@@ -1,12 +1,12 @@
 /**
- * Error records with ThreatConnect's codes and wording (tc-batch-api.md §7): `errorReason` reads
+ * Error records with ThreatConnect's codes and wording (ThreatConnect's V2 Batch API page): `errorReason` reads
  * `Error (0xNNNN): <text>` and names the item's summary, name or xid so that clients (tcex's
- * validator, tc-batch-api.md §7.1) can find the failed item in it.
+ * validator, ThreatConnect's V2 Batch API page) can find the failed item in it.
  */
 import { publicText } from './errors.js';
 import type { ErrorRecord } from './store.js';
 
-/** Codes of tc-batch-api.md §7.2 that the emulator emits. */
+/** Codes of ThreatConnect's V2 Batch API page that the emulator emits. */
 export const CODES = {
   jsonSyntax: '0x1003',
   invalidIndicator: '0x1005',
@@ -16,9 +16,9 @@ export const CODES = {
   association: '0x1009',
 } as const;
 
-/** Fragment every client treats as job-fatal (tc-batch-api.md §7.3). */
+/** Fragment every client treats as job-fatal (ThreatConnect's V2 Batch API page). */
 export const UNEXPECTED_EXCEPTION = 'Encountered an unexpected Exception while processing batch job';
-/** Fragment every client treats as job-fatal (tc-batch-api.md §7.3). */
+/** Fragment every client treats as job-fatal (ThreatConnect's V2 Batch API page). */
 export const EXCEEDS_LIMIT = 'would exceed the number of allowed indicators';
 
 /**
@@ -39,7 +39,7 @@ export function record(code: string, text: string, source?: string, causeText?: 
 
 /**
  * 0x1003 for content that is not valid JSON or has a value of the wrong JSON shape
- * (tc-batch-api.md §3.2 note, §7.2 example, §7.3).
+ * (ThreatConnect's V2 Batch API page).
  *
  * @param detail the parser's complaint (Java-style, e.g. `com.google.gson.JsonSyntaxException: ...`)
  * @param path JSON path and last processed item, when known: `'$.group[6]': Last processed group[6] '<xid>'`
@@ -51,7 +51,7 @@ export function jsonSyntax(detail: string, path?: string): ErrorRecord {
 
 /**
  * 0x1005: `<summary> is not valid. The indicator '<summary>' could not be processed as a valid <type>
- * due to missing or invalid data (<why>).` (tc-batch-api.md §7.1, ERRGUIDE example).
+ * due to missing or invalid data (<why>).` (ThreatConnect's V2 Batch API page).
  */
 export function invalidIndicator(summary: string, type: string, why: string): ErrorRecord {
   return record(
@@ -77,7 +77,7 @@ export function notFound(kind: 'group' | 'indicator', what: string, owner: strin
   return record(CODES.notFound, `The ${kind} '${what}' was not found in owner '${owner}'.`, `${what} was not found.`);
 }
 
-/** 0x1008: indicators past the job limit (tc-batch-api.md §7.3, §7.4). */
+/** 0x1008: indicators past the job limit (ThreatConnect's V2 Batch API page). */
 export function indicatorLimit(total: number, limit: number): ErrorRecord {
   return record(
     CODES.indicatorLimit,
@@ -85,7 +85,7 @@ export function indicatorLimit(total: number, limit: number): ErrorRecord {
   );
 }
 
-/** 0x1009: an association whose other end is not in the file or the owner (tc-batch-api.md §8). */
+/** 0x1009: an association whose other end is not in the file or the owner (ThreatConnect's V2 Batch API page). */
 export function association(from: string, to: string, why: string): ErrorRecord {
   return record(CODES.association, `The association between '${from}' and '${to}' could not be created: ${why}.`, `${from} is not valid.`, why);
 }

@@ -27,18 +27,18 @@ export interface StoredItemBase {
   dateAdded: string;
   /** ISO-8601 UTC. */
   lastModified: string;
-  /** Increases on every write; "most recently modified" compares this (tc-batch-api.md §8 File merge). */
+  /** Increases on every write; "most recently modified" compares this (ThreatConnect's V2 Batch API page). */
   modSeq: number;
 }
 
-/** A stored group: unique per owner + xid (tc-batch-api.md §8). */
+/** A stored group: unique per owner + xid (ThreatConnect's V2 Batch API page). */
 export interface StoredGroup extends StoredItemBase {
   kind: 'group';
   xid: string;
   name: string;
 }
 
-/** A stored indicator: unique per owner + type + identity key (tc-batch-api.md §8). */
+/** A stored indicator: unique per owner + type + identity key (ThreatConnect's V2 Batch API page). */
 export interface StoredIndicator extends StoredItemBase {
   kind: 'indicator';
   summary: string;
@@ -58,10 +58,10 @@ export interface AssociationRow {
   associationType: string;
 }
 
-/** Job phases (tc-batch-api.md §3.4). */
+/** Job phases (ThreatConnect's V2 Batch API page). */
 export type JobPhase = 'Created' | 'Queued' | 'Running' | 'Completed';
 
-/** Counts of a processed job (tc-batch-api.md §6). */
+/** Counts of a processed job (ThreatConnect's V2 Batch API page). */
 export interface JobCounts {
   successCount: number;
   errorCount: number;
@@ -113,7 +113,7 @@ export interface JobSummary {
   completedAt: string | null;
 }
 
-/** One error record of a job (tc-batch-api.md §7). */
+/** One error record of a job (ThreatConnect's V2 Batch API page). */
 export interface ErrorRecord {
   /** `0x1005`. */
   code: string;

@@ -1,5 +1,5 @@
 /**
- * JSON views of stored items for the v3 read endpoints (tc-batch-api.md §1 v3 envelope, §3.8):
+ * JSON views of stored items for the v3 read endpoints (ThreatConnect API docs, Overview):
  * the item's fields plus attributes, tags, security labels and associations, each as `{ data: [...] }`.
  * The real v3 API returns the sub-lists only with `?fields=`; the emulator always includes them so
  * tests can check what a batch stored.

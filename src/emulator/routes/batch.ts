@@ -1,5 +1,5 @@
 /**
- * The batch endpoints (tc-batch-api.md §3.1–§3.6): create a job, upload its content (octet-stream
+ * The batch endpoints (ThreatConnect's V2 Batch API page): create a job, upload its content (octet-stream
  * or multipart createAndUpload), poll its status, fetch its errors (gzip) and results.
  */
 import multipart from '@fastify/multipart';
@@ -52,7 +52,7 @@ function resultOf(e: ErrorRecord): { code: string; severity: string; errorReason
 }
 
 
-/** Description of the 400 for an upload over the limit (tc-batch-api.md §3.2, exact DOCS-V2B text). */
+/** Description of the 400 for an upload over the limit (ThreatConnect's V2 Batch API page). */
 export function sizeLimitText(limit: number): string {
   return `File size greater than allowable limit of ${limit}`;
 }
@@ -92,7 +92,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     return errors;
   };
 
-  // §3.1: create a job
+  // create a job
   app.post('/v2/batch', { bodyLimit: CONFIG_BODY_LIMIT, config: { sizeLimit: CONFIG_BODY_LIMIT } }, async (req, reply) => {
     const access = accessOf(req);
     const batchId = jobs.create(writableConfig(store, access, req.body), access.name);
@@ -102,7 +102,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   // emulator only: the user's jobs, whether data came, counts and times (tests, the console)
   app.get('/emulator/batch', async (req) => ({ status: 'Success', data: { batch: jobs.list(accessOf(req).name, true) } }));
 
-  // §3.4: status
+  // status
   app.get<{ Params: { id: string } }>('/v2/batch/:id', async (req) => {
     const id = intId(req.params.id);
     ownJob(jobs, accessOf(req), id);
@@ -110,7 +110,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     return { status: 'Success', data: { batchStatus } };
   });
 
-  // §3.5: errors, gzip JSON array
+  // errors, gzip JSON array
   app.get<{ Params: { id: string } }>('/v2/batch/:id/errors', async (req, reply) => {
     const records = completedErrors(req).map((e) => (e.errorSource === undefined ? { errorReason: e.errorReason } : { errorReason: e.errorReason, errorSource: e.errorSource }));
     return reply
@@ -119,7 +119,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       .send(gzipSync(Buffer.from(JSON.stringify(records), 'utf8')));
   });
 
-  // §3.6: results with filters
+  // results with filters
   app.get<{ Params: { id: string } }>('/v2/batch/:id/results', async (req) => {
     const code = param(req.query, 'code');
     const severity = param(req.query, 'severity');
@@ -133,7 +133,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       .filter((e) => contains === undefined || e.errorReason.includes(contains) || e.errorMessage.includes(contains));
   });
 
-  // §3.2: upload content as the raw body (application/octet-stream); the job is checked before the body is read
+  // upload content as the raw body (application/octet-stream); the job is checked before the body is read
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.maxUploadBytes }, (_req, body, done) => done(null, body));
@@ -156,7 +156,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     );
   });
 
-  // §3.3: createAndUpload (multipart config + content, with or without filenames)
+  // createAndUpload (multipart config + content, with or without filenames)
   await app.register(async (mp) => {
     await mp.register(multipart, { limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2, parts: 4 }, throwFileSizeLimit: true });
     mp.post('/v2/batch/createAndUpload', { bodyLimit: opts.maxUploadBytes + CONFIG_BODY_LIMIT, config: { sizeLimit: opts.maxUploadBytes } }, async (req, reply) => {
@@ -168,7 +168,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
       jobs.upload(id, content, limit > 0 && countItems(content) < limit);
       const additional = param(req.query, 'includeAdditional') === 'true';
       const batchStatus = jobs.status(id, false, additional);
-      // status code undocumented (tc-batch-api.md §3.3): 202 like an upload, 200 when processed inline
+      // status code undocumented (ThreatConnect's V2 Batch API page): 202 like an upload, 200 when processed inline
       return reply.code(batchStatus.status === 'Completed' ? 200 : 202).send({ status: 'Success', data: { batchStatus } });
     });
   });

@@ -1,5 +1,5 @@
 /**
- * Document and Report file content (tc-batch-api.md §3.7): upload by xid (or id) with
+ * Document and Report file content (ThreatConnect API docs, Groups: Document and Report upload): upload by xid (or id) with
  * `POST|PUT /v2/groups/{documents|reports}/{xid}/upload?owner=&updateIfExists=true`, download with
  * `GET /v3/groups/{xid|id}/download[?owner=]`.
  */
@@ -13,7 +13,7 @@ import { isOctetStream, UNSUPPORTED_MEDIA_TYPE } from './batch.js';
 import { accessOf, intId, param, type RouteDeps } from './context.js';
 import { lookupGroup } from './v3.js';
 
-/** Message of the 401 for a POST on a group that already has a file (wording [I], tc-batch-api.md §3.7, §12 item 8). */
+/** Message of the 401 for a POST on a group that already has a file (ThreatConnect API docs, Groups: Document and Report upload). */
 export const FILE_EXISTS_MESSAGE = 'The group already has a file; use PUT or updateIfExists=true to replace it';
 
 /** Group types that carry a file, by v2 API branch (`documents`, `reports`), from the catalogue. */

@@ -1,5 +1,5 @@
 /**
- * Owners and indicator types (tc-batch-api.md §3.8): `GET /v2/owners`, `/v2/owners/mine`,
+ * Owners and indicator types (ThreatConnect API docs, v3 Groups/Indicators/Owners): `GET /v2/owners`, `/v2/owners/mine`,
  * `/v3/security/owners`, `GET /v2/types/indicatorTypes[/{type}]` (built from the generated catalogue).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * v3 read endpoints used to check what a batch stored (tc-batch-api.md §3.8):
+ * v3 read endpoints used to check what a batch stored (ThreatConnect API docs, v3 Groups/Indicators/Owners):
  * `GET /v3/groups/{id|xid}[?owner=]`, `GET /v3/indicators/{id|summary}[?owner=&type=]`, and the
  * paged lists `GET /v3/groups` and `GET /v3/indicators` (`?owner=&resultStart=&resultLimit=&count=true`).
  */
@@ -44,7 +44,7 @@ function lookupIndicator(store: Store, ref: string, ownerParam: string | undefin
   return byId;
 }
 
-/** Largest `resultLimit` (tc-batch-api.md §1 "Pagination"). */
+/** Largest `resultLimit` (ThreatConnect API docs, Overview). */
 export const MAX_RESULT_LIMIT = 10_000;
 
 function page(q: unknown): { start: number; limit: number } {
@@ -56,7 +56,7 @@ function page(q: unknown): { start: number; limit: number } {
 }
 
 /**
- * A v3 list answer (tc-batch-api.md §1): `{ data, status, next? , count? }`; `next` is the URL of the
+ * A v3 list answer (ThreatConnect API docs, Overview): `{ data, status, next? , count? }`; `next` is the URL of the
  * following page when there is one, `count` the total with `?count=true`.
  */
 function listBody(url: string, q: unknown, start: number, limit: number, total: number, data: unknown[]): Record<string, unknown> {
