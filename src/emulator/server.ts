@@ -10,7 +10,7 @@ import { faultHook } from './faults.js';
 import type { JobRunner } from './jobs.js';
 import { loggerOptions } from './logging.js';
 import type { ResolvedOptions } from './options.js';
-import { batchRoutes, sizeLimitText } from './routes/batch.js';
+import { CONFIG_BODY_LIMIT, batchRoutes, sizeLimitText } from './routes/batch.js';
 import type { RouteDeps } from './routes/context.js';
 import { fileRoutes } from './routes/files.js';
 import { metaRoutes } from './routes/meta.js';
@@ -58,7 +58,8 @@ export function routesOf(app: FastifyInstance): RouteEntry[] {
 export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRunner): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(opts),
-    bodyLimit: Math.max(opts.maxUploadBytes, opts.maxFileBytes, 1_048_576),
+    // small by default: only the data and file upload routes take large bodies (their own limits)
+    bodyLimit: CONFIG_BODY_LIMIT,
     forceCloseConnections: true,
     logController: new LogController({ disableRequestLogging: true }),
   });

@@ -61,3 +61,9 @@ it('multipart without a boundary, truncated, or with garbage is a 400 with a v2 
   }
   expect((await call(emu.url, 'GET', '/v2/owners')).status).toBe(200);
 });
+
+it('a GET announcing a 50 MB body is answered without reading it; a JSON body elsewhere is limited to 64 KiB', async () => {
+  expect((await headersOnly('/v2/owners', 'GET', 50_000_000, 'application/json')).status).toBe(200);
+  const r = await headersOnly('/v2/batch/createAndUpload', 'POST', 50_000_000, 'application/json');
+  expect(r.status).toBe(400);
+});

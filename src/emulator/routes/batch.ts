@@ -16,7 +16,8 @@ import { accessOf, intId, param, type RouteDeps } from './context.js';
 export const CONFIG_BODY_LIMIT = 65_536;
 
 /** ThreatConnect's plain-text 503 when batch jobs or document storage are disabled (V2 Batch API page). */
-export const BATCH_UNAVAILABLE_TEXT = 'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;';
+export const BATCH_UNAVAILABLE_TEXT =
+  'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;';
 
 /** The JAX-RS answer to a body of the wrong media type. */
 export const UNSUPPORTED_MEDIA_TYPE = 'HTTP 415 Unsupported Media Type';
@@ -51,20 +52,29 @@ function resultOf(e: ErrorRecord): { code: string; severity: string; errorReason
   return { code: e.code, severity: e.severity, errorReason: e.cause ?? e.errorMessage, errorMessage: e.errorMessage };
 }
 
-
 /** Description of the 400 for an upload over the limit (ThreatConnect's V2 Batch API page). */
 export function sizeLimitText(limit: number): string {
   return `File size greater than allowable limit of ${limit}`;
 }
 
-const SEVERITY: Record<string, string> = { err: 'Error', error: 'Error', warn: 'Warning', warning: 'Warning', info: 'Info' };
+const SEVERITY: Record<string, string> = {
+  err: 'Error',
+  error: 'Error',
+  warn: 'Warning',
+  warning: 'Warning',
+  info: 'Info',
+};
 
 function countItems(content: Buffer): number {
   try {
     const doc = JSON.parse(content.toString('utf8')) as unknown;
     if (Array.isArray(doc)) return doc.length;
     if (doc && typeof doc === 'object') {
-      return ['group', 'indicator', 'association'].reduce((n, k) => n + (Array.isArray((doc as Record<string, unknown>)[k]) ? ((doc as Record<string, unknown[]>)[k]!).length : 0), 0);
+      return ['group', 'indicator', 'association'].reduce(
+        (n, k) =>
+          n + (Array.isArray((doc as Record<string, unknown>)[k]) ? (doc as Record<string, unknown[]>)[k]!.length : 0),
+        0,
+      );
     }
   } catch {
     /* invalid JSON: a tiny job */
@@ -78,7 +88,8 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
 
   if (opts.batchApiUnavailable) {
     app.addHook('onRequest', async (req) => {
-      if (/^\/api\/v2\/batch(\/|\?|$)/.test(req.url)) throw plainText('TCE_BATCH_UNAVAILABLE', 503, BATCH_UNAVAILABLE_TEXT);
+      if (/^\/api\/v2\/batch(\/|\?|$)/.test(req.url))
+        throw plainText('TCE_BATCH_UNAVAILABLE', 503, BATCH_UNAVAILABLE_TEXT);
     });
   }
 
@@ -93,14 +104,21 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   };
 
   // create a job
-  app.post('/v2/batch', { bodyLimit: CONFIG_BODY_LIMIT, config: { sizeLimit: CONFIG_BODY_LIMIT } }, async (req, reply) => {
-    const access = accessOf(req);
-    const batchId = jobs.create(writableConfig(store, access, req.body), access.name);
-    return reply.code(201).send({ status: 'Success', data: { batchId } });
-  });
+  app.post(
+    '/v2/batch',
+    { bodyLimit: CONFIG_BODY_LIMIT, config: { sizeLimit: CONFIG_BODY_LIMIT } },
+    async (req, reply) => {
+      const access = accessOf(req);
+      const batchId = jobs.create(writableConfig(store, access, req.body), access.name);
+      return reply.code(201).send({ status: 'Success', data: { batchId } });
+    },
+  );
 
   // emulator only: the user's jobs, whether data came, counts and times (tests, the console)
-  app.get('/emulator/batch', async (req) => ({ status: 'Success', data: { batch: jobs.list(accessOf(req).name, true) } }));
+  app.get('/emulator/batch', async (req) => ({
+    status: 'Success',
+    data: { batch: jobs.list(accessOf(req).name, true) },
+  }));
 
   // status
   app.get<{ Params: { id: string } }>('/v2/batch/:id', async (req) => {
@@ -112,7 +130,11 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
 
   // errors, gzip JSON array
   app.get<{ Params: { id: string } }>('/v2/batch/:id/errors', async (req, reply) => {
-    const records = completedErrors(req).map((e) => (e.errorSource === undefined ? { errorReason: e.errorReason } : { errorReason: e.errorReason, errorSource: e.errorSource }));
+    const records = completedErrors(req).map((e) =>
+      e.errorSource === undefined
+        ? { errorReason: e.errorReason }
+        : { errorReason: e.errorReason, errorSource: e.errorSource },
+    );
     return reply
       .header('Content-Type', 'application/octet-stream')
       .header('Content-Encoding', 'gzip')
@@ -124,8 +146,10 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     const code = param(req.query, 'code');
     const severity = param(req.query, 'severity');
     const contains = param(req.query, 'contains');
-    if (code !== undefined && !/^0x[0-9a-f]+$/i.test(code)) throw v2Failure('TCE_BAD_FILTER', 400, `Invalid code '${code}': a code starts with 0x`);
-    if (severity !== undefined && !SEVERITY[severity.toLowerCase()]) throw v2Failure('TCE_BAD_FILTER', 400, `Invalid severity '${severity}': use err, error, info, warn or warning`);
+    if (code !== undefined && !/^0x[0-9a-f]+$/i.test(code))
+      throw v2Failure('TCE_BAD_FILTER', 400, `Invalid code '${code}': a code starts with 0x`);
+    if (severity !== undefined && !SEVERITY[severity.toLowerCase()])
+      throw v2Failure('TCE_BAD_FILTER', 400, `Invalid severity '${severity}': use err, error, info, warn or warning`);
     return completedErrors(req)
       .map(resultOf)
       .filter((e) => code === undefined || e.code.toLowerCase() === code.toLowerCase())
@@ -136,14 +160,17 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   // upload content as the raw body (application/octet-stream); the job is checked before the body is read
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
-    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.maxUploadBytes }, (_req, body, done) => done(null, body));
+    raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.maxUploadBytes }, (_req, body, done) =>
+      done(null, body),
+    );
     raw.post<{ Params: { id: string } }>(
       '/v2/batch/:id',
       {
         bodyLimit: opts.maxUploadBytes,
         onRequest: async (req) => {
           const job = ownJob(jobs, accessOf(req), intId(req.params.id));
-          if (!isOctetStream(req.headers['content-type'])) throw v2Failure('TCE_MEDIA_TYPE', 415, UNSUPPORTED_MEDIA_TYPE);
+          if (!isOctetStream(req.headers['content-type']))
+            throw v2Failure('TCE_MEDIA_TYPE', 415, UNSUPPORTED_MEDIA_TYPE);
           if (job.phase !== 'Created') throw v2Invalid('TCE_ALREADY_UPLOADED', `Batch already in ${job.phase} state`);
         },
       },
@@ -158,19 +185,45 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
 
   // createAndUpload (multipart config + content, with or without filenames)
   await app.register(async (mp) => {
-    await mp.register(multipart, { limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2, parts: 4 }, throwFileSizeLimit: true });
-    mp.post('/v2/batch/createAndUpload', { bodyLimit: opts.maxUploadBytes + CONFIG_BODY_LIMIT, config: { sizeLimit: opts.maxUploadBytes } }, async (req, reply) => {
-      if (!req.isMultipart()) throw v2Failure('TCE_NOT_MULTIPART', 400, 'createAndUpload needs a multipart/form-data body with config and content parts');
-      const access = accessOf(req);
-      const { config, content } = await readParts(req, (data) => writableConfig(store, access, data), opts.maxUploadBytes);
-      const id = jobs.create(config, access.name);
-      const limit = opts.timing.synchronousLimit;
-      jobs.upload(id, content, limit > 0 && countItems(content) < limit);
-      const additional = param(req.query, 'includeAdditional') === 'true';
-      const batchStatus = jobs.status(id, false, additional);
-      // status code undocumented (ThreatConnect's V2 Batch API page): 202 like an upload, 200 when processed inline
-      return reply.code(batchStatus.status === 'Completed' ? 200 : 202).send({ status: 'Success', data: { batchStatus } });
+    await mp.register(multipart, {
+      limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2, parts: 4 },
+      throwFileSizeLimit: true,
     });
+    const notMultipart = () =>
+      v2Failure(
+        'TCE_NOT_MULTIPART',
+        400,
+        'createAndUpload needs a multipart/form-data body with config and content parts',
+      );
+    mp.post(
+      '/v2/batch/createAndUpload',
+      {
+        bodyLimit: opts.maxUploadBytes + CONFIG_BODY_LIMIT,
+        config: { sizeLimit: opts.maxUploadBytes },
+        onRequest: async (req) => {
+          // refused before any body is read
+          if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) throw notMultipart();
+        },
+      },
+      async (req, reply) => {
+        if (!req.isMultipart()) throw notMultipart();
+        const access = accessOf(req);
+        const { config, content } = await readParts(
+          req,
+          (data) => writableConfig(store, access, data),
+          opts.maxUploadBytes,
+        );
+        const id = jobs.create(config, access.name);
+        const limit = opts.timing.synchronousLimit;
+        jobs.upload(id, content, limit > 0 && countItems(content) < limit);
+        const additional = param(req.query, 'includeAdditional') === 'true';
+        const batchStatus = jobs.status(id, false, additional);
+        // status code undocumented (ThreatConnect's V2 Batch API page): 202 like an upload, 200 when processed inline
+        return reply
+          .code(batchStatus.status === 'Completed' ? 200 : 202)
+          .send({ status: 'Success', data: { batchStatus } });
+      },
+    );
   });
 }
 
@@ -188,7 +241,11 @@ async function partBytes(part: import('@fastify/multipart').Multipart, limit: nu
  * @throws EmulatorHttpError 400 for a missing part, a config that is not JSON, or a body that is not
  *   valid multipart; what `check` throws
  */
-async function readParts(req: FastifyRequest, check: (data: unknown) => JobConfig, limit: number): Promise<{ config: JobConfig; content: Buffer }> {
+async function readParts(
+  req: FastifyRequest,
+  check: (data: unknown) => JobConfig,
+  limit: number,
+): Promise<{ config: JobConfig; content: Buffer }> {
   let config: JobConfig | undefined;
   let content: Buffer | undefined;
   try {
@@ -208,7 +265,12 @@ async function readParts(req: FastifyRequest, check: (data: unknown) => JobConfi
   } catch (e) {
     if (e instanceof EmulatorHttpError) throw e;
     const code = (e as { code?: string }).code ?? '';
-    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+    if (
+      code === 'FST_REQ_FILE_TOO_LARGE' ||
+      code === 'FST_PARTS_LIMIT' ||
+      code === 'FST_FILES_LIMIT' ||
+      code === 'FST_FIELDS_LIMIT'
+    ) {
       if (code === 'FST_REQ_FILE_TOO_LARGE') throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(limit));
     }
     throw v2Failure('TCE_BAD_MULTIPART', 400, BAD_MULTIPART);
