@@ -48,6 +48,7 @@ export class Access {
  * @param user the principal's user name
  */
 export function accessFor(opts: ResolvedOptions, user: string): Access {
-  const u = opts.users.find((x) => x.name === user) ?? opts.users.find((x) => x.name === DEFAULT_USER) ?? opts.users[0]!;
+  const u =
+    opts.users.find((x) => x.name === user) ?? opts.users.find((x) => x.name === DEFAULT_USER) ?? opts.users[0]!;
   return new Access(u);
 }

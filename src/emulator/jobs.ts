@@ -18,9 +18,13 @@ import type { JobCounts, JobPhase, JobSummary, Store, StoredJob } from './store.
 const RANK: Record<JobPhase, number> = { Created: 0, Queued: 1, Running: 2, Completed: 3 };
 
 /** `data.batchStatus` (ThreatConnect's V2 Batch API page); the six per-kind counts only with includeAdditional. */
-export type BatchStatusBody = { id: number; status: JobPhase; errorCount: number; successCount: number; unprocessCount: number } & Partial<
-  Omit<JobCounts, 'errorCount' | 'successCount' | 'unprocessCount'>
->;
+export type BatchStatusBody = {
+  id: number;
+  status: JobPhase;
+  errorCount: number;
+  successCount: number;
+  unprocessCount: number;
+} & Partial<Omit<JobCounts, 'errorCount' | 'successCount' | 'unprocessCount'>>;
 
 const ZERO: JobCounts = {
   successCount: 0,
@@ -112,7 +116,13 @@ export class JobRunner {
     const job = this.get(id);
     const phase = this.visiblePhase(job, poll);
     const c = phase === 'Completed' && job.counts ? job.counts : ZERO;
-    const body: BatchStatusBody = { id, status: phase, errorCount: c.errorCount, successCount: c.successCount, unprocessCount: c.unprocessCount };
+    const body: BatchStatusBody = {
+      id,
+      status: phase,
+      errorCount: c.errorCount,
+      successCount: c.successCount,
+      unprocessCount: c.unprocessCount,
+    };
     if (includeAdditional) {
       Object.assign(body, {
         successIndicatorCount: c.successIndicatorCount,

@@ -28,7 +28,14 @@ const REDACT_PATHS = ['authorization', 'timestamp', 'cookie'].flatMap((h) => [
   `*.headers.${h}`,
 ]);
 
-const PINO_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const PINO_LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** `TC <id>:<sig>` and `TC-Token <token>` as they would appear in a serialised header. */
 const AUTH_SHAPES = /\bTC-Token\s+[^"\s\\]+|\bTC\s+[^"\s\\:]+:[^"\s\\]+/g;

@@ -28,11 +28,19 @@ export const NO_PERMISSION_TEXT =
  * @throws EmulatorHttpError 403 when the owner is unknown or the user has no right on it; 401 plain
  *   text {@link NO_PERMISSION_TEXT} when `need` is `write` and the user may only read
  */
-export function resolveOwner(store: Store, name: string | undefined, api: 'v2' | 'v3', access: Access, need: 'read' | 'write' = 'read'): string {
+export function resolveOwner(
+  store: Store,
+  name: string | undefined,
+  api: 'v2' | 'v3',
+  access: Access,
+  need: 'read' | 'write' = 'read',
+): string {
   const owner = name === undefined || name === '' ? access.home : name;
   if (!store.owner(owner) || !access.canRead(owner)) {
     const err: EmulatorHttpError =
-      api === 'v2' ? v2Failure('TCE_UNKNOWN_OWNER', 403, unknownOwnerMessage(owner)) : v3Error('TCE_UNKNOWN_OWNER', 403, unknownOwnerMessage(owner));
+      api === 'v2'
+        ? v2Failure('TCE_UNKNOWN_OWNER', 403, unknownOwnerMessage(owner))
+        : v3Error('TCE_UNKNOWN_OWNER', 403, unknownOwnerMessage(owner));
     throw err;
   }
   if (need === 'write' && !access.canWrite(owner)) throw plainText('TCE_NO_PERMISSION', 401, NO_PERMISSION_TEXT);

@@ -78,7 +78,8 @@ function sections(doc: unknown): { group: unknown[]; indicator: unknown[]; assoc
   for (const k of ['group', 'indicator', 'association'] as const) {
     const v = doc[k];
     if (v === undefined || v === null) continue;
-    if (!Array.isArray(v)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Array: ${preview(v)}`, `'$.${k}'`);
+    if (!Array.isArray(v))
+      return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Array: ${preview(v)}`, `'$.${k}'`);
     out[k] = v;
   }
   return out;
@@ -182,7 +183,13 @@ function* run(
     at.index = i;
     const item = parts.group[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('group', i, parts.group)));
+    if (!isObject(item))
+      throw new FatalItemError(
+        rec.jsonSyntax(
+          `java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`,
+          where('group', i, parts.group),
+        ),
+      );
     take(applyGroup(ctx, item, i), 'Group');
     if (pause()) yield;
   }
@@ -195,7 +202,13 @@ function* run(
     }
     const item = parts.indicator[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('indicator', i, parts.indicator)));
+    if (!isObject(item))
+      throw new FatalItemError(
+        rec.jsonSyntax(
+          `java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`,
+          where('indicator', i, parts.indicator),
+        ),
+      );
     take(applyIndicator(ctx, item, i), 'Indicator');
     if (pause()) yield;
   }
@@ -231,7 +244,9 @@ function where(section: 'group' | 'indicator', i: number, items: unknown[]): str
   const prev = i > 0 ? items[i - 1] : undefined;
   const key = section === 'group' ? 'xid' : 'summary';
   const name = isObject(prev) && typeof prev[key] === 'string' ? (prev[key] as string) : undefined;
-  return name === undefined ? `'$.${section}[${i}]'` : `'$.${section}[${i}]': Last processed ${section}[${i}] '${name}'`;
+  return name === undefined
+    ? `'$.${section}[${i}]'`
+    : `'$.${section}[${i}]': Last processed ${section}[${i}] '${name}'`;
 }
 
 /** A short JSON rendering of a value for a message (never throws, at most 100 characters). */

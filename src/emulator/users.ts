@@ -50,7 +50,10 @@ function user(v: unknown, i: number): UserOption {
   const at = `users[${i}]`;
   const credentials: HmacCredential[] = list(v.credentials, `${at}.credentials`).map((c, k) => {
     if (!isObj(c)) throw new EmulatorOptionsError(`${at}.credentials[${k}] must be { accessId, secretKey }`);
-    return { accessId: text(c.accessId, `${at}.credentials[${k}].accessId`), secretKey: text(c.secretKey, `${at}.credentials[${k}].secretKey`) };
+    return {
+      accessId: text(c.accessId, `${at}.credentials[${k}].accessId`),
+      secretKey: text(c.secretKey, `${at}.credentials[${k}].secretKey`),
+    };
   });
   const tokens: TokenCredential[] = list(v.tokens, `${at}.tokens`).map((t, k) => {
     if (typeof t === 'string') return { token: text(t, `${at}.tokens[${k}]`) };
@@ -100,7 +103,9 @@ export function loadUsersFile(path: string): UsersFile {
   try {
     source = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new EmulatorOptionsError(`cannot read the users file ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new EmulatorOptionsError(
+      `cannot read the users file ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
   return parseUsersFile(source);
 }

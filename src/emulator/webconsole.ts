@@ -14,7 +14,11 @@ const FILES: Record<string, string> = {
   '/console.css': 'console.css',
 };
 
-const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
 
 /** The folder holding the console files: next to this module (source tree), else the package's `src/emulator/console` (built `dist`). */
 export function consoleDir(): string {
@@ -38,7 +42,10 @@ export async function consoleRoutes(app: FastifyInstance): Promise<void> {
     app.get(url, async (_req, reply) =>
       reply
         .type(type)
-        .header('Content-Security-Policy', "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'")
+        .header(
+          'Content-Security-Policy',
+          "default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'",
+        )
         .header('X-Content-Type-Options', 'nosniff')
         .header('Cache-Control', 'no-store')
         .send(body),

@@ -21,7 +21,10 @@ afterAll(() => {
 });
 
 async function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...CLEAN_ENV, ...env } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...CLEAN_ENV, ...env },
+  });
   children.push(child);
   let out = '';
   let err = '';
@@ -50,22 +53,45 @@ const now = () => Math.floor(Date.now() / 1000);
 const hmac = { accessId: 'ENVID', secretKey: SECRET };
 
 it('credentials from TC_API_ACCESS_ID/TC_API_SECRET_KEY/TC_TOKEN; trace logs hold no secret, token or signature (multipart too)', async () => {
-  const s = await serve(['--owner', 'MyOrg', '--log-level', 'trace'], { TC_API_ACCESS_ID: 'ENVID', TC_API_SECRET_KEY: SECRET, TC_TOKEN: TOKEN });
+  const s = await serve(['--owner', 'MyOrg', '--log-level', 'trace'], {
+    TC_API_ACCESS_ID: 'ENVID',
+    TC_API_SECRET_KEY: SECRET,
+    TC_TOKEN: TOKEN,
+  });
   const signature = sign('GET', `${s.url}/v2/owners`, { ...hmac, timestamp: now() }).Authorization!.split(':')[1]!;
   expect((await call(s.url, 'GET', '/v2/owners', undefined, { ...hmac, timestamp: now() })).status).toBe(200);
   expect((await call(s.url, 'GET', '/v2/owners', undefined, { token: TOKEN })).status).toBe(200);
   const form = new FormData();
-  form.append('config', JSON.stringify({ version: 'V2', owner: 'MyOrg', action: 'Create', attributeWriteType: 'Replace', haltOnError: false }));
-  form.append('content', new Blob([JSON.stringify({ indicator: [{ type: 'Host', summary: 'env.example.com' }] })]), 'content');
-  expect((await call(s.url, 'POST', '/v2/batch/createAndUpload?includeAdditional=true', form, { ...hmac, timestamp: now() })).status).toBe(202);
+  form.append(
+    'config',
+    JSON.stringify({
+      version: 'V2',
+      owner: 'MyOrg',
+      action: 'Create',
+      attributeWriteType: 'Replace',
+      haltOnError: false,
+    }),
+  );
+  form.append(
+    'content',
+    new Blob([JSON.stringify({ indicator: [{ type: 'Host', summary: 'env.example.com' }] })]),
+    'content',
+  );
+  expect(
+    (await call(s.url, 'POST', '/v2/batch/createAndUpload?includeAdditional=true', form, { ...hmac, timestamp: now() }))
+      .status,
+  ).toBe(202);
   const tokenForm = new FormData();
   tokenForm.append('config', '{"owner":"MyOrg","action":"Create","attributeWriteType":"Replace","haltOnError":false}');
   tokenForm.append('content', '[]');
   expect((await call(s.url, 'POST', '/v2/batch/createAndUpload', tokenForm, { token: TOKEN })).status).toBe(202);
-  expect((await call(s.url, 'GET', '/v2/owners', undefined, { ...hmac, secretKey: 'wrong', timestamp: now() })).status).toBe(401);
+  expect(
+    (await call(s.url, 'GET', '/v2/owners', undefined, { ...hmac, secretKey: 'wrong', timestamp: now() })).status,
+  ).toBe(401);
   const { out, err } = await s.stop();
   expect(err).toContain('Providing options to busboy'); // the multipart plugin's trace line was written ...
-  for (const secret of [SECRET, TOKEN, signature, 'TC ENVID:', 'TC-Token APIV2']) expect(out + err).not.toContain(secret); // ... without secrets
+  for (const secret of [SECRET, TOKEN, signature, 'TC ENVID:', 'TC-Token APIV2'])
+    expect(out + err).not.toContain(secret); // ... without secrets
   expect(err).not.toContain('warning:');
   // one human line per request: time, level, method, path, status, milliseconds
   expect(err).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO  GET \/api\/v2\/owners 200 \d+\.\d ms$/m);
@@ -75,15 +101,23 @@ it('credentials from TC_API_ACCESS_ID/TC_API_SECRET_KEY/TC_TOKEN; trace logs hol
 
 it('a secret key or token given as an argument works but warns; --log-format json writes JSON lines', async () => {
   const s = await serve(['--access-id', 'ARG', '--secret-key', SECRET, '--token', TOKEN, '--log-format', 'json']);
-  expect((await call(s.url, 'GET', '/v2/owners', undefined, { accessId: 'ARG', secretKey: SECRET, timestamp: now() })).status).toBe(200);
+  expect(
+    (await call(s.url, 'GET', '/v2/owners', undefined, { accessId: 'ARG', secretKey: SECRET, timestamp: now() }))
+      .status,
+  ).toBe(200);
   const { err } = await s.stop();
   const lines = err.trim().split('\n');
   expect(lines.filter((l) => l.startsWith('warning:'))).toEqual([
     'warning: --secret-key is visible to other users of this machine (ps, shell history); set TC_API_SECRET_KEY instead',
     'warning: --token is visible to other users of this machine (ps, shell history); set TC_TOKEN or use --users FILE instead',
   ]);
-  const requests = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>).filter((o) => o.msg === 'request');
-  expect(requests.map(({ method, url, statusCode }) => ({ method, url, statusCode }))).toEqual([{ method: 'GET', url: '/api/v2/owners', statusCode: 200 }]);
+  const requests = lines
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((o) => o.msg === 'request');
+  expect(requests.map(({ method, url, statusCode }) => ({ method, url, statusCode }))).toEqual([
+    { method: 'GET', url: '/api/v2/owners', statusCode: 200 },
+  ]);
   expect(err).not.toContain(SECRET);
 });
 
@@ -122,7 +156,10 @@ it('--users FILE (YAML): rights per owner; --batch-api-unavailable answers the d
 
   const off = await serve(['--batch-api-unavailable', '--quiet'], { TC_TOKEN: TOKEN });
   const r = await call(off.url, 'POST', '/v2/batch', { ...cfg, owner: 'Demo Organization' }, { token: TOKEN });
-  expect([r.status, r.text]).toEqual([503, 'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;']);
+  expect([r.status, r.text]).toEqual([
+    503,
+    'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;',
+  ]);
   expect((await call(off.url, 'GET', '/v2/owners', undefined, { token: TOKEN })).status).toBe(200);
   await off.stop();
 });

@@ -13,19 +13,44 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { TOKEN, call } from './signer.js';
 import { OWNER, config, runJob, start } from './harness.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) =>
+  existsSync(p),
+);
 const REQUIRED = process.env.TCBATCH_REQUIRE_BROWSER === '1';
 const dir = mkdtempSync(join(tmpdir(), 'tcbatch-console-'));
 
 const CONTENT = {
   group: [
-    { type: 'Report', xid: 'console-report', name: 'Quarterly threat report', fileName: 'q3.txt', tag: [{ name: 'Report' }] },
-    { type: 'Adversary', xid: 'console-adv', name: 'Example Adversary', attribute: [{ type: 'Description', value: 'seen in the wild' }] },
+    {
+      type: 'Report',
+      xid: 'console-report',
+      name: 'Quarterly threat report',
+      fileName: 'q3.txt',
+      tag: [{ name: 'Report' }],
+    },
+    {
+      type: 'Adversary',
+      xid: 'console-adv',
+      name: 'Example Adversary',
+      attribute: [{ type: 'Description', value: 'seen in the wild' }],
+    },
   ],
   indicator: [
-    { type: 'Host', summary: 'c2.console.example', rating: 4, confidence: 80, tag: [{ name: 'C2' }, { name: 'APT-X' }], securityLabel: [{ name: 'TLP:AMBER' }], associatedGroups: [{ groupXid: 'console-adv' }] },
+    {
+      type: 'Host',
+      summary: 'c2.console.example',
+      rating: 4,
+      confidence: 80,
+      tag: [{ name: 'C2' }, { name: 'APT-X' }],
+      securityLabel: [{ name: 'TLP:AMBER' }],
+      associatedGroups: [{ groupXid: 'console-adv' }],
+    },
     { type: 'Address', summary: '203.0.113.7', tag: [{ name: 'Scanner' }] },
-    { type: 'File', summary: 'D41D8CD98F00B204E9800998ECF8427E', fileOccurrence: [{ fileName: 'empty.bin', path: 'C:\\temp', date: '2024-01-01T00:00:00Z' }] },
+    {
+      type: 'File',
+      summary: 'D41D8CD98F00B204E9800998ECF8427E',
+      fileOccurrence: [{ fileName: 'empty.bin', path: 'C:\\temp', date: '2024-01-01T00:00:00Z' }],
+    },
     { type: 'Host', summary: 'bad_host' },
   ],
 };
@@ -36,7 +61,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
   beforeAll(async () => {
     if (!CHROMIUM) throw new Error('TCBATCH_REQUIRE_BROWSER=1 but no Chromium found (apt-get install chromium)');
     emu = await start();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    });
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -44,7 +72,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('shows the job counts, an indicator\'s tags and an association exactly as the API returns them', async () => {
+  it("shows the job counts, an indicator's tags and an association exactly as the API returns them", async () => {
     const { id, status } = await runJob(emu.url, CONTENT);
     await call(emu.url, 'POST', `/v2/groups/reports/console-report/upload?owner=${OWNER}`, 'Q3: two new C2 hosts.');
     const host = (await call(emu.url, 'GET', `/v3/indicators/c2.console.example?owner=${OWNER}&type=Host`)).json.data;
@@ -75,9 +103,13 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
     await page.fill('#search', 'c2.console');
     await page.click(`#items li[data-kind="indicator"][data-id="${host.id}"]`);
     await page.locator('#detail .tags span').first().waitFor();
-    expect(await page.locator('#detail .tags span').allTextContents()).toEqual(host.tags.data.map((t: { name: string }) => t.name));
+    expect(await page.locator('#detail .tags span').allTextContents()).toEqual(
+      host.tags.data.map((t: { name: string }) => t.name),
+    );
     expect(await page.locator('#detail .labels span').allTextContents()).toEqual(['TLP:AMBER']);
-    expect(await page.locator('#detail .assoc-groups li a').allTextContents()).toEqual(host.associatedGroups.data.map((g: { type: string; name: string }) => `${g.type}: ${g.name}`));
+    expect(await page.locator('#detail .assoc-groups li a').allTextContents()).toEqual(
+      host.associatedGroups.data.map((g: { type: string; name: string }) => `${g.type}: ${g.name}`),
+    );
 
     // the association in the other direction, by following it
     await page.click('#detail .assoc-groups li a');
@@ -96,7 +128,11 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
     const shot = join(dir, 'console.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
-    if (process.env.TCBATCH_DOCS_SCREENSHOT === '1') await page.screenshot({ path: fileURLToPath(new URL('../../docs/console.png', import.meta.url)), fullPage: true });
+    if (process.env.TCBATCH_DOCS_SCREENSHOT === '1')
+      await page.screenshot({
+        path: fileURLToPath(new URL('../../docs/console.png', import.meta.url)),
+        fullPage: true,
+      });
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
@@ -114,7 +150,10 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
   }, 60_000);
 
   it('signs in with an access id and secret key (HMAC computed in the page) against a real clock', async () => {
-    const live = await startEmulator({ owners: ['LiveOrg'], credentials: [{ accessId: 'console-id', secretKey: 'console-secret-9a1' }] });
+    const live = await startEmulator({
+      owners: ['LiveOrg'],
+      credentials: [{ accessId: 'console-id', secretKey: 'console-secret-9a1' }],
+    });
     const page = await browser.newPage();
     try {
       await page.goto(live.consoleUrl!);
@@ -131,7 +170,7 @@ describe.skipIf(!CHROMIUM && !REQUIRED)('web console (headless Chromium)', () =>
     }
   }, 60_000);
 
-  it('a wrong token is refused on the sign-in form with the API\'s message', async () => {
+  it("a wrong token is refused on the sign-in form with the API's message", async () => {
     const page = await browser.newPage();
     await page.goto(emu.consoleUrl!);
     await page.fill('#token', 'not-a-token');

@@ -24,14 +24,16 @@ function rewrite(node: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === '$ref' && typeof v === 'string' && v.startsWith('./')) out[k] = `${SCHEMA_BASE}${v.slice(2)}`;
-    else if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/')) out[k] = `${OPENAPI_ID}${v.slice('#/components/schemas/'.length)}`;
+    else if (k === '$ref' && typeof v === 'string' && v.startsWith('#/components/schemas/'))
+      out[k] = `${OPENAPI_ID}${v.slice('#/components/schemas/'.length)}`;
     else out[k] = rewrite(v);
   }
   return out;
 }
 
 const ajv = createAjv(loadSchemas(SCHEMAS).files);
-for (const [name, schema] of Object.entries(openapi.components.schemas as Json)) ajv.addSchema(rewrite(schema) as Json, `${OPENAPI_ID}${name}`);
+for (const [name, schema] of Object.entries(openapi.components.schemas as Json))
+  ajv.addSchema(rewrite(schema) as Json, `${OPENAPI_ID}${name}`);
 
 /** `/v2/batch/{batchId}` and `/api/v2/batch/:id` both become `/v2/batch/{}`. */
 export function templateKey(path: string): string {
@@ -74,9 +76,15 @@ export function check(method: string, path: string, reply: Reply): string[] {
   if (!described) return [`${method} ${template}: status ${reply.status} not in openapi.yaml`];
   const response = deref(described);
   const type = (reply.headers.get('content-type') ?? '').split(';')[0]!.trim();
-  if (!response.content) return reply.text === '' || reply.status === 404 ? [] : [`${method} ${template} ${reply.status}: a body that is not described`];
+  if (!response.content)
+    return reply.text === '' || reply.status === 404
+      ? []
+      : [`${method} ${template} ${reply.status}: a body that is not described`];
   const media = response.content[type] as Json | undefined;
-  if (!media) return [`${method} ${template} ${reply.status}: content type ${type} not in openapi.yaml (${Object.keys(response.content).join(', ')})`];
+  if (!media)
+    return [
+      `${method} ${template} ${reply.status}: content type ${type} not in openapi.yaml (${Object.keys(response.content).join(', ')})`,
+    ];
   if (type !== 'application/json' || !media.schema) return [];
   const validate = ajv.compile(rewrite(media.schema) as Json);
   if (validate(reply.json)) return [];
@@ -90,7 +98,13 @@ export const exchanges: Array<{ method: string; path: string; status: number; pr
  * A signed call whose answer is checked against openapi.yaml (problems collected in {@link exchanges}
  * and thrown at once, so the failing request is named).
  */
-export async function api(base: string, method: string, path: string, body?: unknown, o: SignOptions & { contentType?: string } = {}): Promise<Reply> {
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  o: SignOptions & { contentType?: string } = {},
+): Promise<Reply> {
   const reply = await call(base, method, path, body, o);
   const problems = check(method, path, reply);
   exchanges.push({ method, path, status: reply.status, problems });

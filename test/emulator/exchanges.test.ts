@@ -10,7 +10,8 @@ import { getRaw } from './signer.js';
 
 const PERMISSION =
   'Unable to perform the requested operation due to the following error(s): You do not have permission to create Indicators; Groups; Attributes; Tags; Security Labels;';
-const UNAVAILABLE = 'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;';
+const UNAVAILABLE =
+  'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;';
 const ZERO = { errorCount: 0, successCount: 0, unprocessCount: 0 };
 
 let emu: RunningEmulator;
@@ -41,7 +42,10 @@ describe('Create a batch job', () => {
   });
 
   it('insufficient privileges: 401 with the plain-text body', async () => {
-    const ro = await start({ owners: ['MyOrg'], users: [{ name: 'reader', tokens: ['reader-token'], owners: { MyOrg: 'read' } }] });
+    const ro = await start({
+      owners: ['MyOrg'],
+      users: [{ name: 'reader', tokens: ['reader-token'], owners: { MyOrg: 'read' } }],
+    });
     try {
       const r = await api(ro.url, 'POST', '/v2/batch', config(), { token: 'reader-token' });
       expect([r.status, r.headers.get('content-type'), r.text]).toEqual([401, 'text/plain; charset=utf-8', PERMISSION]);
@@ -54,7 +58,11 @@ describe('Create a batch job', () => {
     const off = await start({ batchApiUnavailable: true });
     try {
       const r = await api(off.url, 'POST', '/v2/batch', config());
-      expect([r.status, r.headers.get('content-type'), r.text]).toEqual([503, 'text/plain; charset=utf-8', UNAVAILABLE]);
+      expect([r.status, r.headers.get('content-type'), r.text]).toEqual([
+        503,
+        'text/plain; charset=utf-8',
+        UNAVAILABLE,
+      ]);
     } finally {
       await off.close();
     }
@@ -65,13 +73,19 @@ describe('Upload batch data', () => {
   it('202 with the Queued status envelope', async () => {
     const id = (await api(slow.url, 'POST', '/v2/batch', config())).json.data.batchId;
     const r = await api(slow.url, 'POST', `/v2/batch/${id}`, '{"indicator":[]}');
-    expect([r.status, r.json]).toEqual([202, { status: 'Success', data: { batchStatus: { id, status: 'Queued', ...ZERO } } }]);
+    expect([r.status, r.json]).toEqual([
+      202,
+      { status: 'Success', data: { batchStatus: { id, status: 'Queued', ...ZERO } } },
+    ]);
   });
 
   it('too large: 400 {"status":"Invalid","description":"File size greater than allowable limit of 2000000"}', async () => {
     const id = (await api(emu.url, 'POST', '/v2/batch', config())).json.data.batchId;
     const r = await api(emu.url, 'POST', `/v2/batch/${id}`, 'x'.repeat(2_000_001));
-    expect([r.status, r.json]).toEqual([400, { status: 'Invalid', description: 'File size greater than allowable limit of 2000000' }]);
+    expect([r.status, r.json]).toEqual([
+      400,
+      { status: 'Invalid', description: 'File size greater than allowable limit of 2000000' },
+    ]);
   });
 
   it('invalid JSON is accepted (202); the job completes with errorCount > 0 and unprocessCount 0', async () => {
@@ -94,15 +108,33 @@ describe('Check batch status', () => {
       status: 'Success',
       data: {
         batchStatus: {
-          id, status: 'Completed', errorCount: 0, successCount: 1, unprocessCount: 0,
-          successIndicatorCount: 1, errorIndicatorCount: 0, successGroupCount: 0, errorGroupCount: 0, successAssociationCount: 0, errorAssociationCount: 0,
+          id,
+          status: 'Completed',
+          errorCount: 0,
+          successCount: 1,
+          unprocessCount: 0,
+          successIndicatorCount: 1,
+          errorIndicatorCount: 0,
+          successGroupCount: 0,
+          errorGroupCount: 0,
+          successAssociationCount: 0,
+          errorAssociationCount: 0,
         },
       },
     });
   });
 
   it('haltOnError: Completed with errorCount > 0 and unprocessCount > 0', async () => {
-    const { status } = await completed(emu.url, JSON.stringify({ indicator: [{ type: 'Host', summary: 'bad_host' }, { type: 'Host', summary: 'ok.example.com' }] }), { haltOnError: true });
+    const { status } = await completed(
+      emu.url,
+      JSON.stringify({
+        indicator: [
+          { type: 'Host', summary: 'bad_host' },
+          { type: 'Host', summary: 'ok.example.com' },
+        ],
+      }),
+      { haltOnError: true },
+    );
     expect(status).toMatchObject({ status: 'Completed', errorCount: 1, successCount: 0, unprocessCount: 1 });
   });
 });
@@ -125,16 +157,30 @@ describe('Batch errors', () => {
   it('errors: 200, Content-Type application/octet-stream, Content-Encoding gzip, a JSON array', async () => {
     const { id } = await completed(emu.url, JSON.stringify({ indicator: [{ type: 'Host', summary: 'bad_host' }] }));
     const r = await getRaw(emu.url, `/v2/batch/${id}/errors`);
-    expect([r.status, r.headers['content-type'], r.headers['content-encoding']]).toEqual([200, 'application/octet-stream', 'gzip']);
+    expect([r.status, r.headers['content-type'], r.headers['content-encoding']]).toEqual([
+      200,
+      'application/octet-stream',
+      'gzip',
+    ]);
     const records = JSON.parse(gunzipSync(r.body).toString('utf8')) as Array<Record<string, string>>;
-    expect(records).toEqual([{ errorReason: expect.stringMatching(/^Error \(0x1005\): bad_host is not valid\./), errorSource: 'bad_host is not valid.' }]);
+    expect(records).toEqual([
+      {
+        errorReason: expect.stringMatching(/^Error \(0x1005\): bad_host is not valid\./),
+        errorSource: 'bad_host is not valid.',
+      },
+    ]);
   });
 });
 
 describe('Batch results', () => {
   let id: number;
   beforeAll(async () => {
-    ({ id } = await completed(emu.url, JSON.stringify({ group: [{ type: 'Adversary', xid: '00000000-0000-0000-0000-000000000000:0001', name: 'a' }, 'name'] })));
+    ({ id } = await completed(
+      emu.url,
+      JSON.stringify({
+        group: [{ type: 'Adversary', xid: '00000000-0000-0000-0000-000000000000:0001', name: 'a' }, 'name'],
+      }),
+    ));
   });
 
   it('the documented record: errorReason the exception, errorMessage the sentence with the JSON path', async () => {
@@ -145,8 +191,10 @@ describe('Batch results', () => {
         {
           code: '0x1003',
           severity: 'Error',
-          errorReason: 'com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Not a JSON Object: "name"',
-          errorMessage: "Encountered an unexpected Exception while processing batch job. Last known JSON path: '$.group[1]': Last processed group[1] '00000000-0000-0000-0000-000000000000:0001'.",
+          errorReason:
+            'com.google.gson.JsonSyntaxException: java.lang.IllegalStateException: Not a JSON Object: "name"',
+          errorMessage:
+            "Encountered an unexpected Exception while processing batch job. Last known JSON path: '$.group[1]': Last processed group[1] '00000000-0000-0000-0000-000000000000:0001'.",
         },
       ],
     ]);

@@ -11,7 +11,21 @@ import { Store } from '../../src/emulator/store.js';
 import { call } from './signer.js';
 import { config, start, waitDone } from './harness.js';
 
-const trap = fc.constantFrom<unknown>({ toString: 1 }, { valueOf: 1 }, { toString: {} }, { toJSON: 1 }, { __proto__: null }, [], [[]], {}, null, true, 1e308, -0, 2 ** 64);
+const trap = fc.constantFrom<unknown>(
+  { toString: 1 },
+  { valueOf: 1 },
+  { toString: {} },
+  { toJSON: 1 },
+  { __proto__: null },
+  [],
+  [[]],
+  {},
+  null,
+  true,
+  1e308,
+  -0,
+  2 ** 64,
+);
 const hostile: fc.Arbitrary<unknown> = fc.oneof(
   trap,
   fc.jsonValue({ maxDepth: 3 }),
@@ -20,11 +34,52 @@ const hostile: fc.Arbitrary<unknown> = fc.oneof(
 );
 const GROUP_TYPES = ['Adversary', 'Document', 'Report', 'Incident', 'Event', 'Signature', 'Email', 'Campaign', 'Nope'];
 const INDICATOR_TYPES = ['Host', 'Address', 'File', 'URL', 'EmailAddress', 'ASN', 'CIDR', 'Registry Key', 'Nope'];
-const FIELDS = ['type', 'xid', 'name', 'summary', 'rating', 'confidence', 'attribute', 'tag', 'securityLabel', 'associatedGroups', 'associatedGroupXid',
-  'associatedIndicators', 'eventDate', 'fileName', 'md5', 'sha1', 'sha256', 'ip', 'hostName', 'text', 'status', 'firstSeen', 'dnsActive', 'id_1', 'id_2', 'ref_1', 'ref_2'];
+const FIELDS = [
+  'type',
+  'xid',
+  'name',
+  'summary',
+  'rating',
+  'confidence',
+  'attribute',
+  'tag',
+  'securityLabel',
+  'associatedGroups',
+  'associatedGroupXid',
+  'associatedIndicators',
+  'eventDate',
+  'fileName',
+  'md5',
+  'sha1',
+  'sha256',
+  'ip',
+  'hostName',
+  'text',
+  'status',
+  'firstSeen',
+  'dnsActive',
+  'id_1',
+  'id_2',
+  'ref_1',
+  'ref_2',
+];
 
-const baseGroup = fc.record({ type: fc.constantFrom(...GROUP_TYPES), xid: fc.string({ maxLength: 8 }), name: fc.string({ maxLength: 8 }) });
-const baseIndicator = fc.record({ type: fc.constantFrom(...INDICATOR_TYPES), summary: fc.constantFrom('a.example.com', '10.0.0.1', 'd41d8cd98f00b204e9800998ecf8427e', 'http://x.example/', 'AS1', 'x') });
+const baseGroup = fc.record({
+  type: fc.constantFrom(...GROUP_TYPES),
+  xid: fc.string({ maxLength: 8 }),
+  name: fc.string({ maxLength: 8 }),
+});
+const baseIndicator = fc.record({
+  type: fc.constantFrom(...INDICATOR_TYPES),
+  summary: fc.constantFrom(
+    'a.example.com',
+    '10.0.0.1',
+    'd41d8cd98f00b204e9800998ecf8427e',
+    'http://x.example/',
+    'AS1',
+    'x',
+  ),
+});
 const mutated = (base: fc.Arbitrary<Record<string, unknown>>) =>
   fc.tuple(base, fc.array(fc.tuple(fc.constantFrom(...FIELDS), hostile), { maxLength: 3 })).map(([b, muts]) => {
     const o: Record<string, unknown> = { ...b };
@@ -32,7 +87,17 @@ const mutated = (base: fc.Arbitrary<Record<string, unknown>>) =>
     return o;
   });
 const content = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ group: fc.array(mutated(baseGroup), { maxLength: 3 }), indicator: fc.array(mutated(baseIndicator), { maxLength: 3 }), association: fc.array(hostile, { maxLength: 2 }) }, { requiredKeys: [] }) },
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      {
+        group: fc.array(mutated(baseGroup), { maxLength: 3 }),
+        indicator: fc.array(mutated(baseIndicator), { maxLength: 3 }),
+        association: fc.array(hostile, { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: hostile },
   { weight: 1, arbitrary: fc.array(mutated(baseIndicator), { maxLength: 3 }) },
 );
@@ -52,7 +117,14 @@ it('the processor never throws and counts every record (800 generated contents)'
   const cfgDelete = parseJobConfig(config({ action: 'Delete' }));
   fc.assert(
     fc.property(content, fc.constantFrom(cfg, cfgHalt, cfgDelete), (c, conf) => {
-      const out = processJob({ store, owner: 'MyOrg', config: conf, content: Buffer.from(text(c)), indicatorLimit: 25_000, now: '2024-01-02T03:04:05Z' });
+      const out = processJob({
+        store,
+        owner: 'MyOrg',
+        config: conf,
+        content: Buffer.from(text(c)),
+        indicatorLimit: 25_000,
+        now: '2024-01-02T03:04:05Z',
+      });
       expect(out.counts.errorCount).toBe(out.errors.length);
       for (const e of out.errors) expect(e.errorReason).toMatch(/^Error \(0x[0-9A-F]{4}\): /);
     }),
@@ -79,9 +151,12 @@ it('a running server completes 150 generated hostile jobs and still answers afte
   expect((await call(emu.url, 'GET', '/v2/owners')).status).toBe(200);
 });
 
-it('generated hostile job configs get a 400 with TC\'s envelope, never a 500', async () => {
+it("generated hostile job configs get a 400 with TC's envelope, never a 500", async () => {
   const configs = fc.sample(
-    fc.oneof(hostile, fc.tuple(fc.constantFrom(...Object.keys(config()), 'extra'), hostile).map(([k, v]) => ({ ...config(), [k]: v }))),
+    fc.oneof(
+      hostile,
+      fc.tuple(fc.constantFrom(...Object.keys(config()), 'extra'), hostile).map(([k, v]) => ({ ...config(), [k]: v })),
+    ),
     { numRuns: 150, seed: 7 },
   );
   for (const c of configs) {

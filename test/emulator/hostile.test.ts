@@ -22,8 +22,14 @@ export const REPROS: Array<[string, string]> = [
   ['indicator summary object', '{"indicator":[{"type":"Host","summary":{"toString":1}}]}'],
   ['valueOf trap', '{"indicator":[{"type":"Host","summary":"v.example.com","rating":{"valueOf":1}}]}'],
   ['unknown field 25,000 deep', `{"indicator":[{"type":"Host","summary":"deep.example.com","extra":${deep(25_000)}}]}`],
-  ['attribute list of objects with traps', '{"indicator":[{"type":"Host","summary":"a.example.com","attribute":[{"type":{"toString":1},"value":{"toString":1}}],"tag":[{"name":{"toString":1}}]}]}'],
-  ['__proto__ keys', '{"__proto__":{"indicator":1},"indicator":[{"type":"Host","summary":"p.example.com","__proto__":{"x":1}}]}'],
+  [
+    'attribute list of objects with traps',
+    '{"indicator":[{"type":"Host","summary":"a.example.com","attribute":[{"type":{"toString":1},"value":{"toString":1}}],"tag":[{"name":{"toString":1}}]}]}',
+  ],
+  [
+    '__proto__ keys',
+    '{"__proto__":{"indicator":1},"indicator":[{"type":"Host","summary":"p.example.com","__proto__":{"x":1}}]}',
+  ],
 ];
 
 describe('hostile job contents (async mode)', () => {
@@ -48,7 +54,9 @@ describe('hostile job contents (async mode)', () => {
     const { id, status } = await runJob(emu.url, REPROS[0]![1]);
     expect(status).toMatchObject({ status: 'Completed', errorCount: 1, successCount: 0 });
     const [r] = await errorsOf(emu.url, id);
-    expect(r!.errorReason).toMatch(/^Error \(0x1003\): Encountered an unexpected Exception while processing batch job\. Last known JSON path: '\$\.indicator\[0\]'/);
+    expect(r!.errorReason).toMatch(
+      /^Error \(0x1003\): Encountered an unexpected Exception while processing batch job\. Last known JSON path: '\$\.indicator\[0\]'/,
+    );
   });
 
   it('after all of them, a restart on the same database is clean and a good job still works', async () => {
@@ -80,7 +88,12 @@ it('a job left Running without a result by a dead server is completed with a 0x1
   const store = Store.open(db);
   store.ensureOwners([{ name: 'MyOrg', type: 'Organization' }]);
   const id = store.createJob('MyOrg', config(), '2024-01-02T03:04:05.000Z');
-  store.queueJob(id, Buffer.from('{"indicator":[{"type":"Host","summary":"never.example.com"}]}'), false, '2024-01-02T03:04:05.000Z');
+  store.queueJob(
+    id,
+    Buffer.from('{"indicator":[{"type":"Host","summary":"never.example.com"}]}'),
+    false,
+    '2024-01-02T03:04:05.000Z',
+  );
   store.setPhase(id, 'Running', '2024-01-02T03:04:05.000Z');
   store.close();
   const emu = await start({ db });

@@ -13,17 +13,26 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 /** Send only the headers of a request announcing `length` bytes; resolve with the answer that comes back without the body. */
-function headersOnly(path: string, method: string, length: number, contentType: string): Promise<{ status: number; body: string }> {
+function headersOnly(
+  path: string,
+  method: string,
+  length: number,
+  contentType: string,
+): Promise<{ status: number; body: string }> {
   const url = new URL(`${emu.url}${path}`);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { ...sign(method, url.href), 'Content-Type': contentType, 'Content-Length': String(length) } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => {
-        resolve({ status: res.statusCode ?? 0, body });
-        req.destroy();
-      });
-    });
+    const req = request(
+      url,
+      { method, headers: { ...sign(method, url.href), 'Content-Type': contentType, 'Content-Length': String(length) } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => {
+          resolve({ status: res.statusCode ?? 0, body });
+          req.destroy();
+        });
+      },
+    );
     req.on('error', reject);
     req.flushHeaders(); // no body is ever written
   });
@@ -31,7 +40,10 @@ function headersOnly(path: string, method: string, length: number, contentType: 
 
 it('a 30 MB job config is refused from its Content-Length, before it is read', async () => {
   const r = await headersOnly('/v2/batch', 'POST', 30_000_000, 'application/json');
-  expect(r).toEqual({ status: 400, body: JSON.stringify({ status: 'Invalid', description: 'File size greater than allowable limit of 65536' }) });
+  expect(r).toEqual({
+    status: 400,
+    body: JSON.stringify({ status: 'Invalid', description: 'File size greater than allowable limit of 65536' }),
+  });
 });
 
 it('a 40 MB upload for a missing job or another job state is answered before its body is sent', async () => {
@@ -44,8 +56,22 @@ it('a 40 MB upload for a missing job or another job state is answered before its
 });
 
 it('40 MB file uploads for a missing group are answered before their bodies are sent (four at once)', async () => {
-  const answers = await Promise.all([1, 2, 3, 4].map((i) => headersOnly(`/v2/groups/documents/missing-${i}/upload?owner=MyOrg`, 'POST', 40_000_000, 'application/octet-stream')));
-  expect(answers).toEqual(Array(4).fill({ status: 404, body: JSON.stringify({ status: 'Failure', message: 'The requested resource was not found' }) }));
+  const answers = await Promise.all(
+    [1, 2, 3, 4].map((i) =>
+      headersOnly(
+        `/v2/groups/documents/missing-${i}/upload?owner=MyOrg`,
+        'POST',
+        40_000_000,
+        'application/octet-stream',
+      ),
+    ),
+  );
+  expect(answers).toEqual(
+    Array(4).fill({
+      status: 404,
+      body: JSON.stringify({ status: 'Failure', message: 'The requested resource was not found' }),
+    }),
+  );
 });
 
 it('multipart without a boundary, truncated, or with garbage is a 400 with a v2 body', async () => {

@@ -48,12 +48,22 @@ it('answers of every route match openapi.yaml', async () => {
   const content = {
     group: [{ type: 'Document', xid: 'doc-1', name: 'a document', fileName: 'a.txt', tag: [{ name: 'T' }] }],
     indicator: [
-      { type: 'Host', summary: 'api.example.com', associatedGroups: [{ groupXid: 'doc-1' }], attribute: [{ type: 'Description', value: 'd' }] },
+      {
+        type: 'Host',
+        summary: 'api.example.com',
+        associatedGroups: [{ groupXid: 'doc-1' }],
+        attribute: [{ type: 'Description', value: 'd' }],
+      },
       { type: 'Host', summary: 'bad_host' },
     ],
   };
   await api(u, 'POST', `/v2/batch/${id}`, JSON.stringify(content));
-  for (let i = 0; i < 100 && (await api(u, 'GET', `/v2/batch/${id}?includeAdditional=true`)).json.data.batchStatus.status !== 'Completed'; i++);
+  for (
+    let i = 0;
+    i < 100 &&
+    (await api(u, 'GET', `/v2/batch/${id}?includeAdditional=true`)).json.data.batchStatus.status !== 'Completed';
+    i++
+  );
   await api(u, 'POST', `/v2/batch/${id}`, '[]'); // 400 already uploaded
   await api(u, 'GET', `/v2/batch/${id}/errors`);
   await api(u, 'GET', `/v2/batch/${id}/results`);
@@ -100,6 +110,8 @@ it('answers of every route match openapi.yaml', async () => {
 it('the checker itself refuses an answer openapi.yaml does not describe', async () => {
   const r = await call(emu.url, 'GET', '/v2/owners');
   expect(check('GET', '/v2/owners', { ...r, status: 418 })).toEqual(['GET /v2/owners: status 418 not in openapi.yaml']);
-  expect(check('GET', '/v2/owners', { ...r, json: { status: 'Success', data: {} } })[0]).toMatch(/must have required property 'owner'/);
+  expect(check('GET', '/v2/owners', { ...r, json: { status: 'Success', data: {} } })[0]).toMatch(
+    /must have required property 'owner'/,
+  );
   expect(check('DELETE', '/v2/owners', r)).toEqual(['DELETE /v2/owners: method not in openapi.yaml']);
 });

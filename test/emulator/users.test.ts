@@ -8,7 +8,8 @@ import { config } from './harness.js';
 
 async function waitDone(url: string, id: number, who: SignOptions = U1): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if ((await call(url, 'GET', `/v2/batch/${id}`, undefined, who)).json?.data?.batchStatus?.status === 'Completed') return;
+    if ((await call(url, 'GET', `/v2/batch/${id}`, undefined, who)).json?.data?.batchStatus?.status === 'Completed')
+      return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error(`job ${id} did not complete`);
@@ -41,7 +42,16 @@ beforeAll(async () => {
   const { owners, users } = parseUsersFile(FILE);
   emu = await startEmulator({ owners, users, clock: () => NOW_MS });
   u1Job = (await call(emu.url, 'POST', '/v2/batch', config({ owner: 'Org1' }), U1)).json.data.batchId;
-  await call(emu.url, 'POST', `/v2/batch/${u1Job}`, JSON.stringify({ group: [{ type: 'Adversary', xid: 'g1', name: 'u1 group' }], indicator: [{ type: 'Host', summary: 'bad_host' }] }), U1);
+  await call(
+    emu.url,
+    'POST',
+    `/v2/batch/${u1Job}`,
+    JSON.stringify({
+      group: [{ type: 'Adversary', xid: 'g1', name: 'u1 group' }],
+      indicator: [{ type: 'Host', summary: 'bad_host' }],
+    }),
+    U1,
+  );
   await waitDone(emu.url, u1Job);
 });
 afterAll(() => emu.close());
@@ -53,7 +63,11 @@ describe('write rights', () => {
 
   it('a read-only owner: the documented plain-text 401, for POST /v2/batch, createAndUpload and file uploads', async () => {
     const r = await call(emu.url, 'POST', '/v2/batch', config({ owner: 'Shared' }), U2);
-    expect([r.status, r.headers.get('content-type'), r.text]).toEqual([401, 'text/plain; charset=utf-8', NO_PERMISSION]);
+    expect([r.status, r.headers.get('content-type'), r.text]).toEqual([
+      401,
+      'text/plain; charset=utf-8',
+      NO_PERMISSION,
+    ]);
     const form = new FormData();
     form.append('config', JSON.stringify(config({ owner: 'Shared' })));
     form.append('content', '[]');
@@ -66,7 +80,10 @@ describe('write rights', () => {
 
   it('an owner without any right is refused like an unknown one (403)', async () => {
     const r = await call(emu.url, 'POST', '/v2/batch', config({ owner: 'Org1' }), U2);
-    expect([r.status, r.json]).toEqual([403, { status: 'Failure', message: "Owner 'Org1' does not exist or you do not have access to it" }]);
+    expect([r.status, r.json]).toEqual([
+      403,
+      { status: 'Failure', message: "Owner 'Org1' does not exist or you do not have access to it" },
+    ]);
   });
 });
 
@@ -74,7 +91,11 @@ describe("another user's batch job", () => {
   it('is not readable: status, errors and results answer 404', async () => {
     for (const path of [`/v2/batch/${u1Job}`, `/v2/batch/${u1Job}/errors`, `/v2/batch/${u1Job}/results`]) {
       const r = await call(emu.url, 'GET', path, undefined, U2);
-      expect([path, r.status, r.json]).toEqual([path, 404, { status: 'Failure', message: 'The requested resource was not found' }]);
+      expect([path, r.status, r.json]).toEqual([
+        path,
+        404,
+        { status: 'Failure', message: 'The requested resource was not found' },
+      ]);
     }
     expect((await call(emu.url, 'GET', `/v2/batch/${u1Job}`, undefined, U1)).status).toBe(200);
   });
@@ -96,8 +117,12 @@ describe("another user's batch job", () => {
 
 describe('reads are filtered to readable owners', () => {
   it('/v2/owners and /v3/security/owners list only readable owners; /v2/owners/mine is the first', async () => {
-    expect((await call(emu.url, 'GET', '/v2/owners', undefined, U2)).json.data.owner.map((o: { name: string }) => o.name)).toEqual(['Org2', 'Shared']);
-    expect((await call(emu.url, 'GET', '/v3/security/owners', undefined, U1)).json.data.map((o: { name: string }) => o.name)).toEqual(['Org1', 'Shared']);
+    expect(
+      (await call(emu.url, 'GET', '/v2/owners', undefined, U2)).json.data.owner.map((o: { name: string }) => o.name),
+    ).toEqual(['Org2', 'Shared']);
+    expect(
+      (await call(emu.url, 'GET', '/v3/security/owners', undefined, U1)).json.data.map((o: { name: string }) => o.name),
+    ).toEqual(['Org1', 'Shared']);
     expect((await call(emu.url, 'GET', '/v2/owners/mine', undefined, U2)).json.data.owner.name).toBe('Org2');
   });
 
@@ -115,11 +140,21 @@ describe('reads are filtered to readable owners', () => {
 
   it('a readable Community is readable by both', async () => {
     const id = (await call(emu.url, 'POST', '/v2/batch', config({ owner: 'Shared' }), U1)).json.data.batchId;
-    await call(emu.url, 'POST', `/v2/batch/${id}`, JSON.stringify({ indicator: [{ type: 'Host', summary: 'shared.example.com' }] }), U1);
+    await call(
+      emu.url,
+      'POST',
+      `/v2/batch/${id}`,
+      JSON.stringify({ indicator: [{ type: 'Host', summary: 'shared.example.com' }] }),
+      U1,
+    );
     await waitDone(emu.url, id);
     const r = await call(emu.url, 'GET', '/v3/indicators/shared.example.com?owner=Shared&type=Host', undefined, U2);
     expect([r.status, r.json.data.ownerName]).toEqual([200, 'Shared']);
-    expect((await call(emu.url, 'GET', '/v3/indicators?owner=Shared', undefined, U2)).json.data.map((i: { summary: string }) => i.summary)).toEqual(['shared.example.com']);
+    expect(
+      (await call(emu.url, 'GET', '/v3/indicators?owner=Shared', undefined, U2)).json.data.map(
+        (i: { summary: string }) => i.summary,
+      ),
+    ).toEqual(['shared.example.com']);
   });
 });
 
@@ -129,12 +164,18 @@ describe('users file', () => {
       owners: [{ name: 'O' }],
       users: [{ name: 'a', credentials: [], tokens: [{ token: 't0k3n' }], owners: { O: 'read' } }],
     });
-    expect(() => parseUsersFile('users: [{ name: a, credentials: [{ accessId: x, secretKey: 42 }] }]')).toThrow('users[0].credentials[0].secretKey must be a non-empty string');
+    expect(() => parseUsersFile('users: [{ name: a, credentials: [{ accessId: x, secretKey: 42 }] }]')).toThrow(
+      'users[0].credentials[0].secretKey must be a non-empty string',
+    );
     expect(() => parseUsersFile('users: []')).toThrow('the users file lists no users');
   });
 
   it('rights on unknown owners and odd rights are refused at start', async () => {
-    await expect(startEmulator({ owners: ['A'], users: [{ name: 'x', tokens: ['t'], owners: { B: 'write' } }] })).rejects.toThrow("user x: owner 'B' is not one of the configured owners");
-    await expect(startEmulator({ owners: ['A'], users: [{ name: 'x', tokens: ['t'], owners: { A: 'admin' as 'read' } }] })).rejects.toThrow("user x: the right on 'A' must be read or write");
+    await expect(
+      startEmulator({ owners: ['A'], users: [{ name: 'x', tokens: ['t'], owners: { B: 'write' } }] }),
+    ).rejects.toThrow("user x: owner 'B' is not one of the configured owners");
+    await expect(
+      startEmulator({ owners: ['A'], users: [{ name: 'x', tokens: ['t'], owners: { A: 'admin' as 'read' } }] }),
+    ).rejects.toThrow("user x: the right on 'A' must be read or write");
   });
 });

@@ -14,7 +14,11 @@ async function createAndUpload(url: string, host: string): Promise<number> {
 }
 
 /** Real phases of the jobs, waiting (one event-loop turn at a time) until none is still being picked up. */
-async function settledPhases(emu: { jobs(): Array<{ id: number; status: string }> }, ids: number[], running: number): Promise<string[]> {
+async function settledPhases(
+  emu: { jobs(): Array<{ id: number; status: string }> },
+  ids: number[],
+  running: number,
+): Promise<string[]> {
   let phases: string[] = [];
   for (let i = 0; i < 200; i++) {
     const byId = new Map(emu.jobs().map((j) => [j.id, j.status]));
@@ -33,7 +37,8 @@ it('two jobs are Running at the same time (default workers), a third with worker
     const b = await createAndUpload(emu.url, 'b.example.com');
     const c = await createAndUpload(emu.url, 'c.example.com');
     expect(await settledPhases(emu, [a, b, c], 2)).toEqual(['Running', 'Running', 'Queued']);
-    for (const id of [a, b]) expect((await call(emu.url, 'GET', `/v2/batch/${id}`)).json.data.batchStatus.status).toBe('Running');
+    for (const id of [a, b])
+      expect((await call(emu.url, 'GET', `/v2/batch/${id}`)).json.data.batchStatus.status).toBe('Running');
     expect((await call(emu.url, 'GET', `/v2/batch/${c}`)).json.data.batchStatus.status).toBe('Queued');
     // both were processed while Running: their items are readable already
     expect((await call(emu.url, 'GET', '/v3/indicators/a.example.com?owner=MyOrg&type=Host')).status).toBe(200);
@@ -57,8 +62,13 @@ it('the default pool runs more than one job at once', async () => {
 it('with workers: 1 jobs run one after the other, all complete', async () => {
   const emu = await start({ workers: 1 });
   try {
-    const ids = [await createAndUpload(emu.url, 'w1.example.com'), await createAndUpload(emu.url, 'w2.example.com'), await createAndUpload(emu.url, 'w3.example.com')];
-    for (const id of ids) expect(await waitDone(emu.url, id)).toMatchObject({ status: 'Completed', successCount: 1, errorCount: 0 });
+    const ids = [
+      await createAndUpload(emu.url, 'w1.example.com'),
+      await createAndUpload(emu.url, 'w2.example.com'),
+      await createAndUpload(emu.url, 'w3.example.com'),
+    ];
+    for (const id of ids)
+      expect(await waitDone(emu.url, id)).toMatchObject({ status: 'Completed', successCount: 1, errorCount: 0 });
   } finally {
     await emu.close();
   }
@@ -76,11 +86,19 @@ it('the job list names every id issued and whether data was uploaded (in-process
     ]);
     const r = await call(emu.url, 'GET', '/emulator/batch');
     expect(r.status).toBe(200);
-    expect(r.json.data.batch.map((j: { id: number; status: string; uploaded: boolean }) => [j.id, j.status, j.uploaded])).toEqual([
+    expect(
+      r.json.data.batch.map((j: { id: number; status: string; uploaded: boolean }) => [j.id, j.status, j.uploaded]),
+    ).toEqual([
       [queued, 'Queued', true],
       [empty, 'Created', false],
     ]);
-    expect(r.json.data.batch[0]).toMatchObject({ createdAt: '2024-01-02T03:04:05.000Z', uploadedAt: '2024-01-02T03:04:05.000Z', startedAt: null, completedAt: null, counts: null });
+    expect(r.json.data.batch[0]).toMatchObject({
+      createdAt: '2024-01-02T03:04:05.000Z',
+      uploadedAt: '2024-01-02T03:04:05.000Z',
+      startedAt: null,
+      completedAt: null,
+      counts: null,
+    });
     // the v2 status tells the same apart
     expect((await call(emu.url, 'GET', `/v2/batch/${empty}`)).json.data.batchStatus.status).toBe('Created');
   } finally {

@@ -16,7 +16,8 @@ function el(tag, attrs = {}, ...children) {
     if (k === 'onclick') e.addEventListener('click', v);
     else if (v !== undefined && v !== null) e.setAttribute(k, String(v));
   }
-  for (const c of children.flat()) if (c !== undefined && c !== null) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of children.flat())
+    if (c !== undefined && c !== null) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 }
 
@@ -24,7 +25,13 @@ async function authHeaders(method, target) {
   if (creds.token) return { Authorization: `TC-Token ${creds.token}` };
   const ts = String(Math.floor(Date.now() / 1000));
   const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', enc.encode(creds.secretKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    enc.encode(creds.secretKey),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, enc.encode(`${target}:${method}:${ts}`)));
   return { Authorization: `TC ${creds.accessId}:${btoa(String.fromCharCode(...mac))}`, Timestamp: ts };
 }
@@ -44,7 +51,13 @@ async function get(path) {
 }
 
 const q = (s) => encodeURIComponent(s);
-const time = (iso) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+const time = (iso) =>
+  iso
+    ? new Date(iso)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z')
+    : '';
 const span = (a, b) => (a && b ? `${((Date.parse(b) - Date.parse(a)) / 1000).toFixed(1)} s` : '');
 
 // ---- sign in -------------------------------------------------------------------------------
@@ -109,7 +122,9 @@ async function pollJobs() {
 async function showErrors(job) {
   const box = $('#job-errors');
   if (job.status !== 'Completed' || !job.counts || job.counts.errorCount === 0) {
-    box.replaceChildren(el('p', { class: 'muted' }, `Job ${job.id}: ${job.status === 'Completed' ? 'no error records' : job.status}`));
+    box.replaceChildren(
+      el('p', { class: 'muted' }, `Job ${job.id}: ${job.status === 'Completed' ? 'no error records' : job.status}`),
+    );
     return;
   }
   const r = await get(`/v2/batch/${job.id}/results`);
@@ -119,8 +134,25 @@ async function showErrors(job) {
     el(
       'table',
       { id: 'error-records' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Code'), el('th', {}, 'Severity'), el('th', {}, 'Reason'), el('th', {}, 'Message'))),
-      el('tbody', {}, rows.map((e) => el('tr', {}, el('td', {}, e.code), el('td', {}, e.severity), el('td', {}, e.errorReason), el('td', {}, e.errorMessage)))),
+      el(
+        'thead',
+        {},
+        el('tr', {}, el('th', {}, 'Code'), el('th', {}, 'Severity'), el('th', {}, 'Reason'), el('th', {}, 'Message')),
+      ),
+      el(
+        'tbody',
+        {},
+        rows.map((e) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, e.code),
+            el('td', {}, e.severity),
+            el('td', {}, e.errorReason),
+            el('td', {}, e.errorMessage),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -171,7 +203,9 @@ function renderItems() {
   const type = $('#type').value;
   const needle = $('#search').value.trim().toLowerCase();
   const shown = items.filter(
-    (i) => (!type || i.type === type) && (!needle || [i.summary, i.name, i.xid].some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))),
+    (i) =>
+      (!type || i.type === type) &&
+      (!needle || [i.summary, i.name, i.xid].some((v) => typeof v === 'string' && v.toLowerCase().includes(needle))),
   );
   const groups = items.filter((i) => i.kind === 'group').length;
   $('#counts').replaceChildren(
@@ -184,7 +218,12 @@ function renderItems() {
     ...shown.map((i) =>
       el(
         'li',
-        { 'data-kind': i.kind, 'data-id': i.id, class: selected && selected.kind === i.kind && selected.id === i.id ? 'selected' : undefined, onclick: () => showItem(i) },
+        {
+          'data-kind': i.kind,
+          'data-id': i.id,
+          class: selected && selected.kind === i.kind && selected.id === i.id ? 'selected' : undefined,
+          onclick: () => showItem(i),
+        },
         el('span', { class: 'kind' }, i.type),
         label(i),
       ),
@@ -203,37 +242,85 @@ async function showItem(i) {
   selected = { kind: i.kind, id: i.id };
   renderItems();
   const d = $('#detail');
-  const fields = Object.entries(i).filter(([k, v]) => !SUBLISTS.has(k) && k !== 'fileOccurrence' && (typeof v !== 'object' || v === null));
+  const fields = Object.entries(i).filter(
+    ([k, v]) => !SUBLISTS.has(k) && k !== 'fileOccurrence' && (typeof v !== 'object' || v === null),
+  );
   const parts = [
     el('h3', { class: 'title' }, `${i.type}: ${label(i)}`),
-    el('dl', {}, fields.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-field': k }, String(v))])),
+    el(
+      'dl',
+      {},
+      fields.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-field': k }, String(v))]),
+    ),
     el('h3', {}, 'Attributes'),
     i.attributes.data.length === 0
       ? el('p', { class: 'muted' }, 'none')
-      : el('table', { class: 'attributes' }, el('tbody', {}, i.attributes.data.map((a) => el('tr', {}, el('td', {}, a.type), el('td', {}, a.value))))),
+      : el(
+          'table',
+          { class: 'attributes' },
+          el(
+            'tbody',
+            {},
+            i.attributes.data.map((a) => el('tr', {}, el('td', {}, a.type), el('td', {}, a.value))),
+          ),
+        ),
     el('h3', {}, 'Tags'),
-    el('div', { class: 'chips tags' }, i.tags.data.length ? i.tags.data.map((t) => el('span', {}, t.name)) : el('em', { class: 'muted' }, 'none')),
+    el(
+      'div',
+      { class: 'chips tags' },
+      i.tags.data.length ? i.tags.data.map((t) => el('span', {}, t.name)) : el('em', { class: 'muted' }, 'none'),
+    ),
     el('h3', {}, 'Security labels'),
-    el('div', { class: 'chips labels' }, i.securityLabels.data.length ? i.securityLabels.data.map((t) => el('span', {}, t.name)) : el('em', { class: 'muted' }, 'none')),
+    el(
+      'div',
+      { class: 'chips labels' },
+      i.securityLabels.data.length
+        ? i.securityLabels.data.map((t) => el('span', {}, t.name))
+        : el('em', { class: 'muted' }, 'none'),
+    ),
     el('h3', {}, 'Associated groups'),
-    el('ul', { class: 'assoc-groups' }, i.associatedGroups.data.map((g) => el('li', {}, el('a', { onclick: () => openRef('group', g.id) }, `${g.type}: ${g.name}`), ` (${g.xid})`))),
+    el(
+      'ul',
+      { class: 'assoc-groups' },
+      i.associatedGroups.data.map((g) =>
+        el('li', {}, el('a', { onclick: () => openRef('group', g.id) }, `${g.type}: ${g.name}`), ` (${g.xid})`),
+      ),
+    ),
     el('h3', {}, 'Associated indicators'),
     el(
       'ul',
       { class: 'assoc-indicators' },
-      i.associatedIndicators.data.map((x) => el('li', {}, el('a', { onclick: () => openRef('indicator', x.id) }, `${x.type}: ${x.summary}`), x.associationType ? ` (${x.associationType})` : '')),
+      i.associatedIndicators.data.map((x) =>
+        el(
+          'li',
+          {},
+          el('a', { onclick: () => openRef('indicator', x.id) }, `${x.type}: ${x.summary}`),
+          x.associationType ? ` (${x.associationType})` : '',
+        ),
+      ),
     ),
   ];
   if (Array.isArray(i.fileOccurrence)) {
     parts.push(
       el('h3', {}, 'File occurrences'),
-      el('table', { class: 'occurrences' }, el('tbody', {}, i.fileOccurrence.map((o) => el('tr', {}, el('td', {}, o.fileName ?? ''), el('td', {}, o.path ?? ''), el('td', {}, o.date ?? ''))))),
+      el(
+        'table',
+        { class: 'occurrences' },
+        el(
+          'tbody',
+          {},
+          i.fileOccurrence.map((o) =>
+            el('tr', {}, el('td', {}, o.fileName ?? ''), el('td', {}, o.path ?? ''), el('td', {}, o.date ?? '')),
+          ),
+        ),
+      ),
     );
   }
   d.replaceChildren(...parts);
   if (i.kind === 'group' && typeof i.fileSize === 'number') {
     const r = await get(`/v3/groups/${i.id}/download`);
-    if (selected && selected.id === i.id && selected.kind === 'group') d.append(el('h3', {}, `Content (${i.fileSize} bytes)`), el('pre', { class: 'content' }, r.text.slice(0, 20000)));
+    if (selected && selected.id === i.id && selected.kind === 'group')
+      d.append(el('h3', {}, `Content (${i.fileSize} bytes)`), el('pre', { class: 'content' }, r.text.slice(0, 20000)));
   }
 }
 
