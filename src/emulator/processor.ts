@@ -86,7 +86,7 @@ function sections(doc: unknown): { group: unknown[]; indicator: unknown[]; assoc
 }
 
 /** Items handled between two yields of {@link processSteps} (one SQLite transaction each). */
-export const SLICE_ITEMS = 500;
+export const SLICE_ITEMS = 200;
 
 /** Where the run was when something unexpected was thrown, for the 0x1003 record's JSON path. */
 interface Position {
