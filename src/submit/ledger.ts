@@ -4,7 +4,7 @@
  *
  * Entries (one JSON object a line in the file backend, flushed to disk with fsync before the
  * orchestrator goes on): a run started (with its job config), a chunk built (index, sha256 of its
- * exact text, counts), a job created (batch id), data uploaded, data refused, the Completed status,
+ * exact text, counts), all chunks built (their number), a job created (batch id), data uploaded, data refused, the Completed status,
  * the error records read, and each file upload. {@link replayLedger} folds them into what is known
  * of each chunk. The orchestrator only needs the small {@link Ledger} interface: a shared backend
  * for several workers can implement it later.
@@ -20,6 +20,8 @@ import type { KindCounts } from './types.js';
 export type LedgerEntry =
   | { t: 'run'; v: 1; config: Record<string, string>; at: string }
   | { t: 'chunk'; chunk: number; sha256: string; counts: KindCounts; files: number }
+  /** Every chunk of the batch was built: there are `chunks` in all. */
+  | { t: 'built'; chunks: number }
   | { t: 'created'; chunk: number; batchId: number }
   | { t: 'uploaded'; chunk: number; batchId: number }
   | { t: 'refused'; chunk: number; batchId: number; status: number; message: string }
@@ -59,16 +61,22 @@ export interface ChunkRecord {
 export interface LedgerState {
   config: Record<string, string> | undefined;
   chunks: Map<number, ChunkRecord>;
+  /** The number of chunks, once a run built them all. */
+  built: number | undefined;
   runs: number;
 }
 
 /** Fold entries into what is known of each chunk (a later job for a chunk replaces an earlier one). */
 export function replayLedger(entries: readonly LedgerEntry[]): LedgerState {
-  const state: LedgerState = { config: undefined, chunks: new Map(), runs: 0 };
+  const state: LedgerState = { config: undefined, chunks: new Map(), built: undefined, runs: 0 };
   for (const e of entries) {
     if (e.t === 'run') {
       state.config ??= e.config;
       state.runs++;
+      continue;
+    }
+    if (e.t === 'built') {
+      state.built ??= e.chunks;
       continue;
     }
     if (e.t === 'chunk') {

@@ -105,8 +105,8 @@ function verifyJournal(batch: Submittable, state: LedgerState, path: string | un
     }
     index = chunk.index + 1;
   }
-  const recorded = Math.max(-1, ...state.chunks.keys()) + 1;
-  if (recorded > index) throw new JournalError('TCB_JOURNAL_MISMATCH', `the journal${where} was written for other input: it has ${recorded} chunks, the batch has ${index} (chunk ${index + 1} differs)`, path);
+  const recorded = state.built ?? Math.max(-1, ...state.chunks.keys()) + 1;
+  if (recorded > index || (state.built !== undefined && state.built !== index)) throw new JournalError('TCB_JOURNAL_MISMATCH', `the journal${where} was written for other input: it has ${recorded} chunks, the batch has ${index} (chunk ${Math.min(index, recorded) + 1} differs)`, path);
 }
 
 /** Chunks in flight, by index, with the group xids they hold. */
@@ -226,6 +226,7 @@ async function run(batch: Submittable, client: TcClient, options: SubmitOptions,
       inFlight.set(chunk.index, { promise, groups: new Set(chunk.xids.group), hasGroups: chunk.counts.group > 0 });
     }
     await Promise.all([...inFlight.values()].map((f) => f.promise));
+    if (!stopped() && state.built === undefined) await ledger.append({ t: 'built', chunks: jobs.length });
   } finally {
     stopRetryEvents();
   }
