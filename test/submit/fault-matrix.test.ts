@@ -240,7 +240,7 @@ describe('pipelining', () => {
     try {
       const batch = new Batch({ client: r.client, owner: OWNER, haltOnError: false, limits: { maxItems: 5 } });
       const adv = batch.adversary('pipeline adversary', 'adv-1');
-      for (let i = 0; i < 4; i++) batch.incident(`incident ${i}`, '2026-01-01', `inc-${i}`);
+      for (let i = 0; i < 4; i++) batch.incident(`incident ${i}`, `inc-${i}`);
       for (let i = 0; i < 10; i++) batch.host(`h${i}.example.com`, undefined, undefined, `h-${i}`).association(adv);
       const order: string[] = [];
       const result = await batch.submit({ poll: NO_WAIT, onProgress: (e) => (e.type === 'chunk-sent' || e.type === 'completed' ? order.push(`${e.type} ${e.chunk}`) : undefined) });
