@@ -253,3 +253,45 @@ describe('pipelining', () => {
     }
   });
 });
+
+describe('exact accounting', () => {
+  it('association entries are counted in their own totals; failed counts items; haltOnError leaves the rest unprocessed', async () => {
+    const r = await rig();
+    try {
+      const batch = new Batch({ client: r.client, owner: OWNER, haltOnError: false });
+      batch.host('a.example.com', undefined, undefined, 'ha');
+      batch.address('192.0.2.10', undefined, undefined, 'ad');
+      batch.association({ ref_1: 'a.example.com', type_1: 'Host', ref_2: '192.0.2.10', type_2: 'Address', associationType: 'DNS PTR Record' });
+      batch.association({ ref_1: 'nowhere.example.com', type_1: 'Host', ref_2: '192.0.2.10', type_2: 'Address', associationType: 'DNS PTR Record' });
+      const result = await batch.submit({ poll: NO_WAIT });
+      expect(result.totals.indicators).toStrictEqual({ total: 2, rejected: 0, succeeded: 2, failed: 0, unprocessed: 0, notSent: 0, unknown: 0 });
+      expect(result.totals.associations).toStrictEqual({ total: 2, rejected: 0, succeeded: 1, failed: 1, unprocessed: 0, notSent: 0, unknown: 0 });
+      expect(result.totals.total).toBe(4);
+      // haltOnError: the server stops at the bad item; the items after it are unprocessed
+      const halting = new Batch({ client: r.client, owner: OWNER, haltOnError: true });
+      for (const h of ['h1', 'h2', 'h3', 'h4']) halting.host(`${h}.example.com`, undefined, undefined, h);
+      const spoiled = { settings: halting.settings, counts: halting.counts, chunks: () => [...halting.chunks()].map((c) => ({ ...c, text: c.text.replace('"h2.example.com"', '"bad_host"') })) };
+      const { submitBatch } = await import('../../src/index.js');
+      const halted = await submitBatch(spoiled, r.client, { poll: NO_WAIT });
+      expect(halted.totals.indicators).toStrictEqual({ total: 4, rejected: 0, succeeded: 1, failed: 1, unprocessed: 2, notSent: 0, unknown: 0 });
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('an item that breaks a rule after it was added is rejected, not sent, and the run goes on', async () => {
+    const r = await rig();
+    try {
+      const batch = new Batch({ client: r.client, owner: OWNER, haltOnError: false });
+      batch.document('malware doc', 'x.zip', 'doc-m').malware = true; // a malware Document needs a password: only checked when chunked
+      batch.host('ok.example.com', undefined, undefined, 'ok');
+      const result = await batch.submit({ poll: NO_WAIT });
+      expect(result.rejected).toHaveLength(1);
+      expect(result.rejected[0]).toMatchObject({ kind: 'group', type: 'Document', xid: 'doc-m' });
+      expect(result.totals.groups).toStrictEqual({ total: 1, rejected: 1, succeeded: 0, failed: 0, unprocessed: 0, notSent: 0, unknown: 0 });
+      expect(result.totals.indicators).toStrictEqual({ total: 1, rejected: 0, succeeded: 1, failed: 0, unprocessed: 0, notSent: 0, unknown: 0 });
+    } finally {
+      await r.close();
+    }
+  });
+});
