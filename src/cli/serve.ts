@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
+import { loadUsersFile } from '../emulator/users.js';
 import { UsageError, collect, nonNegativeNumber, rate, statusList } from './usage.js';
 
 /** Parsed `serve` options (commander camel-cases the flags). */
@@ -17,6 +18,7 @@ interface ServeFlags {
   owner?: string[];
   maxUploadBytes?: number;
   indicatorLimit?: number;
+  workers?: number;
   queueDelayMs?: number;
   runDelayMs?: number;
   pollsPerState?: number;
@@ -32,23 +34,40 @@ interface ServeFlags {
   stuckJobRate?: number;
   seed?: number;
   logLevel: string;
+  logFormat: string;
+  users?: string;
+  batchApiUnavailable?: boolean;
+  console?: boolean;
   quiet?: boolean;
+}
+
+/** Warnings for secrets given as command-line arguments (visible to every user of the machine in `ps`). */
+export function argumentWarnings(f: Pick<ServeFlags, 'secretKey' | 'token'>): string[] {
+  const out: string[] = [];
+  if (f.secretKey !== undefined) out.push('warning: --secret-key is visible to other users of this machine (ps, shell history); set TC_API_SECRET_KEY instead');
+  if (f.token !== undefined) out.push('warning: --token is visible to other users of this machine (ps, shell history); set TC_TOKEN or use --users FILE instead');
+  return out;
 }
 
 /**
  * Turn flags into emulator options.
  *
- * Credentials: `--access-id` with `--secret-key`, and/or `--token` (repeatable); the environment
- * variables `TC_API_ACCESS_ID`, `TC_API_SECRET_KEY` and `TC_TOKEN` fill in what is not given.
+ * Credentials: the environment variables `TC_API_ACCESS_ID`, `TC_API_SECRET_KEY` and `TC_TOKEN`
+ * (preferred), `--access-id` with `--secret-key` and/or `--token` (repeatable), and the users of
+ * `--users FILE`. The first three act as the one default user with write on every owner.
  *
  * @throws UsageError when no credential is given or only half of an HMAC pair
+ * @throws EmulatorOptionsError when the users file cannot be read or is invalid
  */
 export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
-  const accessId = f.accessId ?? env.TC_API_ACCESS_ID;
-  const secretKey = f.secretKey ?? env.TC_API_SECRET_KEY;
+  const accessId = f.accessId ?? (env.TC_API_ACCESS_ID || undefined);
+  const secretKey = f.secretKey ?? (env.TC_API_SECRET_KEY || undefined);
   const tokens = f.token ?? (env.TC_TOKEN ? [env.TC_TOKEN] : []);
-  if ((accessId === undefined) !== (secretKey === undefined)) throw new UsageError('--access-id and --secret-key go together');
-  if (accessId === undefined && tokens.length === 0) throw new UsageError('give --access-id ID --secret-key KEY, or --token T (or TC_API_ACCESS_ID/TC_API_SECRET_KEY/TC_TOKEN)');
+  const file = f.users !== undefined ? loadUsersFile(f.users) : undefined;
+  if ((accessId === undefined) !== (secretKey === undefined)) throw new UsageError('--access-id and --secret-key go together (or TC_API_ACCESS_ID with TC_API_SECRET_KEY)');
+  if (accessId === undefined && tokens.length === 0 && !file)
+    throw new UsageError('give credentials: TC_API_ACCESS_ID and TC_API_SECRET_KEY or TC_TOKEN in the environment, --users FILE, or --access-id ID --secret-key KEY / --token T');
+  if (f.logFormat !== 'human' && f.logFormat !== 'json') throw new UsageError('--log-format is human or json');
   const o: EmulatorOptions = {
     port: f.port,
     host: f.host,
@@ -58,9 +77,16 @@ export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env
     timing: {},
     faults: {},
   };
-  if (f.owner) o.owners = f.owner;
+  if (file) {
+    o.users = file.users;
+    if (file.owners && file.owners.length > 0) o.owners = [...(file.owners ?? []), ...(f.owner ?? []).filter((n) => !file.owners!.some((w) => w.name === n))];
+  }
+  if (f.owner && !file) o.owners = f.owner;
+  if (f.batchApiUnavailable) o.batchApiUnavailable = true;
+  if (f.console !== undefined) o.console = f.console;
   if (f.maxUploadBytes !== undefined) o.maxUploadBytes = f.maxUploadBytes;
   if (f.indicatorLimit !== undefined) o.indicatorLimit = f.indicatorLimit;
+  if (f.workers !== undefined) o.workers = f.workers;
   const t = o.timing!;
   if (f.queueDelayMs !== undefined) t.queueDelayMs = f.queueDelayMs;
   if (f.runDelayMs !== undefined) t.runDelayMs = f.runDelayMs;
@@ -80,6 +106,7 @@ export function serveOptions(f: ServeFlags, env: NodeJS.ProcessEnv = process.env
   if (!f.quiet) {
     o.logStream = process.stderr;
     o.logLevel = f.logLevel;
+    o.logFormat = f.logFormat === 'json' ? 'json' : 'human';
   }
   return o;
 }
@@ -92,12 +119,14 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'TCP port (0 = any free port)', nonNegativeNumber, 8443)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--db <file>', 'SQLite file, or :memory:', ':memory:')
-    .option('--access-id <id>', 'HMAC access id accepted')
-    .option('--secret-key <key>', 'HMAC secret key (never printed)')
-    .option('--token <token>', 'TC-Token accepted (repeatable)', collect)
+    .option('--access-id <id>', 'HMAC access id accepted (default: TC_API_ACCESS_ID)')
+    .option('--secret-key <key>', 'HMAC secret key (default: TC_API_SECRET_KEY, preferred: arguments are visible in ps)')
+    .option('--token <token>', 'TC-Token accepted, repeatable (default: TC_TOKEN)', collect)
+    .option('--users <file>', 'users, their credentials and rights per owner (JSON or YAML)')
     .option('--owner <name>', 'owner name (repeatable; the first is the Organization)', collect)
     .option('--max-upload-bytes <n>', 'largest batch upload in bytes', nonNegativeNumber)
     .option('--indicator-limit <n>', 'indicators allowed per job', nonNegativeNumber)
+    .option('--workers <n>', 'batch jobs processed at the same time (default 4)', nonNegativeNumber)
     .option('--queue-delay-ms <ms>', 'time a job stays Queued', nonNegativeNumber)
     .option('--run-delay-ms <ms>', 'time a job stays Running', nonNegativeNumber)
     .option('--polls-per-state <n>', 'status polls answered Queued and then Running', nonNegativeNumber)
@@ -112,12 +141,19 @@ export function registerServe(program: Command): void {
     .option('--slow-job-ms <ms>', 'fault: extra time every job spends Running', nonNegativeNumber)
     .option('--stuck-job-rate <p>', 'fault: rate of jobs that never complete', rate)
     .option('--seed <n>', 'fault: random seed', nonNegativeNumber)
-    .option('--log-level <level>', 'request log level (stderr)', 'info')
+    .option('--console', 'serve the web console at / even on a non-loopback --host')
+    .option('--no-console', 'do not serve the web console')
+    .option('--batch-api-unavailable', "answer the batch endpoints with ThreatConnect's 503 (batch disabled)")
+    .option('--log-level <level>', 'log level (stderr): trace, debug, info, warn, error', 'info')
+    .option('--log-format <format>', 'human (one line per request) or json', 'human')
     .option('--quiet', 'no request log')
     .action(async (flags: ServeFlags) => {
-      const emu = await startEmulator(serveOptions(flags));
-      const owners = flags.owner?.join(', ') ?? 'Demo Organization';
+      const options = serveOptions(flags);
+      for (const w of argumentWarnings(flags)) process.stderr.write(`${w}\n`);
+      const emu = await startEmulator(options);
+      const owners = (options.owners ?? ['Demo Organization']).map((w) => (typeof w === 'string' ? w : w.name)).join(', ');
       process.stdout.write(`tcbatch emulator listening on ${emu.url} (owners: ${owners}; database: ${flags.db})\n`);
+      if (emu.consoleUrl) process.stdout.write(`console: ${emu.consoleUrl}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);

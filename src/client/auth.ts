@@ -3,6 +3,25 @@
  * with the secret key (base64 HMAC-SHA256), or a `TC-Token`.
  */
 import { createHmac } from 'node:crypto';
+import { ConfigError } from './errors.js';
+
+/** Control characters (C0, DEL, C1): never part of an access id, secret key or token. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Refuse credentials that could not travel in an HTTP header (a CR/LF would split it, and its
+ * text would end up in error messages and retry events).
+ *
+ * @param credentials option name -> value (undefined values are skipped)
+ * @throws ConfigError (`TCB_CONFIG`) naming the option and the character position, never the value
+ */
+export function assertCredentials(credentials: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(credentials)) {
+    if (value === undefined) continue;
+    const at = value.search(CONTROL);
+    if (at >= 0) throw new ConfigError(`${name} contains a control character (position ${at + 1}); check how it was copied (a trailing newline?)`);
+  }
+}
 
 /**
  * The HMAC headers for one request.

@@ -13,7 +13,7 @@ import createClient, { type Client } from 'openapi-fetch';
 import pRetry, { AbortError as PRetryAbort } from 'p-retry';
 import type { paths } from '../../generated/client/openapi.js';
 import type { BatchErrorRecord, BatchResultRecord, BatchStatus, IndicatorTypesResponse } from '../../generated/types/index.js';
-import { hmacHeaders, tokenHeaders } from './auth.js';
+import { assertCredentials, hmacHeaders, tokenHeaders } from './auth.js';
 import { AbortError, BadAnswerError, ConfigError, NetworkError, TcApiError } from './errors.js';
 import { RETRYABLE_STATUSES, shouldRetry, type AttemptFailure } from './retry.js';
 
@@ -150,7 +150,8 @@ export class TcClient {
   readonly #now: () => number;
 
   /**
-   * @throws ConfigError when no API path or no credentials are given or found in the environment.
+   * @throws ConfigError when no API path or no credentials are given or found in the environment,
+   *   or a credential contains a control character (CR/LF...; the value is never echoed).
    */
   constructor(options: TcClientOptions = {}) {
     const env = options.env ?? process.env;
@@ -164,6 +165,7 @@ export class TcClient {
     if (!(accessId && secretKey) && !token) {
       throw new ConfigError('TcClient needs accessId and secretKey (TC_API_ACCESS_ID, TC_API_SECRET_KEY) or a token (TC_TOKEN)');
     }
+    assertCredentials({ accessId, secretKey, token });
     this.#retry = { retries: 3, minDelayMs: 300, maxDelayMs: 30_000, factor: 2, ...options.retry };
     if (options.onRetry) this.#retryListeners.add(options.onRetry);
     this.#sleep = options.sleep ?? sleep;

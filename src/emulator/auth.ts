@@ -28,13 +28,13 @@ export interface AuthRequest {
 
 /** Accepted credentials and the server clock (epoch milliseconds). */
 export interface AuthConfig {
-  credentials: readonly HmacCredential[];
-  tokens: readonly Required<TokenCredential>[];
+  credentials: ReadonlyArray<HmacCredential & { user?: string }>;
+  tokens: ReadonlyArray<Required<TokenCredential> & { user?: string }>;
   now: () => number;
 }
 
-/** Who made the request. */
-export type Principal = { kind: 'hmac'; accessId: string } | { kind: 'token' };
+/** Who made the request: the credential kind and the user it belongs to (`''` when not given). */
+export type Principal = ({ kind: 'hmac'; accessId: string } | { kind: 'token' }) & { user: string };
 
 /**
  * The signature a client must send (tc-batch-api.md §2.1):
@@ -75,7 +75,7 @@ export function authenticate(req: AuthRequest, cfg: AuthConfig): Principal {
     const nowS = cfg.now() / 1000;
     const found = cfg.tokens.find((t) => sameText(t.token, token[1]!));
     if (!found || found.expiresAt <= nowS) throw fail(401, 'unauthorized');
-    return { kind: 'token' };
+    return { kind: 'token', user: found.user ?? '' };
   }
   const hmac = /^TC ([^:\s]+):(\S+)$/.exec(header);
   if (!hmac) throw fail(403, 'accessDenied');
@@ -86,7 +86,7 @@ export function authenticate(req: AuthRequest, cfg: AuthConfig): Principal {
   if (!/^\d{1,12}$/.test(ts)) throw fail(401, 'invalidTimestamp');
   if (Math.abs(cfg.now() / 1000 - Number(ts)) > TIMESTAMP_WINDOW_SECONDS) throw fail(401, 'timeRange');
   if (!sameText(expectedSignature(cred.secretKey, req.target, req.method, ts), hmac[2]!)) throw fail(401, 'signature');
-  return { kind: 'hmac', accessId };
+  return { kind: 'hmac', accessId, user: cred.user ?? '' };
 }
 
 function fail(status: number, key: keyof typeof AUTH_MESSAGES): EmulatorHttpError {

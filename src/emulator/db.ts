@@ -35,6 +35,24 @@ CREATE TABLE IF NOT EXISTS files (group_id INTEGER PRIMARY KEY, bytes BLOB NOT N
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
+/** Job columns added after the first release; a database from an older emulator gets them on open. */
+const JOB_COLUMNS: Record<string, string> = {
+  user_name: "TEXT NOT NULL DEFAULT ''",
+  uploaded_at: 'TEXT',
+  started_at: 'TEXT',
+  completed_at: 'TEXT',
+};
+
+/** Error record columns added later. */
+const ERROR_COLUMNS: Record<string, string> = { cause: 'TEXT' };
+
+function addMissingColumns(db: Db): void {
+  for (const [table, columns] of [['jobs', JOB_COLUMNS], ['job_errors', ERROR_COLUMNS]] as const) {
+    const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+    for (const [name, type] of Object.entries(columns)) if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
+}
+
 /**
  * Open (and create if needed) the database.
  *
@@ -47,5 +65,6 @@ export function openDb(file: string): Db {
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = OFF');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
 }

@@ -16,17 +16,34 @@ export class EmulatorHttpError extends TcBatchError {
   readonly body: Record<string, unknown>;
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Record<string, string>;
-  constructor(
-    code: string,
-    status: number,
-    body: Record<string, unknown>,
-    headers: Record<string, string> = {},
-  ) {
-    super(code, `${status} ${JSON.stringify(body)}`);
+  /** When set, the answer is this plain text (`text/plain`) instead of `body`. */
+  readonly text: string | undefined;
+  constructor(code: string, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, text?: string) {
+    super(code, `${status} ${text ?? JSON.stringify(body)}`);
     this.status = status;
     this.body = body;
     this.headers = headers;
+    this.text = text;
   }
+}
+
+/** A parenthesised reference to the project's own notes (`(tc-batch-api.md §9)`, `(DESIGN.md, DOCS-IF)`). */
+const NOTE_REFERENCE = /\s*\([^()]*\b[\w-]+\.md\b[^()]*\)/g;
+
+/**
+ * Text as a ThreatConnect user may see it: references to the project's own notes (which schema rule
+ * texts carry for developers) are removed.
+ */
+export function publicText(text: string): string {
+  return text.replace(NOTE_REFERENCE, '');
+}
+
+/**
+ * A plain-text answer, as ThreatConnect sends for a missing permission (401) or a disabled batch
+ * API (503) on its V2 Batch API page.
+ */
+export function plainText(code: string, status: number, text: string): EmulatorHttpError {
+  return new EmulatorHttpError(code, status, {}, {}, publicText(text));
 }
 
 /**
@@ -37,7 +54,7 @@ export class EmulatorHttpError extends TcBatchError {
  * @param message the `message` text
  */
 export function v2Failure(code: string, status: number, message: string): EmulatorHttpError {
-  return new EmulatorHttpError(code, status, { status: 'Failure', message });
+  return new EmulatorHttpError(code, status, { status: 'Failure', message: publicText(message) });
 }
 
 /**
@@ -45,12 +62,12 @@ export function v2Failure(code: string, status: number, message: string): Emulat
  * (tc-batch-api.md §3.2 size limit, §3.5 still running).
  */
 export function v2Invalid(code: string, description: string): EmulatorHttpError {
-  return new EmulatorHttpError(code, 400, { status: 'Invalid', description });
+  return new EmulatorHttpError(code, 400, { status: 'Invalid', description: publicText(description) });
 }
 
 /** A v3 error: `{"message":<text>,"status":"Error"}` (tc-batch-api.md §1, v3 envelope). */
 export function v3Error(code: string, status: number, message: string): EmulatorHttpError {
-  return new EmulatorHttpError(code, status, { message, status: 'Error' });
+  return new EmulatorHttpError(code, status, { message: publicText(message), status: 'Error' });
 }
 
 /** The captured v2 "not found" answer (tc-batch-api.md §1: docs/python/advanced.rst). */

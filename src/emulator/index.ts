@@ -6,9 +6,10 @@ import { JobRunner } from './jobs.js';
 import { resolveOptions, type EmulatorOptions } from './options.js';
 import { seededRandom } from './random.js';
 import { buildApp } from './server.js';
-import { Store } from './store.js';
+import { Store, type JobSummary } from './store.js';
 
 export type { EmulatorOptions, FaultOptions, TimingOptions, OwnerOption, HmacCredential, TokenCredential } from './options.js';
+export type { JobSummary, JobCounts, JobPhase } from './store.js';
 export { EmulatorHttpError, EmulatorOptionsError } from './errors.js';
 export { AUTH_MESSAGES, TIMESTAMP_WINDOW_SECONDS } from './auth.js';
 
@@ -16,8 +17,15 @@ export { AUTH_MESSAGES, TIMESTAMP_WINDOW_SECONDS } from './auth.js';
 export interface RunningEmulator {
   /** Base URL ending in `/api`, e.g. `http://127.0.0.1:41234/api`. */
   url: string;
+  /** URL of the web console (`http://127.0.0.1:41234/`), or `undefined` when it is not served. */
+  consoleUrl: string | undefined;
   /** The port actually bound (useful with port 0). */
   port: number;
+  /**
+   * Every batch job issued so far, newest first: id, owner, real status, whether data was uploaded,
+   * counts and time stamps (the same list `GET /api/emulator/batch` answers).
+   */
+  jobs(): JobSummary[];
   /** Stop listening, stop job timers and close the database. Unfinished jobs resume on the next start with the same file. */
   close(): Promise<void>;
 }
@@ -46,7 +54,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     let closed = false;
     return {
       url: `http://${host}:${port}/api`,
+      consoleUrl: opts.console ? `http://${host}:${port}/` : undefined,
       port,
+      jobs: () => jobs.list(),
       close: async () => {
         if (closed) return;
         closed = true;

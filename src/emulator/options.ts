@@ -3,6 +3,7 @@
  * knob here, off (zero) by default, so tests never sleep through real intervals.
  */
 import { EmulatorOptionsError } from './errors.js';
+import { isLoopback } from './webconsole.js';
 
 /** One owner the emulator knows (tc-batch-api.md §3.8 `GET /v2/owners`). */
 export interface OwnerOption {
@@ -21,6 +22,35 @@ export interface HmacCredential {
 export interface TokenCredential {
   token: string;
   expiresAt?: number;
+}
+
+/** A user's right on an owner: `read` (v3 reads, own jobs' status) or `write` (batch jobs, file uploads). */
+export type OwnerRight = 'read' | 'write';
+
+/**
+ * A ThreatConnect API user: the credentials that act as this user and its rights per owner.
+ * ThreatConnect grants these through Organization roles (Standard User and up may run batch jobs)
+ * and Community roles (Editor and up); the emulator keeps just read or write.
+ */
+export interface UserOption {
+  /** Shown in the console and the job list; unique. */
+  name: string;
+  credentials?: HmacCredential[];
+  tokens?: Array<string | TokenCredential>;
+  /**
+   * Rights by owner name. The first owner listed is the user's own (the default owner of requests
+   * without `?owner=`). Default: write on every owner.
+   */
+  owners?: Record<string, OwnerRight>;
+}
+
+/** A user with defaults applied. */
+export interface ResolvedUser {
+  name: string;
+  /** Rights by owner name, in the order given. */
+  rights: Map<string, OwnerRight>;
+  /** The user's own owner: the first one with a right. */
+  home: string;
 }
 
 /**
@@ -77,26 +107,45 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to listen on. Default `127.0.0.1`. */
   host?: string;
+  /**
+   * Serve the web console at `/`. Default: only when `host` is a loopback interface (the console
+   * has no login of its own beyond the API credentials, so it stays local unless asked for).
+   */
+  console?: boolean;
   /** SQLite file, or `:memory:`. Default `:memory:`. A file keeps jobs, items and files across restarts. */
   db?: string;
   /** Owners the credentials may use. Default `['Demo Organization']`. */
   owners?: Array<string | OwnerOption>;
-  /** HMAC credentials accepted. */
+  /** HMAC credentials accepted, for the one default user (`api-user`, write on every owner). */
   credentials?: HmacCredential[];
-  /** Tokens accepted. */
+  /** Tokens accepted, for the same default user. */
   tokens?: Array<string | TokenCredential>;
+  /** Users with their own credentials and rights per owner (in addition to the default user of `credentials`/`tokens`). */
+  users?: UserOption[];
+  /**
+   * Answer every batch endpoint with ThreatConnect's 503 "Batch job api is not available" (an
+   * instance where batch or document storage is disabled). Default false.
+   */
+  batchApiUnavailable?: boolean;
   /** Largest accepted batch upload in bytes (tc-batch-api.md §3.2, §7.4). Default 100,000,000. */
   maxUploadBytes?: number;
   /** Largest accepted document/report upload in bytes. Default 100,000,000. */
   maxFileBytes?: number;
   /** Indicators allowed per job (tc-batch-api.md §7.4). Default 25,000. */
   indicatorLimit?: number;
+  /**
+   * Batch jobs processed at the same time (jobs in Running); further uploaded jobs wait Queued in
+   * upload order. Default {@link DEFAULT_WORKERS}.
+   */
+  workers?: number;
   timing?: TimingOptions;
   faults?: FaultOptions;
   /** Clock in epoch milliseconds, for the HMAC time window and stored dates. Default `Date.now`. */
   clock?: () => number;
-  /** Where request logs go (pino JSON lines). Default: no logging. Secrets are never written. */
+  /** Where logs go. Default: no logging. Secrets are never written, at any level. */
   logStream?: NodeJS.WritableStream;
+  /** `human` (one line per request: time, level, method, path, status, ms) or `json` (pino lines). Default `json`. */
+  logFormat?: 'human' | 'json';
   /** Log level when `logStream` is set. Default `info`. */
   logLevel?: string;
 }
@@ -105,19 +154,29 @@ export interface EmulatorOptions {
 export interface ResolvedOptions {
   port: number;
   host: string;
+  console: boolean;
   db: string;
   owners: Required<OwnerOption>[];
-  credentials: HmacCredential[];
-  tokens: Required<TokenCredential>[];
+  /** Every accepted HMAC credential with the user it acts as. */
+  credentials: Array<HmacCredential & { user: string }>;
+  /** Every accepted token with the user it acts as. */
+  tokens: Array<Required<TokenCredential> & { user: string }>;
+  users: ResolvedUser[];
+  batchApiUnavailable: boolean;
   maxUploadBytes: number;
   maxFileBytes: number;
   indicatorLimit: number;
+  workers: number;
   timing: Required<TimingOptions>;
   faults: Required<FaultOptions>;
   clock: () => number;
   logStream: NodeJS.WritableStream | undefined;
+  logFormat: 'human' | 'json';
   logLevel: string;
 }
+
+/** Default number of batch jobs processed at the same time. */
+export const DEFAULT_WORKERS = 4;
 
 /** The documented per-job indicator limit (tc-batch-api.md §5, §7.4). */
 export const DEFAULT_INDICATOR_LIMIT = 25_000;
@@ -125,6 +184,12 @@ export const DEFAULT_INDICATOR_LIMIT = 25_000;
 function nonNegative(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v < 0) throw new EmulatorOptionsError(`${name} must be a number >= 0 (got ${String(v)})`);
+  return v;
+}
+
+function positiveInt(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < 1) throw new EmulatorOptionsError(`${name} must be a whole number >= 1 (got ${String(v)})`);
   return v;
 }
 
@@ -138,7 +203,7 @@ function rate(name: string, v: number | undefined): number {
  * Fill in defaults and check ranges.
  *
  * @throws EmulatorOptionsError (code `TCE_BAD_OPTIONS`) for a negative delay, a rate outside [0, 1],
- *   an invalid `pathPattern`, or no owner
+ *   an invalid `pathPattern`, `workers` below 1, or no owner
  */
 export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
   const owners = (o.owners && o.owners.length > 0 ? o.owners : ['Demo Organization']).map((w, i) => {
@@ -158,13 +223,15 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
   return {
     port: nonNegative('port', o.port, 0),
     host: o.host ?? '127.0.0.1',
+    console: o.console ?? isLoopback(o.host ?? '127.0.0.1'),
     db: o.db ?? ':memory:',
     owners,
-    credentials: o.credentials ?? [],
-    tokens: (o.tokens ?? []).map((k) => (typeof k === 'string' ? { token: k, expiresAt: Infinity } : { token: k.token, expiresAt: k.expiresAt ?? Infinity })),
+    ...resolveUsers(o, owners),
+    batchApiUnavailable: o.batchApiUnavailable === true,
     maxUploadBytes: nonNegative('maxUploadBytes', o.maxUploadBytes, 100_000_000),
     maxFileBytes: nonNegative('maxFileBytes', o.maxFileBytes, 100_000_000),
     indicatorLimit: nonNegative('indicatorLimit', o.indicatorLimit, DEFAULT_INDICATOR_LIMIT),
+    workers: positiveInt('workers', o.workers, DEFAULT_WORKERS),
     timing: {
       queueDelayMs: nonNegative('timing.queueDelayMs', t.queueDelayMs, 0),
       runDelayMs: nonNegative('timing.runDelayMs', t.runDelayMs, 0),
@@ -185,6 +252,49 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     },
     clock: o.clock ?? Date.now,
     logStream: o.logStream,
+    logFormat: o.logFormat === 'human' ? 'human' : 'json',
     logLevel: o.logLevel ?? 'info',
   };
+}
+
+/** Name of the user the plain `credentials`/`tokens` options act as. */
+export const DEFAULT_USER = 'api-user';
+
+const token = (k: string | TokenCredential): Required<TokenCredential> =>
+  typeof k === 'string' ? { token: k, expiresAt: Infinity } : { token: k.token, expiresAt: k.expiresAt ?? Infinity };
+
+function resolveUsers(o: EmulatorOptions, owners: Required<OwnerOption>[]): Pick<ResolvedOptions, 'credentials' | 'tokens' | 'users'> {
+  const all: UserOption[] = [...(o.users ?? [])];
+  if ((o.credentials?.length ?? 0) > 0 || (o.tokens?.length ?? 0) > 0 || all.length === 0) {
+    all.unshift({ name: DEFAULT_USER, credentials: o.credentials ?? [], tokens: o.tokens ?? [] });
+  }
+  const known = new Set(owners.map((w) => w.name));
+  const names = new Set<string>();
+  const out: Pick<ResolvedOptions, 'credentials' | 'tokens' | 'users'> = { credentials: [], tokens: [], users: [] };
+  const ids = new Set<string>();
+  for (const u of all) {
+    if (!u.name || names.has(u.name)) throw new EmulatorOptionsError(`every user needs a name of its own (got ${JSON.stringify(u.name ?? '')})`);
+    names.add(u.name);
+    const rights = new Map<string, OwnerRight>(u.owners ? Object.entries(u.owners) : owners.map((w) => [w.name, 'write']));
+    for (const [owner, right] of rights) {
+      if (!known.has(owner)) throw new EmulatorOptionsError(`user ${u.name}: owner '${owner}' is not one of the configured owners`);
+      if (right !== 'read' && right !== 'write') throw new EmulatorOptionsError(`user ${u.name}: the right on '${owner}' must be read or write`);
+    }
+    if (rights.size === 0) throw new EmulatorOptionsError(`user ${u.name}: needs a right on at least one owner`);
+    for (const c of u.credentials ?? []) {
+      if (!c.accessId || !c.secretKey) throw new EmulatorOptionsError(`user ${u.name}: a credential needs an accessId and a secretKey`);
+      if (ids.has(`id:${c.accessId}`)) throw new EmulatorOptionsError(`user ${u.name}: access id ${c.accessId} belongs to another user`);
+      ids.add(`id:${c.accessId}`);
+      out.credentials.push({ accessId: c.accessId, secretKey: c.secretKey, user: u.name });
+    }
+    for (const k of u.tokens ?? []) {
+      const t = token(k);
+      if (!t.token) throw new EmulatorOptionsError(`user ${u.name}: a token must not be empty`);
+      if (ids.has(`tk:${t.token}`)) throw new EmulatorOptionsError(`user ${u.name}: a token is given twice`);
+      ids.add(`tk:${t.token}`);
+      out.tokens.push({ ...t, user: u.name });
+    }
+    out.users.push({ name: u.name, rights, home: [...rights.keys()][0]! });
+  }
+  return out;
 }

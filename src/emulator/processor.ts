@@ -73,28 +73,43 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** Split the parsed file into its arrays (V1: a bare indicator array, tc-batch-api.md §5.5). */
 function sections(doc: unknown): { group: unknown[]; indicator: unknown[]; association: unknown[] } | ErrorRecord {
   if (Array.isArray(doc)) return { group: [], indicator: doc, association: [] };
-  if (!isObject(doc)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(doc)}`);
+  if (!isObject(doc)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(doc)}`);
   const out = { group: [] as unknown[], indicator: [] as unknown[], association: [] as unknown[] };
   for (const k of ['group', 'indicator', 'association'] as const) {
     const v = doc[k];
     if (v === undefined || v === null) continue;
-    if (!Array.isArray(v)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Array: ${JSON.stringify(v).slice(0, 100)}`, `'$.${k}'`);
+    if (!Array.isArray(v)) return rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Array: ${preview(v)}`, `'$.${k}'`);
     out[k] = v;
   }
   return out;
 }
 
+/** Items handled between two yields of {@link processSteps} (one SQLite transaction each). */
+export const SLICE_ITEMS = 500;
+
+/** Where the run was when something unexpected was thrown, for the 0x1003 record's JSON path. */
+interface Position {
+  section: 'group' | 'indicator' | 'association' | '';
+  index: number;
+}
+
 /**
- * Process a job's content.
+ * Process a job's content step by step: a generator that yields after every `sliceItems` items,
+ * so that a runner can commit a transaction per slice and serve requests (and other jobs) between
+ * slices. The first step parses the file.
  *
  * Counting (tc-batch-api.md §6, [I] where the docs are silent): `successCount` = groups + indicators
  * stored; `errorCount` = error records (items, associations, and a job-level 0x1003/0x1008);
  * `unprocessCount` = groups, indicators and `association` entries never reached (0 for a file that is
  * not valid JSON, as the docs state). The per-kind counts are those of `includeAdditional=true`.
  *
- * @returns counts and records; never throws for bad content (bad content is data: records)
+ * Hostile content never escapes as an exception: anything unexpected thrown while an item is handled
+ * (e.g. `{"type":{"toString":1}}`, nesting too deep to serialise) ends the job with a job-fatal 0x1003
+ * record naming the last JSON path, like ThreatConnect's deserialiser, and the rest unprocessed.
+ *
+ * @returns (as the generator's return value) counts and records
  */
-export function processJob(input: ProcessInput): ProcessOutput {
+export function* processSteps(input: ProcessInput, sliceItems = SLICE_ITEMS): Generator<void, ProcessOutput> {
   const tally = new Tally(input.config.haltOnError);
   let doc: unknown;
   try {
@@ -110,23 +125,48 @@ export function processJob(input: ProcessInput): ProcessOutput {
   }
   const total = parts.group.length + parts.indicator.length + parts.association.length;
   const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now };
-  input.store.transaction(() => {
-    try {
-      run(ctx, parts, input.indicatorLimit, tally);
-    } catch (e) {
-      if (e instanceof FatalItemError) tally.errors.push(e.record);
-      else if (!(e instanceof Halt)) throw e;
-    }
-  });
+  const at: Position = { section: '', index: 0 };
+  try {
+    yield* run(ctx, parts, input.indicatorLimit, tally, at, Math.max(1, sliceItems));
+  } catch (e) {
+    if (e instanceof FatalItemError) tally.errors.push(e.record);
+    else if (!(e instanceof Halt)) tally.errors.push(unexpected(e, at));
+  }
   return { counts: tally.counts(total), errors: tally.errors };
 }
 
-function run(
+/** The job-fatal record for an exception no rule anticipated. */
+function unexpected(e: unknown, at: Position): ErrorRecord {
+  const why = e instanceof RangeError ? 'the JSON nesting is too deep' : 'a value has the wrong JSON type';
+  const path = at.section ? `'$.${at.section}[${at.index}]': Last processed ${at.section}[${at.index}]` : undefined;
+  return rec.jsonSyntax(`java.lang.IllegalStateException: ${why}`, path);
+}
+
+/**
+ * Process a job's content in one go (one transaction); see {@link processSteps}.
+ *
+ * @returns counts and records; never throws for bad content (bad content is data: records)
+ */
+export function processJob(input: ProcessInput): ProcessOutput {
+  return input.store.transaction(() => {
+    const steps = processSteps(input, Number.MAX_SAFE_INTEGER);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  });
+}
+
+function* run(
   ctx: JobContext,
   parts: { group: unknown[]; indicator: unknown[]; association: unknown[] },
   limit: number,
   tally: Tally,
-): void {
+  at: Position,
+  slice: number,
+): Generator<void, void> {
+  let done = 0;
+  const pause = () => (++done % slice === 0 ? 1 : 0);
   const pending: PendingAssociation[] = [];
   const take = (o: ItemOutcome, kind: 'Group' | 'Indicator') => {
     if (o.ok) {
@@ -137,21 +177,29 @@ function run(
       tally.error(o.record);
     }
   };
-  parts.group.forEach((item, i) => {
+  at.section = 'group';
+  for (let i = 0; i < parts.group.length; i++) {
+    at.index = i;
+    const item = parts.group[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(item)}`, `'$.group[${i}]'`));
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('group', i, parts.group)));
     take(applyGroup(ctx, item, i), 'Group');
-  });
+    if (pause()) yield;
+  }
+  at.section = 'indicator';
   for (let i = 0; i < parts.indicator.length; i++) {
+    at.index = i;
     if (i === limit) {
       tally.error(rec.indicatorLimit(parts.indicator.length, limit));
       break;
     }
     const item = parts.indicator[i];
     tally.reached += 1;
-    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${JSON.stringify(item)}`, `'$.indicator[${i}]'`));
+    if (!isObject(item)) throw new FatalItemError(rec.jsonSyntax(`java.lang.IllegalStateException: Not a JSON Object: ${preview(item)}`, where('indicator', i, parts.indicator)));
     take(applyIndicator(ctx, item, i), 'Indicator');
+    if (pause()) yield;
   }
+  at.section = '';
   if (ctx.config.action === 'Create') {
     for (const p of pending) {
       const r = applyPending(ctx, p);
@@ -159,14 +207,38 @@ function run(
         tally.errorAssociationCount += 1;
         tally.error(r);
       } else tally.successAssociationCount += 1;
+      if (pause()) yield;
     }
   }
-  for (const entry of parts.association) {
+  at.section = 'association';
+  for (let i = 0; i < parts.association.length; i++) {
+    at.index = i;
     tally.reached += 1;
-    const r = applyEntry(ctx, entry);
+    const r = applyEntry(ctx, parts.association[i]);
     if (r) {
       tally.errorAssociationCount += 1;
       tally.error(r);
     } else tally.successAssociationCount += 1;
+    if (pause()) yield;
+  }
+}
+
+/**
+ * The JSON path of a record as ThreatConnect words it: `'$.group[1]': Last processed group[1] '<xid>'`
+ * naming the item read before the failing one (V2 Batch API page, `/results` example).
+ */
+function where(section: 'group' | 'indicator', i: number, items: unknown[]): string {
+  const prev = i > 0 ? items[i - 1] : undefined;
+  const key = section === 'group' ? 'xid' : 'summary';
+  const name = isObject(prev) && typeof prev[key] === 'string' ? (prev[key] as string) : undefined;
+  return name === undefined ? `'$.${section}[${i}]'` : `'$.${section}[${i}]': Last processed ${section}[${i}] '${name}'`;
+}
+
+/** A short JSON rendering of a value for a message (never throws, at most 100 characters). */
+function preview(v: unknown): string {
+  try {
+    return (JSON.stringify(v) ?? String(v)).slice(0, 100);
+  } catch {
+    return '(unprintable)';
   }
 }

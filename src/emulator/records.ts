@@ -3,6 +3,7 @@
  * `Error (0xNNNN): <text>` and names the item's summary, name or xid so that clients (tcex's
  * validator, tc-batch-api.md §7.1) can find the failed item in it.
  */
+import { publicText } from './errors.js';
 import type { ErrorRecord } from './store.js';
 
 /** Codes of tc-batch-api.md §7.2 that the emulator emits. */
@@ -20,9 +21,18 @@ export const UNEXPECTED_EXCEPTION = 'Encountered an unexpected Exception while p
 /** Fragment every client treats as job-fatal (tc-batch-api.md §7.3). */
 export const EXCEEDS_LIMIT = 'would exceed the number of allowed indicators';
 
-/** Build a record: `errorReason` = `Error (<code>): <message>`. */
-export function record(code: string, message: string, source?: string): ErrorRecord {
-  const r: ErrorRecord = { code, severity: 'Error', errorReason: `Error (${code}): ${message}`, errorMessage: message };
+/**
+ * Build a record: `errorReason` = `Error (<code>): <message>` (plus the cause when it is an
+ * exception text); `/results` shows the cause as its `errorReason` and the message as `errorMessage`.
+ *
+ * @param cause what went wrong in a few words or the exception text; default: the message
+ * @param causeInReason append the cause to the `/errors` reason (exception texts)
+ */
+export function record(code: string, text: string, source?: string, causeText?: string, causeInReason = false): ErrorRecord {
+  const message = publicText(text);
+  const cause = causeText === undefined ? undefined : publicText(causeText);
+  const reason = causeInReason && cause ? `${message} ${cause}` : message;
+  const r: ErrorRecord = { code, severity: 'Error', errorReason: `Error (${code}): ${reason}`, errorMessage: message, cause: cause ?? message };
   if (source !== undefined) r.errorSource = source;
   return r;
 }
@@ -36,7 +46,7 @@ export function record(code: string, message: string, source?: string): ErrorRec
  */
 export function jsonSyntax(detail: string, path?: string): ErrorRecord {
   const where = path ? ` Last known JSON path: ${path}.` : '';
-  return record(CODES.jsonSyntax, `${UNEXPECTED_EXCEPTION}.${where} com.google.gson.JsonSyntaxException: ${detail}`);
+  return record(CODES.jsonSyntax, `${UNEXPECTED_EXCEPTION}.${where}`, undefined, `com.google.gson.JsonSyntaxException: ${detail}`, true);
 }
 
 /**
@@ -48,6 +58,7 @@ export function invalidIndicator(summary: string, type: string, why: string): Er
     CODES.invalidIndicator,
     `${summary} is not valid. The indicator '${summary}' could not be processed as a valid ${type} due to missing or invalid data (${why}).`,
     `${summary} is not valid.`,
+    why,
   );
 }
 
@@ -57,6 +68,7 @@ export function invalidGroup(name: string, xid: string, type: string, why: strin
     CODES.invalidGroup,
     `${name} is not valid. The group '${name}' (xid '${xid}') could not be processed as a valid ${type} due to missing or invalid data (${why}).`,
     `${name} is not valid.`,
+    why,
   );
 }
 
@@ -75,5 +87,13 @@ export function indicatorLimit(total: number, limit: number): ErrorRecord {
 
 /** 0x1009: an association whose other end is not in the file or the owner (tc-batch-api.md §8). */
 export function association(from: string, to: string, why: string): ErrorRecord {
-  return record(CODES.association, `The association between '${from}' and '${to}' could not be created: ${why}.`, `${from} is not valid.`);
+  return record(CODES.association, `The association between '${from}' and '${to}' could not be created: ${why}.`, `${from} is not valid.`, why);
+}
+
+/**
+ * 0x1004 for a job the server was processing when it stopped unexpectedly: the job is completed
+ * with this record instead of being processed again on the next start.
+ */
+export function interrupted(): ErrorRecord {
+  return record('0x1004', `${UNEXPECTED_EXCEPTION}. Processing was interrupted because the server stopped; the job was not processed again.`);
 }

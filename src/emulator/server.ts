@@ -2,7 +2,8 @@
  * The fastify application: everything under `/api`, fault injection then authentication on every
  * request, the route plugins, and one error handler that turns errors into ThreatConnect's bodies.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { accessFor } from './access.js';
 import { authenticate } from './auth.js';
 import { EmulatorHttpError, NOT_FOUND_MESSAGE } from './errors.js';
 import { faultHook } from './faults.js';
@@ -15,11 +16,15 @@ import { fileRoutes } from './routes/files.js';
 import { metaRoutes } from './routes/meta.js';
 import { v3Routes } from './routes/v3.js';
 import type { Store } from './store.js';
+import { consoleRoutes } from './webconsole.js';
 
 const TOO_LARGE = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_REQ_FILE_TOO_LARGE']);
 
 function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof EmulatorHttpError) return reply.code(error.status).headers(error.headers).send(error.body);
+  if (error instanceof EmulatorHttpError) {
+    if (error.text !== undefined) return reply.code(error.status).headers(error.headers).type('text/plain; charset=utf-8').send(error.text);
+    return reply.code(error.status).headers(error.headers).send(error.body);
+  }
   if (error.code && TOO_LARGE.has(error.code)) {
     const limit = request.routeOptions.bodyLimit ?? 0;
     const multipartLimit = (request.routeOptions.config as { sizeLimit?: number } | undefined)?.sizeLimit;
@@ -28,6 +33,19 @@ function handleError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
   return reply.code(status).send({ status: 'Failure', message: status === 500 ? 'Internal error' : error.message });
+}
+
+/** One registered route: method and URL pattern as fastify has it (`/api/v2/batch/:id`). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const ROUTES = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route registered on an app built by {@link buildApp} (HEAD routes fastify adds included). */
+export function routesOf(app: FastifyInstance): RouteEntry[] {
+  return ROUTES.get(app) ?? [];
 }
 
 /**
@@ -42,6 +60,15 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
     logger: loggerOptions(opts),
     bodyLimit: Math.max(opts.maxUploadBytes, opts.maxFileBytes, 1_048_576),
     forceCloseConnections: true,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+  });
+  const routes: RouteEntry[] = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url });
   });
   app.setErrorHandler(handleError);
   const deps: RouteDeps = { store, jobs, opts };
@@ -49,7 +76,7 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
     async (api) => {
       api.addHook('onRequest', faultHook(opts.faults));
       api.addHook('onRequest', async (request) => {
-        authenticate(
+        const principal = authenticate(
           {
             method: request.method,
             target: request.raw.url ?? request.url,
@@ -58,6 +85,7 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
           },
           { credentials: opts.credentials, tokens: opts.tokens, now: opts.clock },
         );
+        request.tcAccess = accessFor(opts, principal.user);
       });
       api.setNotFoundHandler((_req, reply) => reply.code(404).send({ status: 'Failure', message: NOT_FOUND_MESSAGE }));
       await api.register(batchRoutes, deps);
@@ -67,6 +95,7 @@ export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRun
     },
     { prefix: '/api' },
   );
+  if (opts.console) await app.register(consoleRoutes);
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ status: 'Failure', message: NOT_FOUND_MESSAGE }));
   return app;
 }

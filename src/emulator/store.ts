@@ -88,6 +88,29 @@ export interface StoredJob {
   /** Set once processing finished. */
   counts: JobCounts | null;
   stuck: boolean;
+  /** The user that created the job (`''` when users are not configured). */
+  user: string;
+}
+
+/** What the emulator knows about one job: for tests (every id issued, whether data came) and the console. */
+export interface JobSummary {
+  id: number;
+  owner: string;
+  /** The user that created the job (`''` when users are not configured). */
+  user: string;
+  /** The real phase (status polls with `pollsPerState` may still answer an earlier one). */
+  status: JobPhase;
+  /** Whether data was uploaded to the job. */
+  uploaded: boolean;
+  /** The job config as sent. */
+  config: Record<string, unknown>;
+  /** Counts once processed, else `null`. */
+  counts: JobCounts | null;
+  /** ISO-8601 UTC time stamps; `null` until the job got there. */
+  createdAt: string;
+  uploadedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
 }
 
 /** One error record of a job (tc-batch-api.md §7). */
@@ -100,8 +123,10 @@ export interface ErrorRecord {
   errorReason: string;
   /** `<item> is not valid.`, when an item is known. */
   errorSource?: string;
-  /** The text without the `Error (0x....): ` prefix. */
+  /** The text without the `Error (0x....): ` prefix (and without an exception text). */
   errorMessage: string;
+  /** What went wrong: the exception text or the reason in a few words (`errorReason` of `/results`). */
+  cause?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -176,9 +201,31 @@ export class Store {
   // ---- jobs ---------------------------------------------------------------------------------
 
   /** Create a job in phase Created; returns its id. */
-  createJob(owner: string, config: Record<string, unknown>, createdAt: string): number {
-    const r = this.q(`INSERT INTO jobs (owner, config, phase, created_at) VALUES (?, ?, 'Created', ?)`).run(owner, JSON.stringify(config), createdAt);
+  createJob(owner: string, config: Record<string, unknown>, createdAt: string, user = ''): number {
+    const r = this.q(`INSERT INTO jobs (owner, config, phase, created_at, user_name) VALUES (?, ?, 'Created', ?, ?)`).run(owner, JSON.stringify(config), createdAt, user);
     return Number(r.lastInsertRowid);
+  }
+
+  /** Every job (only those of `user` when given), newest first. */
+  listJobs(user?: string): JobSummary[] {
+    const rows = (
+      user === undefined
+        ? this.q('SELECT id, owner, user_name, config, phase, result, created_at, uploaded_at, started_at, completed_at FROM jobs ORDER BY id DESC').all()
+        : this.q('SELECT id, owner, user_name, config, phase, result, created_at, uploaded_at, started_at, completed_at FROM jobs WHERE user_name = ? ORDER BY id DESC').all(user)
+    ) as Row[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      owner: String(r.owner),
+      user: String(r.user_name),
+      status: r.phase as JobPhase,
+      uploaded: r.uploaded_at !== null || r.phase !== 'Created',
+      config: JSON.parse(String(r.config)) as Record<string, unknown>,
+      counts: r.result ? (JSON.parse(String(r.result)) as JobCounts) : null,
+      createdAt: String(r.created_at),
+      uploadedAt: (r.uploaded_at as string | null) ?? null,
+      startedAt: (r.started_at as string | null) ?? null,
+      completedAt: (r.completed_at as string | null) ?? null,
+    }));
   }
 
   /** A job by id. */
@@ -188,13 +235,15 @@ export class Store {
   }
 
   /** Store the uploaded content and move the job to Queued. */
-  queueJob(id: number, content: Buffer, stuck: boolean): void {
-    this.q(`UPDATE jobs SET content = ?, phase = 'Queued', polls = 0, stuck = ? WHERE id = ?`).run(content, stuck ? 1 : 0, id);
+  queueJob(id: number, content: Buffer, stuck: boolean, at: string): void {
+    this.q(`UPDATE jobs SET content = ?, phase = 'Queued', polls = 0, stuck = ?, uploaded_at = ? WHERE id = ?`).run(content, stuck ? 1 : 0, at, id);
   }
 
-  /** Set a job's phase. */
-  setPhase(id: number, phase: JobPhase): void {
-    this.q('UPDATE jobs SET phase = ? WHERE id = ?').run(phase, id);
+  /** Set a job's phase; `at` is recorded as the time it started (Running) or completed (Completed). */
+  setPhase(id: number, phase: JobPhase, at: string): void {
+    const column = phase === 'Running' ? 'started_at' : phase === 'Completed' ? 'completed_at' : undefined;
+    if (column) this.q(`UPDATE jobs SET phase = ?, ${column} = ? WHERE id = ?`).run(phase, at, id);
+    else this.q('UPDATE jobs SET phase = ? WHERE id = ?').run(phase, id);
   }
 
   /** Count one status poll; returns the poll count before this one. */
@@ -206,16 +255,17 @@ export class Store {
   /** Store the outcome of processing: counts, error records; drops the content. */
   saveResult(id: number, counts: JobCounts, errors: readonly ErrorRecord[]): void {
     this.q('UPDATE jobs SET result = ?, content = NULL WHERE id = ?').run(JSON.stringify(counts), id);
-    const ins = this.q('INSERT INTO job_errors (job_id, seq, code, severity, reason, source, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    errors.forEach((e, i) => ins.run(id, i, e.code, e.severity, e.errorReason, e.errorSource ?? null, e.errorMessage));
+    const ins = this.q('INSERT INTO job_errors (job_id, seq, code, severity, reason, source, message, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    errors.forEach((e, i) => ins.run(id, i, e.code, e.severity, e.errorReason, e.errorSource ?? null, e.errorMessage, e.cause ?? null));
   }
 
   /** A job's error records in order. */
   jobErrors(id: number): ErrorRecord[] {
-    const rows = this.q('SELECT code, severity, reason, source, message FROM job_errors WHERE job_id = ? ORDER BY seq').all(id) as Row[];
+    const rows = this.q('SELECT code, severity, reason, source, message, cause FROM job_errors WHERE job_id = ? ORDER BY seq').all(id) as Row[];
     return rows.map((r) => {
       const e: ErrorRecord = { code: String(r.code), severity: String(r.severity), errorReason: String(r.reason), errorMessage: String(r.message) };
       if (r.source !== null) e.errorSource = String(r.source);
+      if (r.cause !== null && r.cause !== undefined) e.cause = String(r.cause);
       return e;
     });
   }
@@ -390,6 +440,7 @@ function toJob(r: Row): StoredJob {
     polls: Number(r.polls),
     counts: r.result ? (JSON.parse(String(r.result)) as JobCounts) : null,
     stuck: r.stuck === 1,
+    user: String(r.user_name ?? ''),
   };
 }
 

@@ -46,9 +46,16 @@ const CODE = /\((0x[0-9A-Fa-f]+)\)/;
 
 /** Parse one raw `/errors` or `/results` record. */
 export function parseErrorRecord(batchId: number, raw: Record<string, unknown>, lookup?: ItemLookup): SubmitErrorRecord {
-  const reason = String(raw.errorReason ?? raw.errorMessage ?? '');
-  const source = (raw.errorSource ?? (raw.errorReason !== undefined ? raw.errorMessage : undefined)) as string | undefined;
-  const code = typeof raw.code === 'string' ? raw.code : CODE.exec(reason)?.[1];
+  const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
+  const recordCode = str(raw.code);
+  // `/results` records put the message in errorMessage and the cause in errorReason; `/errors`
+  // records put the message in errorReason and an optional errorSource
+  const fromResults = recordCode !== undefined && raw.errorMessage !== undefined;
+  const message = (fromResults ? str(raw.errorMessage) : (str(raw.errorReason) ?? str(raw.errorMessage))) ?? '';
+  const reason = fromResults && !message.startsWith('Error (') ? `Error (${recordCode}): ${message}` : message;
+  const cause = fromResults ? str(raw.errorReason) : (str(raw.errorSource) ?? (raw.errorReason !== undefined ? str(raw.errorMessage) : undefined));
+  const source = cause !== undefined && cause !== message && cause !== reason ? cause : undefined;
+  const code = recordCode ?? CODE.exec(reason)?.[1];
   let item: ErrorItem | undefined;
   if (lookup) {
     const text = `${reason} ${source ?? ''}`;

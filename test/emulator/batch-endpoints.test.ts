@@ -30,7 +30,7 @@ describe('POST /v2/batch (§3.1, §4)', () => {
     expect(r.status).toBe(400);
     expect(r.json).toEqual({
       status: 'Failure',
-      message: 'Invalid batch config: attributeWriteType has an invalid value "Merge": attributeWriteType is Append, Replace, Singleton or Static (tc-batch-api.md §4)',
+      message: 'Invalid batch config: attributeWriteType has an invalid value "Merge": attributeWriteType is Append, Replace, Singleton or Static',
     });
   });
 
@@ -69,19 +69,30 @@ describe('POST /v2/batch/{id} (§3.2)', () => {
     expect(exact.status).toBe(202);
   });
 
-  it('takes the body as bytes whatever the content type (no JSON parsing at the HTTP layer)', async () => {
+  it('takes the body as bytes (no JSON parsing at the HTTP layer); invalid JSON completes with an error', async () => {
     const id = (await call(emu.url, 'POST', '/v2/batch', config())).json.data.batchId;
-    const r = await call(emu.url, 'POST', `/v2/batch/${id}`, '{broken', { contentType: 'application/json' });
+    const r = await call(emu.url, 'POST', `/v2/batch/${id}`, '{broken', { contentType: 'application/octet-stream; charset=utf-8' });
     expect(r.status).toBe(202);
     expect(await waitDone(emu.url, id)).toMatchObject({ status: 'Completed', errorCount: 1, unprocessCount: 0 });
+  });
+
+  it('415 for a data upload that is not application/octet-stream (the job stays Created)', async () => {
+    const id = (await call(emu.url, 'POST', '/v2/batch', config())).json.data.batchId;
+    for (const contentType of ['application/json', 'text/plain', 'multipart/form-data; boundary=x']) {
+      const r = await call(emu.url, 'POST', `/v2/batch/${id}`, '{"indicator":[]}', { contentType });
+      expect([r.status, r.json]).toEqual([415, { status: 'Failure', message: 'HTTP 415 Unsupported Media Type' }]);
+    }
+    expect((await call(emu.url, 'GET', `/v2/batch/${id}`)).json.data.batchStatus.status).toBe('Created');
   });
 
   it('400 on a second upload, 404 for an unknown job', async () => {
     const id = (await call(emu.url, 'POST', '/v2/batch', config())).json.data.batchId;
     await call(emu.url, 'POST', `/v2/batch/${id}`, '[]');
+    await waitDone(emu.url, id);
     const again = await call(emu.url, 'POST', `/v2/batch/${id}`, '[]');
     expect(again.status).toBe(400);
-    expect(again.json).toEqual({ status: 'Failure', message: `Batch job ${id} already has data` });
+    // undocumented answer, worded like the documented "Batch still in Running state"
+    expect(again.json).toEqual({ status: 'Invalid', description: 'Batch already in Completed state' });
     const missing = await call(emu.url, 'POST', '/v2/batch/999999', '[]');
     expect(missing.status).toBe(404);
     expect(missing.json).toEqual({ status: 'Failure', message: 'The requested resource was not found' });
@@ -194,7 +205,12 @@ describe('GET /v2/batch/{id}/errors and /results (§3.5, §3.6)', () => {
     expect(Object.keys(all.json[0])).toEqual(['code', 'severity', 'errorReason', 'errorMessage']);
     expect(all.json[0].code).toBe('0x1005');
     expect(all.json[0].severity).toBe('Error');
-    expect(all.json[0].errorReason).toBe(`Error (0x1005): ${all.json[0].errorMessage}`);
+    // as on ThreatConnect's page: errorReason is the cause, errorMessage the sentence
+    const cause = 'summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores';
+    expect(all.json[0].errorReason).toBe(cause);
+    expect(all.json[0].errorMessage).toBe(`bad_host.example.com is not valid. The indicator 'bad_host.example.com' could not be processed as a valid Host due to missing or invalid data (${cause}).`);
+    // no message cites the project's notes
+    expect(JSON.stringify(all.json)).not.toMatch(/\.md\b/);
     expect((await call(emu.url, 'GET', `/v2/batch/${id}/results?code=0x1005`)).json).toHaveLength(2);
     expect((await call(emu.url, 'GET', `/v2/batch/${id}/results?code=0x1009`)).json).toEqual([]);
     expect((await call(emu.url, 'GET', `/v2/batch/${id}/results?severity=err`)).json).toHaveLength(2);

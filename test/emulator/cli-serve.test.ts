@@ -12,8 +12,10 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
 });
 
-function run(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^TC_/.test(k)));
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...CLEAN_ENV, ...env } });
   children.push(child);
   let out = '';
   let err = '';
@@ -55,7 +57,7 @@ it('serve starts, answers signed requests, refuses a wrong signature, never prin
 it.concurrent('serve without credentials is a usage error (exit 2)', async () => {
   const p = run(['serve', '--port', '0']);
   expect(await p.exited).toBe(2);
-  expect(p.output().err).toContain('give --access-id ID --secret-key KEY, or --token T');
+  expect(p.output().err).toContain('give credentials: TC_API_ACCESS_ID and TC_API_SECRET_KEY or TC_TOKEN in the environment, --users FILE');
 });
 
 it.concurrent('an invalid flag value is a usage error (exit 2)', async () => {

@@ -17,6 +17,12 @@ it('request logs at trace level contain neither the secret key, the token nor th
     await call(emu.url, 'GET', '/v2/owners', undefined, { token: `${TOKEN}x` });
     await call(emu.url, 'POST', '/v2/batch', config({ attributeWriteType: 'Nope' }));
     await runJob(emu.url, { indicator: [{ type: 'Host', summary: 'bad_host', attribute: [{ type: 'Description', value: SECRET_KEY }] }] });
+    for (const who of [{}, { token: TOKEN }]) {
+      const form = new FormData();
+      form.append('config', JSON.stringify(config()));
+      form.append('content', '[]');
+      expect((await call(emu.url, 'POST', '/v2/batch/createAndUpload', form, who)).status).toBe(202);
+    }
   } finally {
     await emu.close();
   }
@@ -26,4 +32,7 @@ it('request logs at trace level contain neither the secret key, the token nor th
   expect(logs).not.toContain(SECRET_KEY);
   expect(logs).not.toContain(TOKEN);
   expect(logs).not.toContain(auth.split(':')[1]);
+  expect(logs).toContain('Providing options to busboy'); // @fastify/multipart's trace line, with the headers redacted
+  expect(logs).toContain('[redacted]');
+  expect(logs).not.toMatch(/TC-Token|"TC [^"]*:/);
 });

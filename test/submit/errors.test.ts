@@ -36,8 +36,8 @@ describe('parseErrorRecord', () => {
       origin: 'server',
       code: '0x1003',
       severity: 'Error',
-      reason: 'com.google.gson.JsonSyntaxException: bad date',
-      source: raw.errorMessage,
+      reason: `Error (0x1003): ${raw.errorMessage}`,
+      source: 'com.google.gson.JsonSyntaxException: bad date',
       item: { kind: 'group', type: 'Incident', xid: 'inc-1', summary: 'incident-001' },
       critical: true,
     });

@@ -5,11 +5,52 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
-import { parseJobConfig } from '../config.js';
-import { NOT_FOUND_MESSAGE, v2Failure, v2Invalid } from '../errors.js';
+import type { Access } from '../access.js';
+import { parseJobConfig, type JobConfig } from '../config.js';
+import { EmulatorHttpError, NOT_FOUND_MESSAGE, plainText, v2Failure, v2Invalid } from '../errors.js';
 import { resolveOwner } from '../owners.js';
-import type { ErrorRecord } from '../store.js';
-import { intId, param, type RouteDeps } from './context.js';
+import type { ErrorRecord, Store, StoredJob } from '../store.js';
+import { accessOf, intId, param, type RouteDeps } from './context.js';
+
+/** Largest job config body (`POST /v2/batch`) in bytes: a config is a few hundred bytes. */
+export const CONFIG_BODY_LIMIT = 65_536;
+
+/** ThreatConnect's plain-text 503 when batch jobs or document storage are disabled (V2 Batch API page). */
+export const BATCH_UNAVAILABLE_TEXT = 'Batch job api is not available.  Ensure that batchJobEnabled is true and document storage is enabled and configured;';
+
+/** The JAX-RS answer to a body of the wrong media type. */
+export const UNSUPPORTED_MEDIA_TYPE = 'HTTP 415 Unsupported Media Type';
+
+/** Message of the 400 for a multipart body that cannot be parsed. */
+export const BAD_MULTIPART = 'Invalid multipart/form-data body';
+
+/**
+ * Whether a Content-Type header is `application/octet-stream` (parameters allowed), as
+ * ThreatConnect requires for data uploads.
+ */
+export function isOctetStream(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/octet-stream';
+}
+
+/** A job of the request's user, else 404 (another user's job is not shown to exist). */
+function ownJob(jobs: RouteDeps['jobs'], access: Access, id: number): StoredJob {
+  const job = jobs.get(id);
+  if (!access.owns(job)) throw v2Failure('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
+  return job;
+}
+
+/** Parse a config and check the user may write into its owner. */
+function writableConfig(store: Store, access: Access, data: unknown): JobConfig {
+  const config = parseJobConfig(data);
+  resolveOwner(store, config.owner, 'v2', access, 'write');
+  return config;
+}
+
+/** The `/results` view of a record: the cause as `errorReason`, the message as `errorMessage` (V2 Batch API page). */
+function resultOf(e: ErrorRecord): { code: string; severity: string; errorReason: string; errorMessage: string } {
+  return { code: e.code, severity: e.severity, errorReason: e.cause ?? e.errorMessage, errorMessage: e.errorMessage };
+}
+
 
 /** Description of the 400 for an upload over the limit (tc-batch-api.md §3.2, exact DOCS-V2B text). */
 export function sizeLimitText(limit: number): string {
@@ -35,8 +76,15 @@ function countItems(content: Buffer): number {
 export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { jobs, store, opts } = deps;
 
+  if (opts.batchApiUnavailable) {
+    app.addHook('onRequest', async (req) => {
+      if (/^\/api\/v2\/batch(\/|\?|$)/.test(req.url)) throw plainText('TCE_BATCH_UNAVAILABLE', 503, BATCH_UNAVAILABLE_TEXT);
+    });
+  }
+
   const completedErrors = (req: FastifyRequest<{ Params: { id: string } }>): ErrorRecord[] => {
     const id = intId(req.params.id);
+    ownJob(jobs, accessOf(req), id);
     const status = jobs.status(id, false, false);
     if (status.status !== 'Completed') throw v2Invalid('TCE_STILL_RUNNING', `Batch still in ${status.status} state`);
     const errors = store.jobErrors(id);
@@ -45,16 +93,20 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   };
 
   // §3.1: create a job
-  app.post('/v2/batch', async (req, reply) => {
-    const config = parseJobConfig(req.body);
-    resolveOwner(store, config.owner);
-    const batchId = jobs.create(config);
+  app.post('/v2/batch', { bodyLimit: CONFIG_BODY_LIMIT, config: { sizeLimit: CONFIG_BODY_LIMIT } }, async (req, reply) => {
+    const access = accessOf(req);
+    const batchId = jobs.create(writableConfig(store, access, req.body), access.name);
     return reply.code(201).send({ status: 'Success', data: { batchId } });
   });
 
+  // emulator only: the user's jobs, whether data came, counts and times (tests, the console)
+  app.get('/emulator/batch', async (req) => ({ status: 'Success', data: { batch: jobs.list(accessOf(req).name, true) } }));
+
   // §3.4: status
   app.get<{ Params: { id: string } }>('/v2/batch/:id', async (req) => {
-    const batchStatus = jobs.status(intId(req.params.id), true, param(req.query, 'includeAdditional') === 'true');
+    const id = intId(req.params.id);
+    ownJob(jobs, accessOf(req), id);
+    const batchStatus = jobs.status(id, true, param(req.query, 'includeAdditional') === 'true');
     return { status: 'Success', data: { batchStatus } };
   });
 
@@ -75,55 +127,94 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
     if (code !== undefined && !/^0x[0-9a-f]+$/i.test(code)) throw v2Failure('TCE_BAD_FILTER', 400, `Invalid code '${code}': a code starts with 0x`);
     if (severity !== undefined && !SEVERITY[severity.toLowerCase()]) throw v2Failure('TCE_BAD_FILTER', 400, `Invalid severity '${severity}': use err, error, info, warn or warning`);
     return completedErrors(req)
+      .map(resultOf)
       .filter((e) => code === undefined || e.code.toLowerCase() === code.toLowerCase())
       .filter((e) => severity === undefined || e.severity === SEVERITY[severity.toLowerCase()])
-      .filter((e) => contains === undefined || e.errorReason.includes(contains) || e.errorMessage.includes(contains))
-      .map((e) => ({ code: e.code, severity: e.severity, errorReason: e.errorReason, errorMessage: e.errorMessage }));
+      .filter((e) => contains === undefined || e.errorReason.includes(contains) || e.errorMessage.includes(contains));
   });
 
-  // §3.2: upload content as the raw body
+  // §3.2: upload content as the raw body (application/octet-stream); the job is checked before the body is read
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.maxUploadBytes }, (_req, body, done) => done(null, body));
-    raw.post<{ Params: { id: string } }>('/v2/batch/:id', { bodyLimit: opts.maxUploadBytes }, async (req, reply) => {
-      const id = intId(req.params.id);
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      jobs.upload(id, body);
-      return reply.code(202).send({ status: 'Success', data: { batchStatus: jobs.status(id, false, false) } });
-    });
+    raw.post<{ Params: { id: string } }>(
+      '/v2/batch/:id',
+      {
+        bodyLimit: opts.maxUploadBytes,
+        onRequest: async (req) => {
+          const job = ownJob(jobs, accessOf(req), intId(req.params.id));
+          if (!isOctetStream(req.headers['content-type'])) throw v2Failure('TCE_MEDIA_TYPE', 415, UNSUPPORTED_MEDIA_TYPE);
+          if (job.phase !== 'Created') throw v2Invalid('TCE_ALREADY_UPLOADED', `Batch already in ${job.phase} state`);
+        },
+      },
+      async (req, reply) => {
+        const id = intId(req.params.id);
+        const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        jobs.upload(id, body);
+        return reply.code(202).send({ status: 'Success', data: { batchStatus: jobs.status(id, false, false) } });
+      },
+    );
   });
 
   // §3.3: createAndUpload (multipart config + content, with or without filenames)
   await app.register(async (mp) => {
-    await mp.register(multipart, { limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2 }, throwFileSizeLimit: true });
-    mp.post('/v2/batch/createAndUpload', { config: { sizeLimit: opts.maxUploadBytes } }, async (req, reply) => {
+    await mp.register(multipart, { limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2, parts: 4 }, throwFileSizeLimit: true });
+    mp.post('/v2/batch/createAndUpload', { bodyLimit: opts.maxUploadBytes + CONFIG_BODY_LIMIT, config: { sizeLimit: opts.maxUploadBytes } }, async (req, reply) => {
       if (!req.isMultipart()) throw v2Failure('TCE_NOT_MULTIPART', 400, 'createAndUpload needs a multipart/form-data body with config and content parts');
-      const parts: Record<string, Buffer> = {};
-      for await (const part of req.parts()) {
-        if (part.type === 'file') parts[part.fieldname] = await part.toBuffer();
-        else {
-          if (part.valueTruncated) throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(opts.maxUploadBytes));
-          parts[part.fieldname] = Buffer.from(typeof part.value === 'string' ? part.value : JSON.stringify(part.value), 'utf8');
-        }
-      }
-      if (!parts.config) throw v2Failure('TCE_BAD_MULTIPART', 400, 'Missing multipart part: config');
-      if (!parts.content) throw v2Failure('TCE_BAD_MULTIPART', 400, 'Missing multipart part: content');
-      if (parts.content.length > opts.maxUploadBytes) throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(opts.maxUploadBytes));
-      let configJson: unknown;
-      try {
-        configJson = JSON.parse(parts.config.toString('utf8'));
-      } catch {
-        throw v2Failure('TCE_BAD_CONFIG', 400, 'Invalid batch config: the config part is not valid JSON');
-      }
-      const config = parseJobConfig(configJson);
-      resolveOwner(store, config.owner);
-      const id = jobs.create(config);
+      const access = accessOf(req);
+      const { config, content } = await readParts(req, (data) => writableConfig(store, access, data), opts.maxUploadBytes);
+      const id = jobs.create(config, access.name);
       const limit = opts.timing.synchronousLimit;
-      jobs.upload(id, parts.content, limit > 0 && countItems(parts.content) < limit);
+      jobs.upload(id, content, limit > 0 && countItems(content) < limit);
       const additional = param(req.query, 'includeAdditional') === 'true';
       const batchStatus = jobs.status(id, false, additional);
       // status code undocumented (tc-batch-api.md §3.3): 202 like an upload, 200 when processed inline
       return reply.code(batchStatus.status === 'Completed' ? 200 : 202).send({ status: 'Success', data: { batchStatus } });
     });
   });
+}
+
+/** Text of a multipart part (file or field). */
+async function partBytes(part: import('@fastify/multipart').Multipart, limit: number): Promise<Buffer> {
+  if (part.type === 'file') return part.toBuffer();
+  if (part.valueTruncated) throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(limit));
+  return Buffer.from(typeof part.value === 'string' ? part.value : JSON.stringify(part.value), 'utf8');
+}
+
+/**
+ * Read the `config` and `content` parts. The config is checked (`check`) as soon as it arrives, so
+ * a config sent first (as tcex and the Java SDK do) is refused before the content is buffered.
+ *
+ * @throws EmulatorHttpError 400 for a missing part, a config that is not JSON, or a body that is not
+ *   valid multipart; what `check` throws
+ */
+async function readParts(req: FastifyRequest, check: (data: unknown) => JobConfig, limit: number): Promise<{ config: JobConfig; content: Buffer }> {
+  let config: JobConfig | undefined;
+  let content: Buffer | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.fieldname === 'config') {
+        const text = (await partBytes(part, limit)).toString('utf8');
+        let data: unknown;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          throw v2Failure('TCE_BAD_CONFIG', 400, 'Invalid batch config: the config part is not valid JSON');
+        }
+        config = check(data);
+      } else if (part.fieldname === 'content') content = await partBytes(part, limit);
+      else if (part.type === 'file') await part.toBuffer();
+    }
+  } catch (e) {
+    if (e instanceof EmulatorHttpError) throw e;
+    const code = (e as { code?: string }).code ?? '';
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      if (code === 'FST_REQ_FILE_TOO_LARGE') throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(limit));
+    }
+    throw v2Failure('TCE_BAD_MULTIPART', 400, BAD_MULTIPART);
+  }
+  if (!config) throw v2Failure('TCE_BAD_MULTIPART', 400, 'Missing multipart part: config');
+  if (!content) throw v2Failure('TCE_BAD_MULTIPART', 400, 'Missing multipart part: content');
+  if (content.length > limit) throw v2Invalid('TCE_TOO_LARGE', sizeLimitText(limit));
+  return { config, content };
 }

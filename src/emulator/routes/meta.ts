@@ -2,11 +2,11 @@
  * Owners and indicator types (tc-batch-api.md §3.8): `GET /v2/owners`, `/v2/owners/mine`,
  * `/v3/security/owners`, `GET /v2/types/indicatorTypes[/{type}]` (built from the generated catalogue).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { indicatorTypes } from '../../../generated/catalog.js';
 import type { IndicatorTypeInfo } from '../../model/catalog-types.js';
 import { NOT_FOUND_MESSAGE, v2Failure } from '../errors.js';
-import type { RouteDeps } from './context.js';
+import { accessOf, type RouteDeps } from './context.js';
 
 /** One entry of `data.indicatorType` (shape of schemas/batch/indicator-types.json). */
 export function indicatorTypeEntry(t: IndicatorTypeInfo): Record<string, unknown> {
@@ -27,12 +27,17 @@ export function indicatorTypeEntry(t: IndicatorTypeInfo): Record<string, unknown
 
 /** Register owner and type routes. */
 export async function metaRoutes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
-  app.get('/v2/owners', async () => {
-    const owner = store.listOwners();
+  /** Owners the request's user may read. */
+  const readable = (req: FastifyRequest) => {
+    const access = accessOf(req);
+    return store.listOwners().filter((o) => access.canRead(o.name));
+  };
+  app.get('/v2/owners', async (req) => {
+    const owner = readable(req);
     return { status: 'Success', data: { resultCount: owner.length, owner } };
   });
-  app.get('/v2/owners/mine', async () => ({ status: 'Success', data: { owner: store.listOwners()[0] } }));
-  app.get('/v3/security/owners', async () => ({ data: store.listOwners(), status: 'Success' }));
+  app.get('/v2/owners/mine', async (req) => ({ status: 'Success', data: { owner: store.owner(accessOf(req).home) } }));
+  app.get('/v3/security/owners', async (req) => ({ data: readable(req), status: 'Success' }));
 
   const all = Object.values(indicatorTypes as Record<string, IndicatorTypeInfo>);
   app.get('/v2/types/indicatorTypes', async () => ({

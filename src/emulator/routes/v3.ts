@@ -10,23 +10,25 @@ import { identify, indicatorInfo } from '../identity.js';
 import { resolveOwner } from '../owners.js';
 import type { Store, StoredGroup, StoredIndicator } from '../store.js';
 import { groupView, indicatorView } from '../views.js';
-import { intId, param, type RouteDeps } from './context.js';
+import type { Access } from '../access.js';
+import { accessOf, intId, param, type RouteDeps } from './context.js';
 
 /**
  * Find a group: by xid in the owner when `?owner=` is given or the ref is not numeric, else by id.
  *
- * @throws EmulatorHttpError 403 unknown owner, 404 not found (v3 envelope)
+ * @throws EmulatorHttpError 403 unknown or unreadable owner, 404 not found or in an owner the user may not read (v3 envelope)
  */
-export function lookupGroup(store: Store, ref: string, ownerParam: string | undefined): StoredGroup {
-  const owner = resolveOwner(store, ownerParam, 'v3');
+export function lookupGroup(store: Store, ref: string, ownerParam: string | undefined, access: Access): StoredGroup {
+  const owner = resolveOwner(store, ownerParam, 'v3', access);
   const byXid = store.group(owner, ref);
-  const g = byXid ?? (ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.groupById(intId(ref)) : undefined);
+  const byId = ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.groupById(intId(ref)) : undefined;
+  const g = byXid ?? (byId && access.canRead(byId.owner) ? byId : undefined);
   if (!g) throw v3Error('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
   return g;
 }
 
-function lookupIndicator(store: Store, ref: string, ownerParam: string | undefined, type: string | undefined): StoredIndicator {
-  const owner = resolveOwner(store, ownerParam, 'v3');
+function lookupIndicator(store: Store, ref: string, ownerParam: string | undefined, type: string | undefined, access: Access): StoredIndicator {
+  const owner = resolveOwner(store, ownerParam, 'v3', access);
   const types = type !== undefined ? [type] : Object.keys(indicatorTypes);
   for (const t of types) {
     const info = indicatorInfo(t);
@@ -36,7 +38,8 @@ function lookupIndicator(store: Store, ref: string, ownerParam: string | undefin
       if (id !== undefined) return store.indicatorById(id)!;
     }
   }
-  const byId = type === undefined && ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.indicatorById(intId(ref)) : undefined;
+  const found = type === undefined && ownerParam === undefined && !Number.isNaN(intId(ref)) ? store.indicatorById(intId(ref)) : undefined;
+  const byId = found && access.canRead(found.owner) ? found : undefined;
   if (!byId) throw v3Error('TCE_NOT_FOUND', 404, NOT_FOUND_MESSAGE);
   return byId;
 }
@@ -71,23 +74,23 @@ function listBody(url: string, q: unknown, start: number, limit: number, total: 
 /** Register the v3 read routes. */
 export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
   app.get('/v3/groups', async (req) => {
-    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3');
+    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3', accessOf(req));
     const { start, limit } = page(req.query);
     const items = store.listGroups(owner, start, limit).map((g) => groupView(store, g));
     return listBody(req.url, req.query, start, limit, store.countGroups(owner), items);
   });
   app.get('/v3/indicators', async (req) => {
-    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3');
+    const owner = resolveOwner(store, param(req.query, 'owner'), 'v3', accessOf(req));
     const { start, limit } = page(req.query);
     const items = store.listIndicators(owner, start, limit).map((i) => indicatorView(store, i));
     return listBody(req.url, req.query, start, limit, store.countIndicators(owner), items);
   });
   app.get<{ Params: { ref: string } }>('/v3/groups/:ref', async (req) => ({
-    data: groupView(store, lookupGroup(store, req.params.ref, param(req.query, 'owner'))),
+    data: groupView(store, lookupGroup(store, req.params.ref, param(req.query, 'owner'), accessOf(req))),
     status: 'Success',
   }));
   app.get<{ Params: { ref: string } }>('/v3/indicators/:ref', async (req) => ({
-    data: indicatorView(store, lookupIndicator(store, req.params.ref, param(req.query, 'owner'), param(req.query, 'type'))),
+    data: indicatorView(store, lookupIndicator(store, req.params.ref, param(req.query, 'owner'), param(req.query, 'type'), accessOf(req))),
     status: 'Success',
   }));
 }
