@@ -4,9 +4,9 @@
  *
  * Two schedules:
  * - `default`: follows the server — the first status request soon after the upload
- *   ({@link DEFAULT_POLL} `firstWait` 0.5 s), then waits growing by `factor` (2) up to
- *   `maxInterval` (20 s): 0.5, 0.5, 1, 2, 4, 8, 16, 20, 20 ... seconds. A job that finishes in a
- *   second is seen in a second; a long job costs a request every 20 s.
+ *   ({@link DEFAULT_POLL} `firstWait` 0.25 s), then waits growing by `factor` (1.5) up to
+ *   `maxInterval` (20 s): 0.25, 0.25, 0.375, 0.56, 0.84, 1.27, 1.9, 2.85 ... 20 seconds. A job is
+ *   seen at most half its run time late; a long job costs a request every 20 s.
  * - `tcex`: TcEx's schedule — a first wait of `max(ceil(items / 300), 5)` s (15 s when the item
  *   count is unknown), then `min(interval + n * backOff, maxInterval)` = `min(5 + 2.5 n, 20)` s.
  */
@@ -19,11 +19,11 @@ import type { ProgressEvent } from './events.js';
 export interface PollOptions {
   /** `default` (soon, then growing by `factor`) or `tcex` (the reference's schedule). */
   schedule?: 'default' | 'tcex';
-  /** Wait before the first status request. Default 0.5; tcex: max(ceil(items / 300), 5), 15 when unknown. */
+  /** Wait before the first status request. Default 0.25; tcex: max(ceil(items / 300), 5), 15 when unknown. */
   firstWait?: number;
-  /** The first interval after the first poll. Default 0.5; tcex 5. */
+  /** The first interval after the first poll. Default 0.25; tcex 5. */
   interval?: number;
-  /** `default`: each interval is the previous times `factor`. Default 2. */
+  /** `default`: each interval is the previous times `factor`. Default 1.5. */
   factor?: number;
   /** `tcex`: the interval after poll n is `interval + n * backOff`. Default 2.5. Giving it selects `tcex` growth. */
   backOff?: number;
@@ -38,7 +38,7 @@ export interface PollOptions {
 }
 
 /** The default schedule, in seconds. */
-export const DEFAULT_POLL = { firstWait: 0.5, interval: 0.5, factor: 2, maxInterval: 20, timeout: 3600 } as const;
+export const DEFAULT_POLL = { firstWait: 0.25, interval: 0.25, factor: 1.5, maxInterval: 20, timeout: 3600 } as const;
 
 /** TcEx's schedule, in seconds (`firstWait` depends on the item count: {@link defaultFirstWait}). */
 export const TCEX_POLL = { interval: 5, backOff: 2.5, maxInterval: 20, timeout: 3600 } as const;
