@@ -35,6 +35,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { STORE_DIR_PREFIX, sweepStale } from './stale.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
@@ -46,7 +47,11 @@ import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
 
 /** Options of a {@link DiskStore}. */
 export interface DiskStoreOptions {
-  /** Directory for the database file (created if needed). Default: a new temporary directory, removed by `close()`. */
+  /**
+   * Directory for the database file (created if needed). Default: a new temporary directory
+   * `tcbatch-store-<pid>-*`, removed by `close()`. What a killed process left (its folder, or its
+   * `batch-<pid>-*.db` in a given directory) is removed by the next DiskStore.
+   */
   dir?: string;
   /** Live items kept in memory per kind (groups, indicators); default 10,000. */
   cacheSize?: number;
@@ -334,8 +339,11 @@ export class DiskStore implements BatchStore, BuilderListener {
   /** @param options see {@link DiskStoreOptions} */
   constructor(options: DiskStoreOptions = {}) {
     this.#ownDir = options.dir === undefined;
-    this.#dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tcbatch-'));
+    // the databases of killed runs (folders and files named after a process that is gone)
+    if (this.#ownDir) sweepStale(tmpdir(), STORE_DIR_PREFIX);
+    this.#dir = options.dir ?? mkdtempSync(join(tmpdir(), `${STORE_DIR_PREFIX}${process.pid}-`));
     mkdirSync(this.#dir, { recursive: true });
+    if (!this.#ownDir) sweepStale(this.#dir, 'batch-');
     this.#cacheSize = Math.max(1, options.cacheSize ?? 10_000);
     this.#writeBatch = Math.max(1, options.writeBatch ?? 2_000);
     this.#bloom = new Bloom(options.bloomBits ?? 2 ** 27);
@@ -361,6 +369,11 @@ export class DiskStore implements BatchStore, BuilderListener {
     this.#assocInsert = db.prepare('INSERT OR IGNORE INTO assoc(seq, key, json) VALUES (?, ?, ?)');
     this.#assocGet = db.prepare('SELECT json FROM assoc WHERE key = ?');
     this.#assocPage = db.prepare('SELECT seq, json FROM assoc WHERE seq > ? ORDER BY seq LIMIT ?');
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.#file;
   }
 
   /** Directory of the database file. */
