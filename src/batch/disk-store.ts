@@ -567,6 +567,17 @@ export class DiskStore implements BatchStore, BuilderListener {
     i.clear();
   }
 
+  /**
+   * The live item of a Document/Report row whose builder holds file content (pinned, or still in
+   * the cache because it was never evicted): its upload is not on disk, so the chunk takes it from
+   * the item itself.
+   */
+  #withContent(r: Row): StoredItem | undefined {
+    if ((groupTypes as Record<string, { fileContent?: boolean }>)[r.type]?.fileContent !== true) return undefined;
+    const e = this.#pinned.get(r.xid) ?? this.#cache[0].get(r.xid);
+    return e !== undefined && e.item.fileUpload?.() !== undefined ? e.item : undefined;
+  }
+
   *#rows(kind: Kind): IterableIterator<StoredItem> {
     this.flush();
     let after = 0;
@@ -574,8 +585,8 @@ export class DiskStore implements BatchStore, BuilderListener {
       const rows = this.#page[kind].all(after, 1_000);
       if (rows.length === 0) return;
       for (const r of rows) {
-        const pinned = kind === 0 ? this.#pinned.get(r.xid) : undefined;
-        yield pinned !== undefined ? pinned.item : new RowItem(kind, r);
+        const live = kind === 0 ? this.#withContent(r) : undefined;
+        yield live ?? new RowItem(kind, r);
       }
       after = rows[rows.length - 1]!.seq;
     }
