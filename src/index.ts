@@ -35,3 +35,4 @@ export { readErrors, parseErrorRecord, CRITICAL_REASONS, type SubmitErrorRecord,
 export { uploadFiles, type FileResult, type UploadOptions } from './submit/files.js';
 export type { ProgressEvent, BatchCounts } from './submit/events.js';
 export { DiskStore, type DiskStoreOptions } from './batch/disk-store.js';
+export { CompactStore, type CompactStoreOptions } from './batch/compact-store.js';

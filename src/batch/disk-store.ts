@@ -38,10 +38,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { groupBuilders, indicatorBuilders } from '../../generated/builders/index.js';
 import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
-import { RawItem, type GroupBuilderClass, type IndicatorBuilderClass } from './core.js';
+import { RawItem } from './core.js';
+import { restoreItem } from './restore.js';
 import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
 
 /** Options of a {@link DiskStore}. */
@@ -146,32 +146,6 @@ interface Row {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-/**
- * Rebuild a stored item from its wire JSON (a disk store restoring an evicted item).
- * @param kind `group` or `indicator`
- * @param json the wire object written by the item's `toJSON()`
- * @param values multi-value indicators: the value slots (their summary alone can be ambiguous)
- * @param raw true for an Interface 3 raw item (restored as such: its JSON is kept verbatim)
- * @throws Error for a type without a generated builder class.
- */
-export function restoreItem(kind: 'group' | 'indicator', json: Record<string, unknown>, values?: ReadonlyArray<string | undefined>, raw = false): StoredItem {
-  if (raw) return new RawItem(kind, json, undefined);
-  const type = json.type as string;
-  const xid = json.xid as string;
-  if (kind === 'group') {
-    const Ctor = (groupBuilders as Record<string, GroupBuilderClass | undefined>)[type];
-    if (!Ctor) throw new Error(`tcbatch: no builder class for group type ${JSON.stringify(type)}`);
-    const b = new Ctor(json.name as string, xid);
-    b.restoreState(json);
-    return b;
-  }
-  const Ctor = (indicatorBuilders as Record<string, IndicatorBuilderClass | undefined>)[type];
-  if (!Ctor) throw new Error(`tcbatch: no builder class for indicator type ${JSON.stringify(type)}`);
-  const b = new Ctor(values ?? [json.summary as string], xid);
-  b.restoreState(json);
-  return b;
-}
 
 /** A fixed-size Bloom filter over strings (7 probes, double hashing of two FNV-1a variants). */
 class Bloom {
@@ -592,6 +566,8 @@ export class DiskStore implements BatchStore, BuilderListener {
     }
   }
 }
+
+export { restoreItem };
 
 /** Re-exported for the `FileUpload` of pinned groups. */
 export type { FileUpload };
