@@ -3,10 +3,11 @@
  * 400 MB). Items are packed once added and a builder is materialised on access.
  *
  * Design:
- * - **Slots.** Each kind (groups, indicators) has one array in insertion order. A slot holds either
- *   the live item (a builder or raw item) or, once packed, the item's wire JSON text: one string of
- *   about 170 bytes for an Address with one attribute and one tag, instead of a builder with its
- *   maps, arrays and metadata objects (about 530 bytes).
+ * - **Slots.** Each kind (groups, indicators) has its items in insertion order. A slot holds either
+ *   the live item (a builder or raw item) or, once packed, the item's wire JSON text, UTF-8 in
+ *   slabs outside the JS heap: 205 bytes for an Address with one attribute and one tag (plus 28
+ *   bytes of index), instead of a builder with its maps, arrays and metadata objects (about 530
+ *   bytes of heap that the garbage collector walks).
  * - **Window.** The last `window` items added stay live (a feed changes an item right after adding
  *   it: `batch.address(ip).tag(...)`); older ones are packed in batches: serialised, checked
  *   against their type schema once, and the store registers itself on the builder
@@ -95,11 +96,65 @@ class PackedView implements StoredItem {
   }
 }
 
+const SLAB_BYTES = 1 << 24;
+
+/**
+ * JSON texts by slot number, UTF-8 in slabs of up to 16 MiB outside the JS heap (the garbage collector
+ * never walks them). A text written again (a repacked item) is appended; its old bytes stay unused.
+ */
+class TextSlabs {
+  readonly #slabs: Buffer[] = [];
+  #slab: Buffer = Buffer.allocUnsafe(0);
+  #used = 0;
+  /** Slab number * 2^24 + offset of each slot's text. */
+  #pos = new Float64Array(1024);
+  #len = new Uint32Array(1024);
+
+  set(i: number, text: string): void {
+    if (i >= this.#pos.length) {
+      const size = Math.max(i + 1, this.#pos.length * 2);
+      const pos = new Float64Array(size);
+      pos.set(this.#pos);
+      this.#pos = pos;
+      const len = new Uint32Array(size);
+      len.set(this.#len);
+      this.#len = len;
+    }
+    const worst = text.length * 3; // UTF-8 bytes of a UTF-16 code unit: at most 3
+    if (worst > SLAB_BYTES / 4) {
+      const own = Buffer.from(text); // a large text gets a slab of its own
+      this.#slabs.push(own);
+      this.#pos[i] = (this.#slabs.length - 1) * SLAB_BYTES;
+      this.#len[i] = own.length;
+      return;
+    }
+    if (this.#used + worst > this.#slab.length) {
+      // slabs double from 64 KiB (a small batch stays small) up to 16 MiB
+      this.#slab = Buffer.allocUnsafe(Math.min(SLAB_BYTES, Math.max(1 << 16, this.#slab.length * 2)));
+      this.#slabs.push(this.#slab);
+      this.#used = 0;
+    }
+    const n = this.#slab.write(text, this.#used);
+    this.#pos[i] = (this.#slabs.length - 1) * SLAB_BYTES + this.#used;
+    this.#len[i] = n;
+    this.#used += n;
+  }
+
+  get(i: number): string {
+    const p = this.#pos[i]!;
+    const slab = Math.floor(p / SLAB_BYTES);
+    const offset = p - slab * SLAB_BYTES;
+    return this.#slabs[slab]!.toString('utf8', offset, offset + this.#len[i]!);
+  }
+}
+
 /** The items of one kind. */
 class Shelf {
   readonly kind: 'group' | 'indicator';
-  /** Live item or packed JSON text, by insertion number. */
-  slots: Array<StoredItem | string> = [];
+  /** The live item of each slot (by insertion number), `undefined` once packed. */
+  readonly live: Array<StoredItem | undefined> = [];
+  /** The packed JSON text of each slot, UTF-8 in slabs. */
+  readonly #texts = new TextSlabs();
   /** Slots below this were packed once (a live one among them is pinned or queued in `dirty`). */
   packedUpTo = 0;
   /** Live slots below `packedUpTo` waiting to be packed again. */
@@ -125,13 +180,24 @@ class Shelf {
   }
 
   get count(): number {
-    return this.slots.length;
+    return this.live.length;
+  }
+
+  /** The packed JSON text of slot `i` (whose live item is `undefined`). */
+  text(i: number): string {
+    return this.#texts.get(i);
+  }
+
+  /** Replace the live item of slot `i` by its JSON text. */
+  pack(i: number, text: string): void {
+    this.#texts.set(i, text);
+    this.live[i] = undefined;
   }
 
   xidAt(i: number): string {
-    const s = this.slots[i]!;
-    if (typeof s !== 'string') return s.xid;
-    return this.xids.get(i) ?? xidInJson(s);
+    const s = this.live[i];
+    if (s !== undefined) return s.xid;
+    return this.xids.get(i) ?? xidInJson(this.text(i));
   }
 
   /** The slot of `xid`, or -1. */
@@ -147,8 +213,8 @@ class Shelf {
   }
 
   add(item: StoredItem): void {
-    const i = this.slots.length;
-    this.slots.push(item);
+    const i = this.live.length;
+    this.live.push(item);
     if ((i + 1) * 2 > this.#table.length) this.#grow();
     this.#insert(hashXid(item.xid), i);
   }
@@ -247,10 +313,10 @@ export class CompactStore implements BatchStore, BuilderListener {
     const shelf = this.#shelves[builder.kind === 'group' ? 0 : 1];
     const i = shelf.find(builder.xid);
     if (i < 0 || i >= shelf.packedUpTo) return;
-    const was = shelf.slots[i]!;
+    const was = shelf.live[i];
     if (was === builder) return;
-    shelf.slots[i] = builder;
-    if (typeof was === 'string') this.#queue(shelf, i);
+    shelf.live[i] = builder;
+    if (was === undefined) this.#queue(shelf, i);
   }
 
   /** Pack every live item now (done before chunking). */
@@ -266,15 +332,15 @@ export class CompactStore implements BatchStore, BuilderListener {
   #get(shelf: Shelf, xid: string): StoredItem | undefined {
     const i = shelf.find(xid);
     if (i < 0) return undefined;
-    const s = shelf.slots[i]!;
-    if (typeof s !== 'string') return s;
-    const json = JSON.parse(s) as Record<string, unknown>;
+    const s = shelf.live[i];
+    if (s !== undefined) return s;
+    const json = JSON.parse(shelf.text(i)) as Record<string, unknown>;
     const values = shelf.split.has(i)
       ? splitSummary(indicatorInfo(json.type as string), json.summary as string)
       : shelf.values.get(i);
     const item = restoreItem(shelf.kind, json, values, shelf.raw.has(i));
     attach(item, this);
-    shelf.slots[i] = item;
+    shelf.live[i] = item;
     this.#queue(shelf, i);
     return item;
   }
@@ -292,7 +358,7 @@ export class CompactStore implements BatchStore, BuilderListener {
   #drain(shelf: Shelf): void {
     const dirty = shelf.dirty;
     shelf.dirty = [];
-    for (const i of dirty) if (typeof shelf.slots[i] !== 'string') this.#pack(shelf, i);
+    for (const i of dirty) if (shelf.live[i] !== undefined) this.#pack(shelf, i);
   }
 
   #packRange(shelf: Shelf, end: number): void {
@@ -302,7 +368,7 @@ export class CompactStore implements BatchStore, BuilderListener {
 
   /** Serialise the live item of slot `i` into its JSON text, unless it must stay live. */
   #pack(shelf: Shelf, i: number): void {
-    const item = shelf.slots[i] as StoredItem;
+    const item = shelf.live[i]!;
     attach(item, this);
     if (item.fileUpload?.() !== undefined) {
       shelf.pinned.add(i); // content cannot be packed
@@ -337,13 +403,14 @@ export class CompactStore implements BatchStore, BuilderListener {
         shelf.values.delete(i);
       }
     }
-    shelf.slots[i] = text;
+    shelf.pack(i, text);
   }
 
   #view(shelf: Shelf, i: number): StoredItem {
-    const s = shelf.slots[i]!;
-    if (typeof s !== 'string') return s;
-    return new PackedView(shelf.kind, s, shelf.xids.get(i) ?? xidInJson(s), shelf.assoc.get(i) ?? EMPTY);
+    const s = shelf.live[i];
+    if (s !== undefined) return s;
+    const text = shelf.text(i);
+    return new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
   }
 
   *#items(shelf: Shelf): IterableIterator<StoredItem> {
