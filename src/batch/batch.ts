@@ -14,7 +14,8 @@ import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
 import type { TcClient } from '../client/client.js';
 import { ConfigError } from '../client/errors.js';
-import { submitBatch, chunkLookup, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
+import { submitBatch, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
+import { chunkLookup } from '../submit/chunk-run.js';
 import { pollJob, type PollOptions } from '../submit/poll.js';
 import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
 import { uploadFiles, type FileResult } from '../submit/files.js';
@@ -81,9 +82,12 @@ export class Batch extends TypedBatch {
   }
 
   /**
-   * Option 1: send every chunk, poll each job to Completed, read errors, upload files.
-   * Partial failures are in the result (`jobs[].failure`, `errors`, `files[].uploaded`).
-   * @throws AbortError when `options.signal` fires; ConfigError without a client.
+   * Option 1: send every chunk (up to `concurrency` jobs in flight), poll each job to Completed,
+   * read errors, upload files; with `journal`, every step is recorded and a second run resumes.
+   * Partial failures are in the result (`jobs[].state`, `failure`, `errors`, `files[].uploaded`,
+   * `totals` with every item in exactly one state).
+   * @throws ConfigError without a client; TcApiError / NetworkError when nothing could be sent
+   *   (wrong credentials, unknown owner, no server); JournalError for a journal of other input.
    */
   submit(options: SubmitOptions = {}): Promise<SubmitResult> {
     return submitBatch(this, this.#client(), options);
