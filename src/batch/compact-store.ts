@@ -44,11 +44,13 @@ export interface CompactStoreOptions {
 const EMPTY: readonly string[] = Object.freeze([]);
 const XID_KEY = '"xid":"';
 
-/** FNV-1a over the UTF-16 code units of `s`, never 0 (0 marks an empty table slot). */
+/** FNV-1a over the UTF-16 code units of `s`, with a final avalanche (murmur3 fmix32) for the table's low bits. */
 function hashXid(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h | 1;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /**
@@ -106,20 +108,58 @@ class TextSlabs {
   readonly #slabs: Buffer[] = [];
   #slab: Buffer = Buffer.allocUnsafe(0);
   #used = 0;
+  /** Index of `#slab` in `#slabs` (texts with a slab of their own come in between). */
+  #current = -1;
   /** Slab number * 2^24 + offset of each slot's text. */
   #pos = new Float64Array(1024);
   #len = new Uint32Array(1024);
 
-  set(i: number, text: string): void {
-    if (i >= this.#pos.length) {
-      const size = Math.max(i + 1, this.#pos.length * 2);
-      const pos = new Float64Array(size);
-      pos.set(this.#pos);
-      this.#pos = pos;
-      const len = new Uint32Array(size);
-      len.set(this.#len);
-      this.#len = len;
+  /** Write the texts of many slots: one joined write when they fit the current slab and are ASCII. */
+  setMany(slots: readonly number[], texts: readonly string[]): void {
+    this.#reserve(Math.max(...slots) + 1);
+    const joined = texts.length === 1 ? texts[0]! : texts.join('');
+    const worst = joined.length * 3;
+    if (worst <= SLAB_BYTES / 4) {
+      if (this.#used + worst > this.#slab.length) this.#newSlab();
+      const n = this.#slab.write(joined, this.#used);
+      if (n === joined.length) {
+        // ASCII: byte offsets are string offsets
+        const base = this.#current * SLAB_BYTES + this.#used;
+        let at = 0;
+        for (let k = 0; k < slots.length; k++) {
+          const len = texts[k]!.length;
+          this.#pos[slots[k]!] = base + at;
+          this.#len[slots[k]!] = len;
+          at += len;
+        }
+        this.#used += n;
+        return;
+      } // else: the bytes written are left unused and each text is written on its own
+      this.#used += n;
     }
+    for (let k = 0; k < slots.length; k++) this.set(slots[k]!, texts[k]!);
+  }
+
+  #reserve(size: number): void {
+    if (size <= this.#pos.length) return;
+    const grown = Math.max(size, this.#pos.length * 2);
+    const pos = new Float64Array(grown);
+    pos.set(this.#pos);
+    this.#pos = pos;
+    const len = new Uint32Array(grown);
+    len.set(this.#len);
+    this.#len = len;
+  }
+
+  #newSlab(): void {
+    // slabs double from 64 KiB (a small batch stays small) up to 16 MiB
+    this.#slab = Buffer.allocUnsafe(Math.min(SLAB_BYTES, Math.max(1 << 16, this.#slab.length * 2)));
+    this.#current = this.#slabs.push(this.#slab) - 1;
+    this.#used = 0;
+  }
+
+  set(i: number, text: string): void {
+    this.#reserve(i + 1);
     const worst = text.length * 3; // UTF-8 bytes of a UTF-16 code unit: at most 3
     if (worst > SLAB_BYTES / 4) {
       const own = Buffer.from(text); // a large text gets a slab of its own
@@ -128,16 +168,43 @@ class TextSlabs {
       this.#len[i] = own.length;
       return;
     }
-    if (this.#used + worst > this.#slab.length) {
-      // slabs double from 64 KiB (a small batch stays small) up to 16 MiB
-      this.#slab = Buffer.allocUnsafe(Math.min(SLAB_BYTES, Math.max(1 << 16, this.#slab.length * 2)));
-      this.#slabs.push(this.#slab);
-      this.#used = 0;
-    }
+    if (this.#used + worst > this.#slab.length) this.#newSlab();
     const n = this.#slab.write(text, this.#used);
-    this.#pos[i] = (this.#slabs.length - 1) * SLAB_BYTES + this.#used;
+    this.#pos[i] = this.#current * SLAB_BYTES + this.#used;
     this.#len[i] = n;
     this.#used += n;
+  }
+
+  /**
+   * The texts of slots `from` to `to - 1` (undefined where `packed(i)` is false): a run of texts
+   * written one after another is decoded at once and sliced when it is ASCII.
+   */
+  getMany(from: number, to: number, packed: (i: number) => boolean): Array<string | undefined> {
+    const out = new Array<string | undefined>(to - from);
+    let i = from;
+    while (i < to) {
+      if (!packed(i)) {
+        i++;
+        continue;
+      }
+      const start = this.#pos[i]!;
+      let end = start + this.#len[i]!;
+      let j = i + 1;
+      while (j < to && packed(j) && this.#pos[j] === end && Math.floor(end / SLAB_BYTES) === Math.floor(start / SLAB_BYTES)) end += this.#len[j++]!;
+      const slab = Math.floor(start / SLAB_BYTES);
+      const offset = start - slab * SLAB_BYTES;
+      const run = this.#slabs[slab]!.toString('utf8', offset, offset + (end - start));
+      if (run.length === end - start) {
+        let at = 0;
+        for (let k = i; k < j; k++) {
+          const len = this.#len[k]!;
+          out[k - from] = run.slice(at, at + len);
+          at += len;
+        }
+      } else for (let k = i; k < j; k++) out[k - from] = this.get(k);
+      i = j;
+    }
+    return out;
   }
 
   get(i: number): string {
@@ -188,10 +255,28 @@ class Shelf {
     return this.#texts.get(i);
   }
 
-  /** Replace the live item of slot `i` by its JSON text. */
+  #packing: number[] = [];
+  #packingTexts: string[] = [];
+
+  /** The packed texts of slots `from` to `to - 1` (undefined for live slots). */
+  textsOf(from: number, to: number): Array<string | undefined> {
+    return this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
+  }
+
+  /** Replace the live item of slot `i` by its JSON text (written at the next {@link flushPacked}). */
   pack(i: number, text: string): void {
-    this.#texts.set(i, text);
-    this.live[i] = undefined;
+    this.#packing.push(i);
+    this.#packingTexts.push(text);
+  }
+
+  /** Write the texts given to {@link pack} (one slab write for all of them) and drop their live items. */
+  flushPacked(): void {
+    const slots = this.#packing;
+    if (slots.length === 0) return;
+    this.#texts.setMany(slots, this.#packingTexts);
+    for (const i of slots) this.live[i] = undefined;
+    this.#packing = [];
+    this.#packingTexts = [];
   }
 
   xidAt(i: number): string {
@@ -359,10 +444,12 @@ export class CompactStore implements BatchStore, BuilderListener {
     const dirty = shelf.dirty;
     shelf.dirty = [];
     for (const i of dirty) if (shelf.live[i] !== undefined) this.#pack(shelf, i);
+    shelf.flushPacked();
   }
 
   #packRange(shelf: Shelf, end: number): void {
     for (let i = shelf.packedUpTo; i < end; i++) this.#pack(shelf, i);
+    shelf.flushPacked();
     if (end > shelf.packedUpTo) shelf.packedUpTo = end;
   }
 
@@ -415,6 +502,13 @@ export class CompactStore implements BatchStore, BuilderListener {
 
   *#items(shelf: Shelf): IterableIterator<StoredItem> {
     this.pack();
-    for (let i = 0; i < shelf.count; i++) yield this.#view(shelf, i);
+    for (let from = 0; from < shelf.count; from += 1_024) {
+      const to = Math.min(shelf.count, from + 1_024);
+      const texts = shelf.textsOf(from, to);
+      for (let i = from; i < to; i++) {
+        const text = texts[i - from];
+        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
+      }
+    }
   }
 }

@@ -323,6 +323,20 @@ describe('CompactStore', () => {
     expect([...batch.chunks()][0]!.content.indicator![0]!.tag).toEqual([{ name: 'from-h1' }]);
   });
 
+  it('an item whose JSON is larger than a quarter slab (own slab) and non-ASCII items around it', () => {
+    const make = (store: MemoryStore | CompactStore) => {
+      const batch = new Batch({ owner: 'MyOrg', store });
+      for (let i = 0; i < 3; i++) batch.adversary(`before ${i} ü`).tag('é');
+      const big = batch.adversary('big');
+      for (let i = 0; i < 1_500; i++) big.attribute('Description', `${i} ${'x'.repeat(1_000)}`); // 1.5 MB of JSON
+      for (let i = 0; i < 3; i++) batch.adversary(`after ${i} 😀`).tag('ascii');
+      return batch;
+    };
+    const expected = outcome(make(new MemoryStore()), 2);
+    expect(outcome(make(new CompactStore({ window: 1 })), 2)).toEqual(expected);
+    expect(outcome(make(new CompactStore({ window: 3 })), 3)).toEqual(outcome(make(new MemoryStore()), 3));
+  });
+
   it('an item that breaks a rule after it was added raises the same error as with the MemoryStore', () => {
     const make = (store: MemoryStore | CompactStore) => {
       const batch = new Batch({ owner: 'MyOrg', store });
