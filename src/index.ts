@@ -40,3 +40,4 @@ export { readErrors, parseErrorRecord, failureRecord, CRITICAL_REASONS, type Sub
 export { uploadFiles, type FileResult, type UploadOptions } from './submit/files.js';
 export type { ProgressEvent, BatchCounts } from './submit/events.js';
 export { DiskStore, type DiskStoreOptions } from './batch/disk-store.js';
+export { CompactStore, type CompactStoreOptions } from './batch/compact-store.js';

@@ -10,6 +10,7 @@ import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
 import type { BatchStore, FileUpload } from './store.js';
 import { DiskStore } from './disk-store.js';
+import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
 import type { TcClient } from '../client/client.js';
 import { ConfigError } from '../client/errors.js';
@@ -24,8 +25,9 @@ export interface BatchOptions extends JobSettings {
   /** Chunk limits (items, bytes, indicators per chunk). */
   limits?: ChunkLimits;
   /**
-   * Where items live until chunked: a {@link BatchStore}, `'memory'` (the default) or `'disk'`
-   * (a {@link DiskStore} in `storeDir`, for batches larger than memory).
+   * Where items live until chunked: a {@link BatchStore}, `'memory'` (the default: a
+   * {@link CompactStore}, items packed into their JSON text once added) or `'disk'` (a
+   * {@link DiskStore} in `storeDir`, for batches larger than memory).
    */
   store?: BatchStore | 'memory' | 'disk';
   /** With `store: 'disk'`: the directory of the database (default: a temporary directory). */
@@ -58,7 +60,7 @@ export class Batch extends TypedBatch {
 
   constructor(options: BatchOptions = {}) {
     const { limits, store, storeDir, client, ...settings } = options;
-    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' ? undefined : store });
+    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store });
     this.options = settings;
     this.limits = limits ?? {};
     this.client = client;

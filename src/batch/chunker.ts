@@ -151,7 +151,7 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
       const assoc = item.associatedGroupXids;
       if (assoc !== undefined) for (const xid of assoc) {
         if (emitted.has(xid)) continue;
-        const next = store.getGroup(xid);
+        const next = store.peekGroup !== undefined ? store.peekGroup(xid) : store.getGroup(xid);
         if (!next) continue; // an xid of a group already in the owner
         emitted.add(xid);
         queue.push(next);

@@ -39,10 +39,10 @@ import { STORE_DIR_PREFIX, sweepStale } from './stale.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { groupBuilders, indicatorBuilders } from '../../generated/builders/index.js';
 import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
-import { RawItem, type GroupBuilderClass, type IndicatorBuilderClass } from './core.js';
+import { RawItem } from './core.js';
+import { restoreItem } from './restore.js';
 import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
 
 /** Options of a {@link DiskStore}. */
@@ -151,32 +151,6 @@ interface Row {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-/**
- * Rebuild a stored item from its wire JSON (a disk store restoring an evicted item).
- * @param kind `group` or `indicator`
- * @param json the wire object written by the item's `toJSON()`
- * @param values multi-value indicators: the value slots (their summary alone can be ambiguous)
- * @param raw true for an Interface 3 raw item (restored as such: its JSON is kept verbatim)
- * @throws Error for a type without a generated builder class.
- */
-export function restoreItem(kind: 'group' | 'indicator', json: Record<string, unknown>, values?: ReadonlyArray<string | undefined>, raw = false): StoredItem {
-  if (raw) return new RawItem(kind, json, undefined);
-  const type = json.type as string;
-  const xid = json.xid as string;
-  if (kind === 'group') {
-    const Ctor = (groupBuilders as Record<string, GroupBuilderClass | undefined>)[type];
-    if (!Ctor) throw new Error(`tcbatch: no builder class for group type ${JSON.stringify(type)}`);
-    const b = new Ctor(json.name as string, xid);
-    b.restoreState(json);
-    return b;
-  }
-  const Ctor = (indicatorBuilders as Record<string, IndicatorBuilderClass | undefined>)[type];
-  if (!Ctor) throw new Error(`tcbatch: no builder class for indicator type ${JSON.stringify(type)}`);
-  const b = new Ctor(values ?? [json.summary as string], xid);
-  b.restoreState(json);
-  return b;
-}
 
 /** A fixed-size Bloom filter over strings (7 probes, double hashing of two FNV-1a variants). */
 class Bloom {
@@ -580,6 +554,17 @@ export class DiskStore implements BatchStore, BuilderListener {
     i.clear();
   }
 
+  /**
+   * The live item of a Document/Report row whose builder holds file content (pinned, or still in
+   * the cache because it was never evicted): its upload is not on disk, so the chunk takes it from
+   * the item itself.
+   */
+  #withContent(r: Row): StoredItem | undefined {
+    if ((groupTypes as Record<string, { fileContent?: boolean }>)[r.type]?.fileContent !== true) return undefined;
+    const e = this.#pinned.get(r.xid) ?? this.#cache[0].get(r.xid);
+    return e !== undefined && e.item.fileUpload?.() !== undefined ? e.item : undefined;
+  }
+
   *#rows(kind: Kind): IterableIterator<StoredItem> {
     this.flush();
     let after = 0;
@@ -587,13 +572,15 @@ export class DiskStore implements BatchStore, BuilderListener {
       const rows = this.#page[kind].all(after, 1_000);
       if (rows.length === 0) return;
       for (const r of rows) {
-        const pinned = kind === 0 ? this.#pinned.get(r.xid) : undefined;
-        yield pinned !== undefined ? pinned.item : new RowItem(kind, r);
+        const live = kind === 0 ? this.#withContent(r) : undefined;
+        yield live ?? new RowItem(kind, r);
       }
       after = rows[rows.length - 1]!.seq;
     }
   }
 }
+
+export { restoreItem };
 
 /** Re-exported for the `FileUpload` of pinned groups. */
 export type { FileUpload };
