@@ -107,6 +107,27 @@ describe('resume', () => {
     }
   });
 
+  it('works with the disk store: stopped after the first job, resumed, Documents with their content', async () => {
+    const r = await rig();
+    try {
+      const path = journalPath();
+      const stop = new AbortController();
+      const a = feed(r.client, 20, 10, 10, 'disk');
+      const first = await a.submit({ journal: path, concurrency: 1, poll: NO_WAIT, signal: stop.signal, onProgress: (e) => e.type === 'completed' && stop.abort(new Error('stop')) });
+      a.close();
+      expect(first.totals.total).toBe(30);
+      const b = feed(r.client, 20, 10, 10, 'disk');
+      const second = await b.submit({ journal: path, poll: NO_WAIT });
+      b.close();
+      expect(second.resumed).toBe(1);
+      expect(second.totals.succeeded).toBe(30);
+      expect(second.files.filter((f) => f.uploaded)).toHaveLength(10);
+      await expectStoredOnce(r, 20, 10);
+    } finally {
+      await r.close();
+    }
+  });
+
   it('a poll deadline leaves chunks unknown; the resume polls them by batch id and uploads nothing again', async () => {
     const r = await rig([], { timing: { pollsPerState: 2 } });
     try {
