@@ -15,7 +15,7 @@ import type { BatchStatus } from '../../generated/types/index.js';
 import type { TcClient } from '../client/client.js';
 import { ConfigError } from '../client/errors.js';
 import { submitBatch, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
-import { chunkLookup } from '../submit/chunk-run.js';
+import { chunkLookup, uploadDataSafely } from '../submit/chunk-run.js';
 import { pollJob, type PollOptions } from '../submit/poll.js';
 import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
 import { uploadFiles, type FileResult } from '../submit/files.js';
@@ -102,8 +102,11 @@ export class Batch extends TypedBatch {
   }
 
   /**
-   * Option 2, step 2: upload the next chunk to the job `batchId` (`POST /v2/batch/{id}`).
+   * Option 2, step 2: upload the next chunk to the job `batchId` (`POST /v2/batch/{id}`). A lost
+   * answer is never answered by a blind second upload: the job's status is asked, and the chunk
+   * is sent again only while the job is still `Created`.
    * @returns the status the server answered, or undefined when every chunk was already sent
+   * @throws TcApiError when the server refuses the data (e.g. 400, too large); NetworkError.
    */
   async submitData(batchId: number, options: { signal?: AbortSignal } = {}): Promise<BatchStatus | undefined> {
     this.#cursor ??= this.chunks()[Symbol.iterator]();
@@ -111,7 +114,7 @@ export class Batch extends TypedBatch {
     if (next.done) return undefined;
     const chunk = next.value;
     this.#sent.set(batchId, chunk);
-    const status = await this.#client().uploadData(batchId, chunk.text, options);
+    const status = await uploadDataSafely(this.#client(), batchId, chunk.text, options);
     if (chunk.files.length > 0) this.#pendingFiles.push({ batchId, files: chunk.files });
     return status;
   }

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BatchStatus } from '../../generated/types/index.js';
-import type { TcClient } from '../client/client.js';
+import { sleep as realSleep, type TcClient } from '../client/client.js';
 import { AbortError, BadAnswerError, NetworkError, PollTimeoutError, TcApiError } from '../client/errors.js';
 import { chunkIn, completedStates, noItemsByKind, type StatesByKind } from './accounting.js';
 import { failureRecord, readErrors, type ErrorItem, type ItemLookup, type SubmitErrorRecord } from './errors.js';
@@ -118,35 +118,61 @@ function isRefusal(e: unknown): e is TcApiError {
   return e instanceof TcApiError && e.status >= 400 && e.status < 500 && e.status !== 429;
 }
 
+/** What a safe upload needs. */
+export interface SafeUploadOptions {
+  signal?: AbortSignal;
+  /** Uploads at most (each after asking the status). Default 3. */
+  attempts?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called (and awaited) once the server has the data, before this resolves. */
+  onUploaded?: () => Promise<void>;
+  /** Called when an answer was lost and the status was asked. */
+  onCheck?: (reason: string, status: string) => void;
+}
+
 /**
- * Upload a chunk's data to job `batchId` without ever sending it twice to a job that has it.
+ * Upload content to job `batchId` without ever sending it twice to a job that has it: after a
+ * lost answer, a 5xx or a dropped connection the job's status is asked, and the content is sent
+ * again only while the job is still `Created`. A 2xx whose body is not JSON counts as taken.
  * @returns the status the upload (or the status check) answered, if any
- * @throws the upload's error when the server refused it, when the status cannot be asked, or after
- *   `uploadAttempts` uploads.
+ * @throws the upload's error when the server refused it (4xx), when the request never reached it,
+ *   when the status cannot be asked, or after `attempts` uploads.
  */
-async function uploadOnce(ctx: ChunkContext, chunk: SubmitChunk, batchId: number): Promise<BatchStatus | undefined> {
+export async function uploadDataSafely(client: TcClient, batchId: number, text: string, options: SafeUploadOptions = {}): Promise<BatchStatus | undefined> {
+  const attempts = options.attempts ?? 3;
+  const pause = options.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
     try {
-      const status = await ctx.client.uploadData(batchId, chunk.text, { signal: ctx.signal });
-      await ctx.ledger.append({ t: 'uploaded', chunk: chunk.index, batchId });
+      const status = await client.uploadData(batchId, text, { signal: options.signal });
+      await options.onUploaded?.();
       return status;
     } catch (e) {
       if (e instanceof BadAnswerError) {
-        // a 2xx: the data was taken; the status poll tells the rest
-        await ctx.ledger.append({ t: 'uploaded', chunk: chunk.index, batchId });
+        await options.onUploaded?.();
         return undefined;
       }
-      if (e instanceof AbortError || isRefusal(e) || attempt >= ctx.uploadAttempts) throw e;
+      if (e instanceof AbortError || isRefusal(e) || attempt >= attempts) throw e;
       if (e instanceof NetworkError && e.failure !== 'dropped') throw e;
-      const status = await ctx.client.status(batchId, { signal: ctx.signal });
-      ctx.emit({ type: 'upload-check', chunk: chunk.index, batchId, reason: (e as Error).message, status: status.status });
+      const status = await client.status(batchId, { signal: options.signal });
+      options.onCheck?.((e as Error).message, status.status);
       if (status.status !== 'Created') {
-        await ctx.ledger.append({ t: 'uploaded', chunk: chunk.index, batchId });
+        await options.onUploaded?.();
         return status;
       }
-      await ctx.sleep(500 * attempt, ctx.signal);
+      await pause(500 * attempt, options.signal);
     }
   }
+}
+
+/** A chunk's upload through {@link uploadDataSafely}, recorded in the ledger. */
+function uploadOnce(ctx: ChunkContext, chunk: SubmitChunk, batchId: number): Promise<BatchStatus | undefined> {
+  return uploadDataSafely(ctx.client, batchId, chunk.text, {
+    signal: ctx.signal,
+    attempts: ctx.uploadAttempts,
+    sleep: ctx.sleep,
+    onUploaded: () => ctx.ledger.append({ t: 'uploaded', chunk: chunk.index, batchId }),
+    onCheck: (reason, status) => ctx.emit({ type: 'upload-check', chunk: chunk.index, batchId, reason, status }),
+  });
 }
 
 /** Where to start, from the ledger's record of the chunk. */

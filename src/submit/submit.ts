@@ -12,7 +12,7 @@
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
 import { TcApiError, NetworkError } from '../client/errors.js';
-import { AccountingError, addStates, checkIdentity, KINDS, noItems, noItemsByKind, type ItemStates, type StatesByKind } from './accounting.js';
+import { AccountingError, addStates, checkIdentity, chunkIn, KINDS, noItems, noItemsByKind, type ItemStates } from './accounting.js';
 import { chunkHash, failureCause, runChunk, type ChunkContext, type JobResult } from './chunk-run.js';
 import { failureRecord, type SubmitErrorRecord } from './errors.js';
 import type { ProgressEvent } from './events.js';
@@ -197,7 +197,7 @@ async function run(batch: Submittable, client: TcClient, options: SubmitOptions,
       emit({ type: 'halted', reason });
     }
   };
-  const notSent = (chunk: SubmitChunk): JobResult => ({ chunk: chunk.index, batchId: undefined, state: 'notSent', resumed: false, status: undefined, settings, sent: { groups: chunk.counts.group, indicators: chunk.counts.indicator, associations: chunk.counts.association }, items: chunkIn(chunk), errors: [], files: chunk.files.map((f) => ({ xid: f.xid, type: f.type, fileName: f.fileName, uploaded: false, error: 'not sent: the run stopped first' })) });
+  const notSent = (chunk: SubmitChunk): JobResult => ({ chunk: chunk.index, batchId: undefined, state: 'notSent', resumed: false, status: undefined, settings, sent: { groups: chunk.counts.group, indicators: chunk.counts.indicator, associations: chunk.counts.association }, items: chunkIn('notSent', chunk.counts), errors: [], files: chunk.files.map((f) => ({ xid: f.xid, type: f.type, fileName: f.fileName, uploaded: false, error: 'not sent: the run stopped first' })) });
 
   const stopRetryEvents = client.onRetry(emit);
   try {
@@ -243,14 +243,6 @@ async function run(batch: Submittable, client: TcClient, options: SubmitOptions,
     if (cause instanceof TcApiError || cause instanceof NetworkError) throw cause;
   }
   return result;
-}
-
-function chunkIn(chunk: SubmitChunk): StatesByKind {
-  const out = noItemsByKind();
-  out.groups.total = out.groups.notSent = chunk.counts.group;
-  out.indicators.total = out.indicators.notSent = chunk.counts.indicator;
-  out.associations.total = out.associations.notSent = chunk.counts.association;
-  return out;
 }
 
 /** Totals, the identity check, and the result. */

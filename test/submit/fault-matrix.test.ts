@@ -295,3 +295,20 @@ describe('exact accounting', () => {
     }
   });
 });
+
+describe('option 2', () => {
+  it('submitData after a lost answer asks the status instead of uploading again', async () => {
+    const r = await rig([{ method: 'POST', path: /^\/api\/v2\/batch\/\d+$/, action: 'drop' }]);
+    try {
+      const batch = addresses(r.client, 5, 10);
+      const id = await batch.submitJob();
+      const status = await batch.submitData(id);
+      expect(status?.status).not.toBe('Created');
+      expect(uploads(r.proxy)).toStrictEqual([id]);
+      expect((await batch.poll(id, NO_WAIT)).successCount).toBe(5);
+      await expectStoredOnce(r.direct, 5);
+    } finally {
+      await r.close();
+    }
+  });
+});
