@@ -192,6 +192,7 @@ async function killChildAt(apiPath: string, journal: string, n: number, docs: nu
 describe('SIGKILL, then resume with the journal', () => {
   const cases: Array<[string, (e: ProgressEvent) => boolean]> = [
     ['after the first Completed job', (e) => e.type === 'completed'],
+    ['right after chunk 2 was sent', (e) => e.type === 'chunk-sent' && e.chunk === 1],
     ['while polling chunk 3', (e) => e.type === 'poll' && e.attempt === 1 && e.batchId === 3],
     ['during the file uploads', (e) => e.type === 'file'],
   ];
