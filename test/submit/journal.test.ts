@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileLedger, JournalError, replayLedger, type LedgerEntry, type ProgressEvent } from '../../src/index.js';
+import { chunkHash, FileLedger, JournalError, replayLedger, type LedgerEntry, type ProgressEvent } from '../../src/index.js';
 import { feed } from './feed.js';
 import { CREDS, NO_WAIT, fileContent, rig, serverIndicators, serverJobs, uploads, type Rig } from './harness.js';
 
@@ -123,6 +123,39 @@ describe('resume', () => {
       expect(second.totals.succeeded).toBe(30);
       expect(second.files.filter((f) => f.uploaded)).toHaveLength(10);
       await expectStoredOnce(r, 20, 10);
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('killed between sending the data and recording it: the resume asks each job, uploads only to the one still Created', async () => {
+    const r = await rig();
+    try {
+      const path = journalPath();
+      const batch = feed(r.client, 20, 0);
+      const [c0, c1] = [...batch.chunks()];
+      const a = await r.direct.createJob(batch.settings);
+      await r.direct.uploadData(a, c0!.text); // the server got chunk 1 but its answer was never recorded
+      const b = await r.direct.createJob(batch.settings); // chunk 2's job was created, its data never arrived
+      const ledger = FileLedger.open(path);
+      await ledger.append({ t: 'run', v: 1, config: batch.settings, at: '2026-12-03T00:00:00.000Z' });
+      await ledger.append({ t: 'chunk', chunk: 0, sha256: chunkHash(c0!.text), counts: c0!.counts, files: 0 });
+      await ledger.append({ t: 'created', chunk: 0, batchId: a });
+      await ledger.append({ t: 'chunk', chunk: 1, sha256: chunkHash(c1!.text), counts: c1!.counts, files: 0 });
+      await ledger.append({ t: 'created', chunk: 1, batchId: b });
+      await ledger.close();
+      const events: ProgressEvent[] = [];
+      const result = await feed(r.client, 20, 0).submit({ journal: path, poll: NO_WAIT, onProgress: (e) => events.push(e) });
+      expect(events.filter((e) => e.type === 'chunk-resumed')).toStrictEqual([
+        { type: 'chunk-resumed', chunk: 0, batchId: a, phase: 'check' },
+        { type: 'chunk-resumed', chunk: 1, batchId: b, phase: 'check' },
+      ]);
+      expect(uploads(r.proxy)).toStrictEqual([b]);
+      expect(result.jobs.map((j) => [j.batchId, j.state])).toStrictEqual([
+        [a, 'completed'],
+        [b, 'completed'],
+      ]);
+      await expectStoredOnce(r, 20, 0);
     } finally {
       await r.close();
     }
