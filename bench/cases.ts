@@ -3,8 +3,8 @@
  * work and reports its wall time. `bench/index.ts` runs every side in its own child process
  * (`bench/child.ts`) so peak RSS is measured per side; tests call these functions with tiny sizes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Batch } from '../src/batch/batch.js';
@@ -134,6 +134,73 @@ async function emulatorChild(): Promise<{ url: string; child: ChildProcess }> {
   return { url, child };
 }
 
+/**
+ * The emulator's own busy time: the union of its jobs' [uploadedAt, completedAt] intervals (from
+ * the moment it has a job's data to the job's end), in milliseconds, from its job list
+ * (`GET /api/emulator/batch`).
+ */
+async function emulatorBusyMs(client: TcClient): Promise<number> {
+  const r = await (client.api as unknown as { GET: (p: string) => Promise<{ data: unknown }> }).GET('/emulator/batch');
+  const jobs = (r.data as { data: { batch: Array<{ uploadedAt: string | null; completedAt: string | null }> } }).data.batch;
+  const spans = jobs
+    .filter((j) => j.uploadedAt && j.completedAt)
+    .map((j) => [Date.parse(j.uploadedAt!), Date.parse(j.completedAt!)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let busy = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    busy += b - Math.max(a, end);
+    end = b;
+  }
+  return busy;
+}
+
+/** The emulator child's CPU time so far, ms (its busy time). */
+function emulatorCpuMs(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      if (typeof m !== 'object' || m === null || !('cpuMs' in m)) return;
+      child.off('message', on);
+      resolve(Number((m as { cpuMs: number }).cpuMs));
+    };
+    child.on('message', on);
+    child.send('cpu');
+  });
+}
+
+/**
+ * The feed file of the end-to-end case: `n` Address indicators as NDJSON, one attribute and one
+ * tag each, no xid (the importer derives it), written in blocks of 10,000 lines.
+ */
+export function writeFeed(path: string, n: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (let start = 0; start < n; start += 10_000) {
+      const lines: string[] = [];
+      for (let i = start; i < Math.min(n, start + 10_000); i++) {
+        lines.push(JSON.stringify({ type: 'Address', summary: benchIp(i), attribute: [{ type: 'Description', value: `feed item ${i}` }], tag: [{ name: 'bench' }] }));
+      }
+      writeSync(fd, `${lines.join('\n')}\n`);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Run `tcbatch submit <feed> --owner MyOrg --quiet` (default options otherwise) against `url`. */
+function submitCli(url: string, feed: string, rusageFile: string): Promise<{ code: number | null; stderr: string }> {
+  const root = join(import.meta.dirname, '..');
+  const child = spawn(process.execPath, ['--import', join(import.meta.dirname, 'rusage.mjs'), join(root, 'bin/tcbatch.js'), 'submit', feed, '--owner', 'MyOrg', '--quiet'], {
+    cwd: root,
+    env: { ...process.env, TC_API_PATH: url, TC_API_ACCESS_ID: BENCH_CREDS.accessId, TC_API_SECRET_KEY: BENCH_CREDS.secretKey, TC_OWNER: '', TCBATCH_BENCH_RUSAGE: rusageFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4_000)));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
 /** Credentials the emulator child accepts. */
 export const BENCH_CREDS = { accessId: 'bench-id', secretKey: 'bench-secret-key-123' } as const;
 
@@ -180,7 +247,28 @@ export const SIDES: Record<string, Side> = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
+  'e2e.tcbatch': async (n) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcbatch-e2e-'));
+    const feed = join(dir, 'feed.ndjson');
+    const rusage = join(dir, 'rusage.json');
+    writeFeed(feed, n);
+    const { url, child } = await emulatorChild();
+    try {
+      const before = await emulatorCpuMs(child);
+      const t = now();
+      const run = await submitCli(url, feed, rusage);
+      const ms = now() - t;
+      const emulatorBusyMs = (await emulatorCpuMs(child)) - before;
+      if (run.code !== 0) throw new Error(`tcbatch submit exited with ${run.code}: ${run.stderr}`);
+      const client = JSON.parse(readFileSync(rusage, 'utf8')) as { cpuMs: number; maxRSSKiB: number };
+      return { ms, items: n, out: 1, extra: { clientCpuMs: client.cpuMs, clientCpuShare: client.cpuMs / ms, emulatorBusyMs, emulatorShare: emulatorBusyMs / ms, clientMaxRSSMB: client.maxRSSKiB / 1024 } };
+    } finally {
+      child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
   'submit.tcbatch': async (n) => {
+    // default options, as a user runs it: pipelined jobs, the default poll schedule
     const { url, child } = await emulatorChild();
     try {
       const t = now();
@@ -188,11 +276,15 @@ export const SIDES: Record<string, Side> = {
       const client = new TcClient({ apiPath: url, ...BENCH_CREDS, owner: 'MyOrg', env: {} });
       const batch = new Batch({ owner: 'MyOrg', client });
       for (let i = 0; i < n; i++) batch.host(`h${i}.example.com`).tag('bench');
-      const result = await batch.submit({ poll: { firstWait: 0, interval: 0, backOff: 0 } });
+      const buildMs = now() - t;
+      const s0 = now();
+      const result = await batch.submit();
+      const submitMs = now() - s0;
       const used = process.cpuUsage(cpu);
       const ms = now() - t;
       const clientCpuMs = (used.user + used.system) / 1000;
-      return { ms, items: n, out: result.jobs.length, extra: { clientCpuMs, clientCpuShare: clientCpuMs / ms } };
+      if (result.totals.succeeded !== n) throw new Error(`submit bench: ${result.totals.succeeded} of ${n} succeeded`);
+      return { ms, items: n, out: result.jobs.length, extra: { buildMs, submitMs, clientCpuMs, clientCpuShare: clientCpuMs / ms, emulatorBusyMs: await emulatorBusyMs(client) } };
     } finally {
       child.kill();
     }

@@ -10,10 +10,12 @@ import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
 import type { BatchStore, FileUpload } from './store.js';
 import { DiskStore } from './disk-store.js';
+import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
 import type { TcClient } from '../client/client.js';
 import { ConfigError } from '../client/errors.js';
-import { submitBatch, chunkLookup, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
+import { submitBatch, type SubmitOptions, type SubmitResult } from '../submit/submit.js';
+import { chunkLookup, uploadDataSafely } from '../submit/chunk-run.js';
 import { pollJob, type PollOptions } from '../submit/poll.js';
 import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
 import { uploadFiles, type FileResult } from '../submit/files.js';
@@ -23,8 +25,9 @@ export interface BatchOptions extends JobSettings {
   /** Chunk limits (items, bytes, indicators per chunk). */
   limits?: ChunkLimits;
   /**
-   * Where items live until chunked: a {@link BatchStore}, `'memory'` (the default) or `'disk'`
-   * (a {@link DiskStore} in `storeDir`, for batches larger than memory).
+   * Where items live until chunked: a {@link BatchStore}, `'memory'` (the default: a
+   * {@link CompactStore}, items packed into their JSON text once added) or `'disk'` (a
+   * {@link DiskStore} in `storeDir`, for batches larger than memory).
    */
   store?: BatchStore | 'memory' | 'disk';
   /** With `store: 'disk'`: the directory of the database (default: a temporary directory). */
@@ -57,7 +60,7 @@ export class Batch extends TypedBatch {
 
   constructor(options: BatchOptions = {}) {
     const { limits, store, storeDir, client, ...settings } = options;
-    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' ? undefined : store });
+    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store });
     this.options = settings;
     this.limits = limits ?? {};
     this.client = client;
@@ -79,9 +82,12 @@ export class Batch extends TypedBatch {
   }
 
   /**
-   * Option 1: send every chunk, poll each job to Completed, read errors, upload files.
-   * Partial failures are in the result (`jobs[].failure`, `errors`, `files[].uploaded`).
-   * @throws AbortError when `options.signal` fires; ConfigError without a client.
+   * Option 1: send every chunk (up to `concurrency` jobs in flight), poll each job to Completed,
+   * read errors, upload files; with `journal`, every step is recorded and a second run resumes.
+   * Partial failures are in the result (`jobs[].state`, `failure`, `errors`, `files[].uploaded`,
+   * `totals` with every item in exactly one state).
+   * @throws ConfigError without a client; TcApiError / NetworkError when nothing could be sent
+   *   (wrong credentials, unknown owner, no server); JournalError for a journal of other input.
    */
   submit(options: SubmitOptions = {}): Promise<SubmitResult> {
     return submitBatch(this, this.#client(), options);
@@ -96,8 +102,11 @@ export class Batch extends TypedBatch {
   }
 
   /**
-   * Option 2, step 2: upload the next chunk to the job `batchId` (`POST /v2/batch/{id}`).
+   * Option 2, step 2: upload the next chunk to the job `batchId` (`POST /v2/batch/{id}`). A lost
+   * answer is never answered by a blind second upload: the job's status is asked, and the chunk
+   * is sent again only while the job is still `Created`.
    * @returns the status the server answered, or undefined when every chunk was already sent
+   * @throws TcApiError when the server refuses the data (e.g. 400, too large); NetworkError.
    */
   async submitData(batchId: number, options: { signal?: AbortSignal } = {}): Promise<BatchStatus | undefined> {
     this.#cursor ??= this.chunks()[Symbol.iterator]();
@@ -105,7 +114,7 @@ export class Batch extends TypedBatch {
     if (next.done) return undefined;
     const chunk = next.value;
     this.#sent.set(batchId, chunk);
-    const status = await this.#client().uploadData(batchId, chunk.text, options);
+    const status = await uploadDataSafely(this.#client(), batchId, chunk.text, options);
     if (chunk.files.length > 0) this.#pendingFiles.push({ batchId, files: chunk.files });
     return status;
   }

@@ -22,6 +22,20 @@ export interface ChunkLimits {
   maxIndicators?: number;
   /** Check each builder against its type schema before it goes into a chunk (default true). */
   validate?: boolean;
+  /**
+   * Receives each item that breaks a rule when it is serialised; the item is left out of its chunk.
+   * Without it, such an item throws its ValidationError.
+   */
+  onInvalid?: (item: InvalidItem) => void;
+}
+
+/** An item left out of the chunks because it broke a rule (see {@link ChunkLimits.onInvalid}). */
+export interface InvalidItem {
+  kind: 'group' | 'indicator';
+  type: string;
+  xid: string;
+  /** The ValidationError's message: the item, the field and the rule. */
+  reason: string;
 }
 
 /** Defaults of {@link ChunkLimits}. */
@@ -40,6 +54,8 @@ export interface Chunk {
   files: FileUpload[];
   /** Xids of the groups and indicators in this chunk, in order. */
   xids: { group: string[]; indicator: string[] };
+  /** Xids of the groups that the groups of this chunk are associated with (some may be in earlier chunks). */
+  groupRefs: string[];
   /** The content as objects (parsed from `text` on each access). */
   readonly content: BatchContent;
 }
@@ -54,6 +70,7 @@ class ChunkBuilder {
   groupXids: string[] = [];
   indicatorXids: string[] = [];
   files: FileUpload[] = [];
+  groupRefs: string[] = [];
   bytes = ENVELOPE_BYTES;
   get items(): number {
     return this.group.length + this.indicator.length + this.association.length;
@@ -72,6 +89,7 @@ class ChunkBuilder {
       counts: { group: this.group.length, indicator: this.indicator.length, association: this.association.length },
       files: this.files,
       xids: { group: this.groupXids, indicator: this.indicatorXids },
+      groupRefs: this.groupRefs,
       get content(): BatchContent {
         return JSON.parse(text) as BatchContent;
       },
@@ -84,6 +102,18 @@ function serialise(item: StoredItem, validate: boolean): string {
   const json = item.toJSON();
   if (validate) item.validate?.(json);
   return JSON.stringify(json);
+}
+
+/** Serialise, or hand an item that breaks a rule to `onInvalid` (undefined: leave it out). */
+function serialiseOrReject(item: StoredItem, validate: boolean, onInvalid: ChunkLimits['onInvalid']): string | undefined {
+  if (!onInvalid) return serialise(item, validate);
+  try {
+    return serialise(item, validate);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    onInvalid({ kind: item.kind, type: item.type, xid: item.xid, reason: e.message });
+    return undefined;
+  }
 }
 
 /**
@@ -116,12 +146,12 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
     emitted.add(root.xid);
     for (let i = 0; i < queue.length; i++) {
       const item = queue[i]!;
-      const json = serialise(item, validate);
-      chain.push({ item, json, bytes: Buffer.byteLength(json) });
+      const json = serialiseOrReject(item, validate, limits.onInvalid);
+      if (json !== undefined) chain.push({ item, json, bytes: Buffer.byteLength(json) });
       const assoc = item.associatedGroupXids;
       if (assoc !== undefined) for (const xid of assoc) {
         if (emitted.has(xid)) continue;
-        const next = store.getGroup(xid);
+        const next = store.peekGroup !== undefined ? store.peekGroup(xid) : store.getGroup(xid);
         if (!next) continue; // an xid of a group already in the owner
         emitted.add(xid);
         queue.push(next);
@@ -132,6 +162,8 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
     for (const c of chain) {
       current.add(current.group, c.json, c.bytes);
       current.groupXids.push(c.item.xid);
+      const refs = c.item.associatedGroupXids;
+      if (refs !== undefined) for (const x of refs) current.groupRefs.push(x);
       const file = c.item.fileUpload?.();
       if (file) current.files.push(file);
     }
@@ -139,7 +171,8 @@ export function* chunkStore(store: BatchStore, limits: ChunkLimits = {}): Genera
   }
 
   for (const item of store.indicators()) {
-    const json = serialise(item, validate);
+    const json = serialiseOrReject(item, validate, limits.onInvalid);
+    if (json === undefined) continue;
     const bytes = Buffer.byteLength(json);
     if (current.items > 0 && (current.items + 1 > maxItems || current.bytes + bytes + 1 > maxBytes || current.indicator.length + 1 > maxIndicators)) yield flush();
     current.add(current.indicator, json, bytes);

@@ -35,18 +35,23 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { STORE_DIR_PREFIX, sweepStale } from './stale.js';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { groupBuilders, indicatorBuilders } from '../../generated/builders/index.js';
 import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
-import { RawItem, type GroupBuilderClass, type IndicatorBuilderClass } from './core.js';
+import { RawItem } from './core.js';
+import { restoreItem } from './restore.js';
 import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
 
 /** Options of a {@link DiskStore}. */
 export interface DiskStoreOptions {
-  /** Directory for the database file (created if needed). Default: a new temporary directory, removed by `close()`. */
+  /**
+   * Directory for the database file (created if needed). Default: a new temporary directory
+   * `tcbatch-store-<pid>-*`, removed by `close()`. What a killed process left (its folder, or its
+   * `batch-<pid>-*.db` in a given directory) is removed by the next DiskStore.
+   */
   dir?: string;
   /** Live items kept in memory per kind (groups, indicators); default 10,000. */
   cacheSize?: number;
@@ -146,32 +151,6 @@ interface Row {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-/**
- * Rebuild a stored item from its wire JSON (a disk store restoring an evicted item).
- * @param kind `group` or `indicator`
- * @param json the wire object written by the item's `toJSON()`
- * @param values multi-value indicators: the value slots (their summary alone can be ambiguous)
- * @param raw true for an Interface 3 raw item (restored as such: its JSON is kept verbatim)
- * @throws Error for a type without a generated builder class.
- */
-export function restoreItem(kind: 'group' | 'indicator', json: Record<string, unknown>, values?: ReadonlyArray<string | undefined>, raw = false): StoredItem {
-  if (raw) return new RawItem(kind, json, undefined);
-  const type = json.type as string;
-  const xid = json.xid as string;
-  if (kind === 'group') {
-    const Ctor = (groupBuilders as Record<string, GroupBuilderClass | undefined>)[type];
-    if (!Ctor) throw new Error(`tcbatch: no builder class for group type ${JSON.stringify(type)}`);
-    const b = new Ctor(json.name as string, xid);
-    b.restoreState(json);
-    return b;
-  }
-  const Ctor = (indicatorBuilders as Record<string, IndicatorBuilderClass | undefined>)[type];
-  if (!Ctor) throw new Error(`tcbatch: no builder class for indicator type ${JSON.stringify(type)}`);
-  const b = new Ctor(values ?? [json.summary as string], xid);
-  b.restoreState(json);
-  return b;
-}
 
 /** A fixed-size Bloom filter over strings (7 probes, double hashing of two FNV-1a variants). */
 class Bloom {
@@ -334,8 +313,11 @@ export class DiskStore implements BatchStore, BuilderListener {
   /** @param options see {@link DiskStoreOptions} */
   constructor(options: DiskStoreOptions = {}) {
     this.#ownDir = options.dir === undefined;
-    this.#dir = options.dir ?? mkdtempSync(join(tmpdir(), 'tcbatch-'));
+    // the databases of killed runs (folders and files named after a process that is gone)
+    if (this.#ownDir) sweepStale(tmpdir(), STORE_DIR_PREFIX);
+    this.#dir = options.dir ?? mkdtempSync(join(tmpdir(), `${STORE_DIR_PREFIX}${process.pid}-`));
     mkdirSync(this.#dir, { recursive: true });
+    if (!this.#ownDir) sweepStale(this.#dir, 'batch-');
     this.#cacheSize = Math.max(1, options.cacheSize ?? 10_000);
     this.#writeBatch = Math.max(1, options.writeBatch ?? 2_000);
     this.#bloom = new Bloom(options.bloomBits ?? 2 ** 27);
@@ -361,6 +343,11 @@ export class DiskStore implements BatchStore, BuilderListener {
     this.#assocInsert = db.prepare('INSERT OR IGNORE INTO assoc(seq, key, json) VALUES (?, ?, ?)');
     this.#assocGet = db.prepare('SELECT json FROM assoc WHERE key = ?');
     this.#assocPage = db.prepare('SELECT seq, json FROM assoc WHERE seq > ? ORDER BY seq LIMIT ?');
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.#file;
   }
 
   /** Directory of the database file. */
@@ -567,6 +554,17 @@ export class DiskStore implements BatchStore, BuilderListener {
     i.clear();
   }
 
+  /**
+   * The live item of a Document/Report row whose builder holds file content (pinned, or still in
+   * the cache because it was never evicted): its upload is not on disk, so the chunk takes it from
+   * the item itself.
+   */
+  #withContent(r: Row): StoredItem | undefined {
+    if ((groupTypes as Record<string, { fileContent?: boolean }>)[r.type]?.fileContent !== true) return undefined;
+    const e = this.#pinned.get(r.xid) ?? this.#cache[0].get(r.xid);
+    return e !== undefined && e.item.fileUpload?.() !== undefined ? e.item : undefined;
+  }
+
   *#rows(kind: Kind): IterableIterator<StoredItem> {
     this.flush();
     let after = 0;
@@ -574,13 +572,15 @@ export class DiskStore implements BatchStore, BuilderListener {
       const rows = this.#page[kind].all(after, 1_000);
       if (rows.length === 0) return;
       for (const r of rows) {
-        const pinned = kind === 0 ? this.#pinned.get(r.xid) : undefined;
-        yield pinned !== undefined ? pinned.item : new RowItem(kind, r);
+        const live = kind === 0 ? this.#withContent(r) : undefined;
+        yield live ?? new RowItem(kind, r);
       }
       after = rows[rows.length - 1]!.seq;
     }
   }
 }
+
+export { restoreItem };
 
 /** Re-exported for the `FileUpload` of pinned groups. */
 export type { FileUpload };

@@ -1,7 +1,8 @@
 /**
  * Batch storage: where added groups, indicators and associations live until they are chunked.
- * The in-memory store keeps insertion order and dedupes by xid; a disk-backed store can implement
- * the same {@link BatchStore} interface for batches larger than memory.
+ * Every store keeps insertion order and dedupes by xid: {@link MemoryStore} (plain maps),
+ * `CompactStore` (the default: items packed into their JSON text) and `DiskStore` (SQLite, for
+ * batches larger than memory).
  */
 import type { FileContent } from '../model/builder.js';
 
@@ -61,9 +62,18 @@ export interface BatchStore {
    * in-memory `Set` (which grows with the number of groups).
    */
   createXidSet?(): XidSet;
+  /**
+   * The group with this xid as the chunker reads it (optional; default `getGroup`): a store that
+   * keeps items serialised answers with a view of the stored JSON instead of rebuilding a builder.
+   */
+  peekGroup?(xid: string): StoredItem | undefined;
 }
 
-/** The default store: three insertion-ordered maps. */
+/**
+ * The simplest store: three insertion-ordered maps holding the builders themselves. `Batch` uses
+ * {@link CompactStore} by default (the same chunks in a third of the memory); this one is the
+ * reference the compact store is tested against.
+ */
 export class MemoryStore implements BatchStore {
   readonly #groups = new Map<string, StoredItem>();
   readonly #indicators = new Map<string, StoredItem>();

@@ -120,27 +120,23 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
     try {
       result = await batch.submit({
         onProgress: (e) => view.onEvent(e),
-        ...(flags.target === 'emulator' ? { poll: { firstWait: 0.2, interval: 0.2, backOff: 0 } } : {}),
       });
     } finally {
       view.stop();
     }
     const rejected = reports.reduce((n, r) => n + r.counts.rejected, 0);
-    say(`\n${typeTable(sent, result)}\n${formatSummary(result, rejected)}`);
+    say(`\n${typeTable(sent, result)}\n${formatSummary(result)}`);
     const readBackLines = flags.target === 'emulator' ? await readBack(client, owner, batch) : [];
     if (readBackLines.length > 0) say(`\nRead back from the server:\n${readBackLines.map((l) => `  ${l}`).join('\n')}\n`);
     const t = result.totals;
-    const itemsSent = t.sent.groups + t.sent.indicators;
-    const completed = result.jobs.every((j) => j.status?.status === 'Completed' && !j.failure);
-    // The server counts groups and indicators in successCount/errorCount; association entries and
-    // failed association links are error records too, so compare items with successCount + unprocessed + item errors.
-    const itemErrors = result.errors.filter((e) => e.item).length;
-    const reconciles = t.succeeded + itemErrors + t.unprocessed === itemsSent;
+    const completed = result.jobs.every((j) => j.state === 'completed');
+    // every item in exactly one state (submit checks the identity), and none left unknown or unsent
+    const reconciles = t.total === t.rejected + t.succeeded + t.failed + t.unprocessed + t.notSent + t.unknown && t.unknown === 0 && t.notSent === 0;
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     say(
       `\nChecks: every file imported: ${reports.length === files.length ? 'yes' : 'NO'}; jobs Completed: ${completed ? 'yes' : 'NO'}; ` +
-        `sent ${itemsSent} = ${t.succeeded} succeeded + ${itemErrors} failed + ${t.unprocessed} unprocessed: ${reconciles ? 'yes' : 'NO'}; ` +
-        `${rejected} records rejected before sending (listed by \`tcbatch convert\` in rejects.json).\nDone in ${seconds} s.\n`,
+        `${t.total} items = ${t.succeeded} succeeded + ${t.failed} failed + ${t.unprocessed} unprocessed + ${t.rejected} rejected + ${t.notSent} not sent + ${t.unknown} unknown: ${reconciles ? 'yes' : 'NO'}; ` +
+        `${rejected} records rejected by the importers (listed by \`tcbatch convert\` in rejects.json).\nDone in ${seconds} s.\n`,
     );
     if (flags.json) {
       out.write(`${JSON.stringify({ files: reports.map((r) => ({ file: r.file, format: r.format, counts: r.counts })), sentByType: Object.fromEntries(sent), result: { jobs: result.jobs, totals: result.totals, errors: result.errors.length }, readBack: readBackLines, checks: { completed, reconciles }, seconds: Number(seconds) }, null, 2)}\n`);

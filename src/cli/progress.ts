@@ -24,6 +24,21 @@ export function progressView(totals: { chunks: number; items: number; files: num
           case 'chunk-built':
             line(`chunk ${e.chunk + 1}: ${e.groups} groups, ${e.indicators} indicators, ${e.associations} associations, ${e.bytes} bytes`);
             break;
+          case 'chunk-resumed':
+            line(`chunk ${e.chunk + 1}: from the journal, batch ${e.batchId ?? '-'} (${e.phase === 'done' || e.phase === 'files' ? 'Completed' : `next: ${e.phase}`})`);
+            break;
+          case 'job-created':
+            line(`chunk ${e.chunk + 1}: job ${e.batchId} created`);
+            break;
+          case 'upload-check':
+            line(`chunk ${e.chunk + 1}: upload answer lost (${e.reason}); batch ${e.batchId} is ${e.status}`);
+            break;
+          case 'chunk-failed':
+            line(`chunk ${e.chunk + 1}: ${e.state} (${e.code}): ${e.message}`);
+            break;
+          case 'halted':
+            line(`halted: ${e.reason}`);
+            break;
           case 'chunk-sent':
             line(`chunk ${e.chunk + 1}: sent, batch ${e.batchId ?? '(synchronous)'} ${e.status}`);
             break;

@@ -2,7 +2,8 @@
  * `tcbatch submit FILE...`: read batch content files, add every item to a Batch (rejecting, with a
  * reason, what breaks a rule), and submit it with the orchestrator to the server named by
  * `TC_API_PATH` with `TC_API_ACCESS_ID`/`TC_API_SECRET_KEY` or `TC_TOKEN` (`--dry-run` writes the
- * chunks instead). Exit 1 when items were rejected or jobs reported errors, 2 on usage/I/O errors.
+ * chunks instead), optionally with a journal that makes a second run resume. Exit codes: see
+ * {@link submitExitCode} and the command's help.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -13,7 +14,8 @@ import type { SubmitResult } from '../submit/submit.js';
 import { readContentFile, type ContentItem } from '../importers/content-file.js';
 import { progressView } from './progress.js';
 import { formatSummary } from './summary.js';
-import { EXIT, UsageError } from './usage.js';
+import { EXIT, UsageError, nonNegativeNumber, positiveInteger } from './usage.js';
+import { NetworkError, TcApiError } from '../client/errors.js';
 
 /** An item refused before sending. */
 export interface Reject {
@@ -53,14 +55,59 @@ interface SubmitFlags {
   out?: string;
   json?: boolean;
   report?: string;
+  journal?: string;
   action?: 'Create' | 'Delete';
   haltOnError?: boolean;
   attributeWriteType?: 'Append' | 'Replace' | 'Singleton' | 'Static';
   maxItems?: number;
+  concurrency?: number;
+  pollSchedule?: 'default' | 'tcex';
+  pollTimeout?: number;
   firstWait?: number;
   pollInterval?: number;
   quiet?: boolean;
 }
+
+/** Rejected import records by kind of item (their sources name the record). */
+function rejectedByKind(items: readonly ContentItem[], rejects: readonly Reject[]): Record<'groups' | 'indicators' | 'associations', number> {
+  const kindOf = new Map(items.map((i) => [i.source, i.kind]));
+  const out = { groups: 0, indicators: 0, associations: 0 };
+  for (const r of rejects) out[`${kindOf.get(r.source) ?? 'indicator'}s` as keyof typeof out]++;
+  return out;
+}
+
+/**
+ * The exit code of a finished submit: 130 stopped by a signal; 3 the run halted on a transport,
+ * authentication or server failure, or left items with an unknown outcome; 1 items rejected,
+ * failed or unprocessed; 0 every item succeeded.
+ */
+export function submitExitCode(result: SubmitResult, interrupted: boolean): number {
+  const t = result.totals;
+  if (interrupted) return EXIT.interrupted;
+  if ((result.halted && result.failure && result.failure.code !== 'TCB_JOB_ERRORS') || t.unknown > 0) return EXIT.server;
+  return t.rejected + t.failed + t.unprocessed + t.notSent > 0 ? EXIT.rejected : EXIT.ok;
+}
+
+/** SIGINT/SIGTERM: the first stops the run (no new chunk, the result is recorded); the second exits at once. */
+function stopOnSignals(controller: AbortController, err: NodeJS.WritableStream): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    err.write(`\ntcbatch: ${signal}: stopping after what is in flight; the journal (if any) resumes it. ${signal} again exits at once.\n`);
+    controller.abort(new Error(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+const EXIT_HELP = `
+Exit codes: 0 every item succeeded; 1 items rejected before sending, or failed or unprocessed on the server;
+2 usage or I/O error (bad input file, journal of other input); 3 transport, authentication or server failure
+(the run halted or could not start, or an outcome is unknown: run again with the same --journal); 130 stopped
+by SIGINT/SIGTERM (the summary and --report are written first).`;
 
 /** Register `submit` on the program. */
 export function registerSubmit(program: Command): void {
@@ -71,17 +118,22 @@ export function registerSubmit(program: Command): void {
     .option('--owner <name>', 'owner (default TC_OWNER)')
     .option('--dry-run', 'build and write the chunks instead of sending them')
     .option('--out <dir>', 'with --dry-run: where to write the chunk files', 'tcbatch-out')
+    .option('--journal <file>', 'record every step in FILE; running the same submit again with it resumes (nothing is sent twice)')
     .option('--action <action>', 'Create or Delete', 'Create')
     .option('--halt-on-error', 'ask the server to stop a job at its first error', false)
     .option('--attribute-write-type <type>', 'Append, Replace, Singleton or Static', 'Replace')
-    .option('--max-items <n>', 'items per chunk (default 5000)', (v) => Number(v))
-    .option('--first-wait <s>', 'seconds before the first status poll (default max(items/300, 5))', (v) => Number(v))
-    .option('--poll-interval <s>', 'base seconds between status polls (default 5, growing to 20)', (v) => Number(v))
+    .option('--max-items <n>', 'items per chunk (default 5000)', positiveInteger)
+    .option('--concurrency <n>', 'batch jobs in flight at once (default 2)', positiveInteger)
+    .option('--poll-schedule <name>', 'default (first poll after 0.25 s, growing 1.5x to 20 s) or tcex (max(items/300, 5) s, then 5 + 2.5 n up to 20 s)')
+    .option('--poll-timeout <seconds>', 'give up polling a job after SECONDS (default 3600); its outcome is then unknown until a resume', nonNegativeNumber)
+    .option('--first-wait <s>', 'seconds before the first status poll', nonNegativeNumber)
+    .option('--poll-interval <s>', 'seconds between status polls (constant)', nonNegativeNumber)
     .option('--json', 'print the full result as JSON')
-    .option('--report <file>', 'write the full result (jobs, errors, files, rejects) as JSON')
+    .option('--report <file>', 'write the full result (jobs, errors, files, rejects, totals) as JSON')
     .option('--quiet', 'no progress output')
-    .addHelpText('after', '\nCredentials: TC_API_PATH and TC_API_ACCESS_ID + TC_API_SECRET_KEY, or TC_TOKEN; owner: --owner or TC_OWNER.\nExit codes: 0 ok, 1 items rejected or job errors, 2 usage or I/O error.')
+    .addHelpText('after', `\nCredentials: TC_API_PATH and TC_API_ACCESS_ID + TC_API_SECRET_KEY, or TC_TOKEN; owner: --owner or TC_OWNER.\n${EXIT_HELP}`)
     .action(async (files: string[], flags: SubmitFlags) => {
+      if (flags.pollSchedule !== undefined && flags.pollSchedule !== 'default' && flags.pollSchedule !== 'tcex') throw new UsageError('--poll-schedule is default or tcex');
       const items = files.flatMap((f) => readContentFile(f).items);
       const client = flags.dryRun ? undefined : new TcClient();
       const owner = flags.owner ?? client?.owner ?? process.env.TC_OWNER ?? (flags.dryRun ? 'dry-run' : undefined);
@@ -97,19 +149,38 @@ export function registerSubmit(program: Command): void {
         return;
       }
       const view = progressView({ chunks: Math.max(1, Math.ceil(batch.size / (flags.maxItems ?? 5000))), items: batch.size + batch.counts.associations, files: 0 }, { quiet: flags.quiet || flags.json });
+      const controller = new AbortController();
+      const release = stopOnSignals(controller, process.stderr);
+      const poll = {
+        ...(flags.pollSchedule !== undefined ? { schedule: flags.pollSchedule } : {}),
+        ...(flags.pollTimeout !== undefined ? { timeout: flags.pollTimeout } : {}),
+        ...(flags.firstWait !== undefined ? { firstWait: flags.firstWait } : {}),
+        ...(flags.pollInterval !== undefined ? { interval: flags.pollInterval, factor: 1 } : {}),
+      };
       let result: SubmitResult;
       try {
         result = await batch.submit({
           onProgress: (e) => view.onEvent(e),
-          poll: { ...(flags.firstWait !== undefined ? { firstWait: flags.firstWait } : {}), ...(flags.pollInterval !== undefined ? { interval: flags.pollInterval, backOff: 0 } : {}) },
+          poll,
+          signal: controller.signal,
+          rejected: rejectedByKind(items, rejects),
+          ...(flags.journal !== undefined ? { journal: flags.journal } : {}),
+          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         });
+      } catch (e) {
+        if (e instanceof TcApiError || e instanceof NetworkError) {
+          process.stderr.write(`tcbatch: could not start, nothing was sent: ${e.message}\n`);
+          process.exitCode = EXIT.server;
+          return;
+        }
+        throw e;
       } finally {
         view.stop();
+        release();
       }
       const full = { ...result, rejects, duplicates };
       if (flags.report) writeFileSync(flags.report, JSON.stringify(full, null, 2));
-      process.stdout.write(flags.json ? `${JSON.stringify(full, null, 2)}\n` : `${formatSummary(result, rejects.length)}${listing(rejects, duplicates)}`);
-      const failed = rejects.length > 0 || result.errors.length > 0 || result.totals.failed > 0 || result.totals.unknown > 0 || result.halted;
-      process.exitCode = failed ? EXIT.rejected : EXIT.ok;
+      process.stdout.write(flags.json ? `${JSON.stringify(full, null, 2)}\n` : `${formatSummary(result)}${listing(rejects, duplicates)}`);
+      process.exitCode = submitExitCode(result, controller.signal.aborted);
     });
 }

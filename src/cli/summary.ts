@@ -22,27 +22,31 @@ export function topReasons(result: SubmitResult, n = 5): Array<{ reason: string;
   return [...counts.values()].sort((a, b) => b.count - a.count).slice(0, n);
 }
 
-/** The human summary of a submit result. */
-export function formatSummary(result: SubmitResult, rejectedClientSide = 0): string {
-  const rows = [['job', 'batch id', 'status', 'groups', 'indicators', 'assoc.', 'succeeded', 'errors', 'unprocessed']];
+/** The human summary of a submit result: a row per job, the item states by kind, files, top error reasons. */
+export function formatSummary(result: SubmitResult): string {
+  const rows = [['job', 'batch id', 'state', 'groups', 'indicators', 'assoc.', 'succeeded', 'failed', 'unprocessed']];
   for (const j of result.jobs) {
+    const sum = (k: 'succeeded' | 'failed' | 'unprocessed') => j.items.groups[k] + j.items.indicators[k] + j.items.associations[k];
     rows.push([
       `chunk ${j.chunk + 1}`,
       String(j.batchId ?? '-'),
-      j.failure ? `FAILED (${j.failure.code})` : (j.status?.status ?? '-'),
+      `${j.state}${j.resumed ? ' (resumed)' : ''}${j.failure ? ` (${j.failure.code})` : ''}`,
       String(j.sent.groups),
       String(j.sent.indicators),
       String(j.sent.associations),
-      String(j.status?.successCount ?? 0),
-      String(j.status?.errorCount ?? 0),
-      String(j.status?.unprocessCount ?? 0),
+      String(sum('succeeded')),
+      String(sum('failed')),
+      String(sum('unprocessed')),
     ]);
   }
   const t = result.totals;
-  rows.push(['total', '', '', String(t.sent.groups), String(t.sent.indicators), String(t.sent.associations), String(t.succeeded), String(t.failed), String(t.unprocessed)]);
-  const lines = [table(rows)];
-  if (rejectedClientSide > 0) lines.push(`rejected before sending: ${rejectedClientSide}`);
-  if (t.unknown > 0) lines.push(`outcome unknown (chunk not sent or not polled): ${t.unknown} items`);
+  const lines = [table(rows), ''];
+  const states = [['items', 'total', 'rejected', 'succeeded', 'failed', 'unprocessed', 'not sent', 'unknown']];
+  for (const [name, s] of [['groups', t.groups], ['indicators', t.indicators], ['associations', t.associations], ['all', t]] as const) {
+    states.push([name, String(s.total), String(s.rejected), String(s.succeeded), String(s.failed), String(s.unprocessed), String(s.notSent), String(s.unknown)]);
+  }
+  lines.push(table(states));
+  if (t.unknown > 0) lines.push(`outcome unknown for ${t.unknown} items (sent, not seen Completed): run again with the same --journal to resolve them`);
   const files = result.files;
   if (files.length > 0) lines.push(`files: ${files.filter((f) => f.uploaded).length} uploaded, ${files.filter((f) => !f.uploaded).length} not uploaded`);
   const top = topReasons(result);
@@ -50,6 +54,7 @@ export function formatSummary(result: SubmitResult, rejectedClientSide = 0): str
     lines.push('top error reasons:');
     for (const r of top) lines.push(`  ${String(r.count).padStart(5)}  ${r.code ?? '(no code)'}  ${r.reason.slice(0, 160)}`);
   }
+  if (result.resumed > 0) lines.push(`resumed ${result.resumed} chunks from the journal`);
   if (result.halted) lines.push(`halted: ${result.haltReason}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,18 @@ import { InvalidArgumentError } from 'commander';
 import { TcBatchError } from '../errors.js';
 
 /** Exit codes of every `tcbatch` command. */
-export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+export const EXIT = {
+  /** Every item succeeded. */
+  ok: 0,
+  /** Items were rejected before sending, or failed or were unprocessed on the server. */
+  rejected: 1,
+  /** Usage or I/O error (bad options, unreadable input, a journal of other input). */
+  usage: 2,
+  /** Transport, authentication or server failure: the run halted, could not start, or left outcomes unknown. */
+  server: 3,
+  /** Stopped by SIGINT/SIGTERM (128 + 2). */
+  interrupted: 130,
+} as const;
 
 /** A command was called wrongly (missing or conflicting options); exits with code 2. */
 export class UsageError extends TcBatchError {
@@ -18,6 +29,13 @@ export class UsageError extends TcBatchError {
 export function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number >= 0');
+  return n;
+}
+
+/** commander parser: an integer >= 1. @throws InvalidArgumentError otherwise */
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be an integer >= 1');
   return n;
 }
 

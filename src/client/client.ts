@@ -1,10 +1,12 @@
 /**
  * `TcClient`: a typed ThreatConnect API client for the batch endpoints, built on openapi-fetch over
  * the generated OpenAPI types (`generated/client/openapi.ts`). Authentication is a middleware that
- * signs the URL exactly as it is sent; retries (p-retry, exponential backoff with jitter) cover 429
- * (honouring `Retry-After`), 500, 502, 503, 504 and network errors for every request, POSTs of
- * batch data included (a resend is safe: items are upserted by xid). Every retry is reported as an
- * event. No secret ever reaches an error, event or log.
+ * signs the URL exactly as it is sent. Retries (p-retry, exponential backoff with jitter) follow one
+ * decision (`retry.ts`): 429 always (honouring `Retry-After`); 5xx and dropped connections only for
+ * idempotent requests, never for batch data uploads; refused connections briefly; unknown hosts,
+ * bad URLs and TLS errors never. Bodies are parsed here: a 2xx answer that is not the expected JSON
+ * is a `BadAnswerError`, never a network error and never a reason to resend. Every retry is
+ * reported as an event. No secret ever reaches an error, event or log.
  */
 import { gunzipSync } from 'node:zlib';
 import createClient, { type Client } from 'openapi-fetch';
@@ -12,13 +14,14 @@ import pRetry, { AbortError as PRetryAbort } from 'p-retry';
 import type { paths } from '../../generated/client/openapi.js';
 import type { BatchErrorRecord, BatchResultRecord, BatchStatus, IndicatorTypesResponse } from '../../generated/types/index.js';
 import { assertCredentials, hmacHeaders, tokenHeaders } from './auth.js';
-import { AbortError, ConfigError, NetworkError, TcApiError } from './errors.js';
+import { AbortError, BadAnswerError, ConfigError, NetworkError, TcApiError } from './errors.js';
+import { RETRYABLE_STATUSES, shouldRetry, type AttemptFailure } from './retry.js';
 
 /** Retry policy of a {@link TcClient}. */
 export interface RetryOptions {
-  /** Retries after the first attempt. Default 4. */
+  /** Retries after the first attempt. Default 3 (a refused connection: 2 at most). */
   retries?: number;
-  /** First backoff delay, milliseconds. Default 500. */
+  /** First backoff delay, milliseconds. Default 300. */
   minDelayMs?: number;
   /** Largest backoff delay, milliseconds. Default 30,000. */
   maxDelayMs?: number;
@@ -75,7 +78,6 @@ export interface CallOptions {
 /** Outcome of a `/errors` or `/results` read. */
 export type ErrorsRead<T> = { state: 'ok'; records: T[] } | { state: 'none' } | { state: 'running' } | { state: 'unsupported' };
 
-const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const VERSION = '0.1.0';
 
 /** Sleep that ends early (rejecting) when the signal fires. */
@@ -111,6 +113,18 @@ function retryAfterMs(response: Response, now: number): number {
   if (Number.isFinite(s)) return Math.max(0, s * 1000);
   const d = Date.parse(h);
   return Number.isFinite(d) ? Math.max(0, d - now) : 0;
+}
+
+/** The retry view of a failed attempt (undefined: not a retryable kind of failure). */
+function attemptFailure(error: unknown): AttemptFailure | undefined {
+  if (error instanceof RetryableStatus) return { kind: 'status', status: error.response.status, message: tcMessage(error.body) };
+  if (error instanceof NetworkError) return { kind: 'network', failure: error.failure };
+  return undefined;
+}
+
+/** A 401 that refuses the caller (credentials, signature, permission), not "the file exists". */
+function isRefusal(message: string): boolean {
+  return /permission|not authori[sz]ed|unauthori[sz]ed|access denied|signature|timestamp|token/i.test(message);
 }
 
 /** The TC message of an error answer, from the body openapi-fetch already parsed. */
@@ -152,7 +166,7 @@ export class TcClient {
       throw new ConfigError('TcClient needs accessId and secretKey (TC_API_ACCESS_ID, TC_API_SECRET_KEY) or a token (TC_TOKEN)');
     }
     assertCredentials({ accessId, secretKey, token });
-    this.#retry = { retries: 4, minDelayMs: 500, maxDelayMs: 30_000, factor: 2, ...options.retry };
+    this.#retry = { retries: 3, minDelayMs: 300, maxDelayMs: 30_000, factor: 2, ...options.retry };
     if (options.onRetry) this.#retryListeners.add(options.onRetry);
     this.#sleep = options.sleep ?? sleep;
     this.#now = options.now ?? Date.now;
@@ -175,13 +189,18 @@ export class TcClient {
   }
 
   /**
-   * Run one API call with retries. The call is re-issued (and re-signed) on each attempt.
+   * Run one API call with retries (one decision for all calls: `shouldRetry` in `retry.ts`). The
+   * call is re-issued (and re-signed) on each attempt.
+   * @param idempotent whether the request may be resent after the server may have acted on it
+   *   (default true; false for batch data uploads, which the submit orchestrator re-sends only
+   *   after asking the job's status)
    * @returns the final response (2xx or a non-retryable status) and its parsed data
    * @throws TcApiError when a retryable status persists; NetworkError when the connection keeps
-   *   failing; AbortError when the signal fires.
+   *   failing (at once for unknown hosts, bad URLs and TLS errors); AbortError when the signal fires.
    */
-  async call<R extends { response: Response }>(method: string, path: string, run: () => Promise<R>, options: CallOptions = {}): Promise<R> {
+  async call<R extends { response: Response }>(method: string, path: string, run: () => Promise<R>, options: CallOptions = {}, idempotent = true): Promise<R> {
     const { signal } = options;
+    const retries = this.#retry.retries;
     try {
       return await pRetry(
         async () => {
@@ -193,23 +212,27 @@ export class TcClient {
             if (signal?.aborted) throw new PRetryAbort(new AbortError(`${method} ${path}`, signal.reason));
             throw new NetworkError(method, path, e);
           }
-          if (RETRYABLE.has(result.response.status)) {
+          if (RETRYABLE_STATUSES.has(result.response.status)) {
             throw new RetryableStatus(result.response, (result as { error?: unknown }).error, retryAfterMs(result.response, this.#now()));
           }
           return result;
         },
         {
-          retries: this.#retry.retries,
+          retries,
           minTimeout: this.#retry.minDelayMs,
           maxTimeout: this.#retry.maxDelayMs,
           factor: this.#retry.factor,
           randomize: true,
           signal,
-          shouldRetry: ({ error }) => error instanceof RetryableStatus || error instanceof NetworkError,
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (!(error instanceof RetryableStatus || error instanceof NetworkError) || retriesLeft === 0) return;
+          shouldRetry: ({ error, attemptNumber }) => {
+            const failure = attemptFailure(error);
+            return failure !== undefined && shouldRetry(failure, attemptNumber, retries, idempotent);
+          },
+          onFailedAttempt: async ({ error, attemptNumber }) => {
+            const failure = attemptFailure(error);
+            if (!failure || !shouldRetry(failure, attemptNumber, retries, idempotent)) return;
             const wait = error instanceof RetryableStatus ? error.retryAfterMs : 0;
-            const event: RetryEvent = { type: 'retry', method, path, attempt: attemptNumber, reason: error instanceof NetworkError ? error.message : `HTTP ${error.response.status}`, retryAfterMs: wait };
+            const event: RetryEvent = { type: 'retry', method, path, attempt: attemptNumber, reason: error instanceof NetworkError ? error.message : `HTTP ${(error as RetryableStatus).response.status}`, retryAfterMs: wait };
             for (const listener of this.#retryListeners) listener(event);
             if (wait > 0) await this.#sleep(wait, signal);
           },
@@ -235,25 +258,46 @@ export class TcClient {
     throw new TcApiError({ status: r.response.status, tcMessage: tcMessage(r.error ?? r.data), method, path });
   }
 
-  #ok(body: unknown): boolean {
-    return (body as { status?: string } | undefined)?.status === 'Success';
+  /**
+   * The JSON body of a 2xx answer read as text (`parseAs: 'text'`), checked for the envelope
+   * `{"status":"Success","data":{...}}` when `envelope` is set.
+   * @throws BadAnswerError when the body is not JSON or not the envelope (the request was handled).
+   */
+  #json<T>(method: string, path: string, r: { response: Response; data?: unknown }, envelope: boolean): T {
+    const text = typeof r.data === 'string' ? r.data : '';
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch (e) {
+      throw new BadAnswerError({ status: r.response.status, method, path, detail: (e as Error).message });
+    }
+    if (envelope) {
+      const b = body as { status?: unknown; data?: unknown } | undefined;
+      if (b?.status !== 'Success' || typeof b.data !== 'object' || b.data === null) {
+        throw new BadAnswerError({ status: r.response.status, method, path, detail: `expected {"status":"Success","data":{...}}, got ${JSON.stringify(body)?.slice(0, 200) ?? 'nothing'}` });
+      }
+    }
+    return body as T;
   }
 
   /**
-   * `POST /v2/batch`: create a job (tc-batch-api.md §3.1).
+   * `POST /v2/batch`: create a job (ThreatConnect V2 Batch API: "Create a batch job"). Resent on
+   * lost answers: an extra empty job holds no data and does nothing.
    * @returns the batch id
-   * @throws TcApiError unless the answer is 2xx with status Success.
+   * @throws TcApiError unless the answer is 2xx; BadAnswerError when a 2xx body has no batch id.
    */
   async createJob(config: Record<string, unknown>, options?: CallOptions): Promise<number> {
     const path = '/v2/batch';
-    const r = await this.call('POST', path, () => this.api.POST('/v2/batch', { body: config as never, signal: options?.signal }), options);
-    if (!r.response.ok || !this.#ok(r.data)) return this.#fail('POST', path, r);
-    return r.data!.data.batchId;
+    const r = await this.call('POST', path, () => this.api.POST('/v2/batch', { body: config as never, parseAs: 'text', signal: options?.signal }), options);
+    if (!r.response.ok) return this.#fail('POST', path, r);
+    const id = this.#json<{ data: { batchId?: unknown } }>('POST', path, r, true).data.batchId;
+    if (typeof id !== 'number') throw new BadAnswerError({ status: r.response.status, method: 'POST', path, detail: 'no numeric data.batchId' });
+    return id;
   }
 
   /**
-   * `POST /v2/batch/createAndUpload?includeAdditional=true`: multipart `config` + `content`
-   * (tc-batch-api.md §3.3).
+   * `POST /v2/batch/createAndUpload?includeAdditional=true`: multipart `config` + `content` (the
+   * one-call form TcEx uses). Not idempotent: never resent after the server may have received it.
    * @returns the job status (already Completed when the server processed it synchronously)
    */
   async createAndUpload(config: Record<string, unknown>, content: string, options?: CallOptions): Promise<BatchStatus> {
@@ -269,18 +313,24 @@ export class TcClient {
           params: { query: { includeAdditional: true } },
           body: form as never,
           bodySerializer: (b: unknown) => b as FormData,
+          parseAs: 'text',
           signal: options?.signal,
         });
       },
       options,
+      false,
     );
-    if (!r.response.ok || !this.#ok(r.data)) return this.#fail('POST', path, r);
-    return (r.data as { data: { batchStatus: BatchStatus } }).data.batchStatus;
+    if (!r.response.ok) return this.#fail('POST', path, r);
+    return this.#json<{ data: { batchStatus: BatchStatus } }>('POST', path, r, true).data.batchStatus;
   }
 
   /**
-   * `POST /v2/batch/{id}`: upload a created job's content as octet-stream (tc-batch-api.md §3.2).
-   * @throws TcApiError, e.g. 400 "File size greater than allowable limit of N".
+   * `POST /v2/batch/{id}`: upload a created job's content as `application/octet-stream`
+   * (ThreatConnect V2 Batch API: "Upload batch data"). Not idempotent: not resent on a lost answer,
+   * a dropped connection or a 5xx (the caller asks `status()` whether the job has its data).
+   * @returns the status the server answered (undefined when the body had none)
+   * @throws TcApiError, e.g. 400 "File size greater than allowable limit of N"; NetworkError;
+   *   BadAnswerError when a 2xx body is not JSON (the data was accepted).
    */
   async uploadData(batchId: number, content: string, options?: CallOptions): Promise<BatchStatus | undefined> {
     const path = `/v2/batch/${batchId}`;
@@ -293,25 +343,30 @@ export class TcClient {
           body: content as never,
           bodySerializer: (b: unknown) => b as string,
           headers: { 'Content-Type': 'application/octet-stream' },
+          parseAs: 'text',
           signal: options?.signal,
         }),
       options,
+      false,
     );
     if (!r.response.ok) return this.#fail('POST', path, r);
-    return (r.data as { data?: { batchStatus?: BatchStatus } } | undefined)?.data?.batchStatus;
+    return this.#json<{ data?: { batchStatus?: BatchStatus } } | undefined>('POST', path, r, false)?.data?.batchStatus;
   }
 
-  /** `GET /v2/batch/{id}?includeAdditional=true` (tc-batch-api.md §3.4). */
+  /** `GET /v2/batch/{id}?includeAdditional=true`: the job's status and counts (`Created` until its data arrived). */
   async status(batchId: number, options?: CallOptions): Promise<BatchStatus> {
     const path = `/v2/batch/${batchId}?includeAdditional=true`;
-    const r = await this.call('GET', path, () => this.api.GET('/v2/batch/{batchId}', { params: { path: { batchId }, query: { includeAdditional: true } }, signal: options?.signal }), options);
-    if (!r.response.ok || !this.#ok(r.data)) return this.#fail('GET', path, r);
-    return r.data!.data.batchStatus;
+    const r = await this.call('GET', path, () => this.api.GET('/v2/batch/{batchId}', { params: { path: { batchId }, query: { includeAdditional: true } }, parseAs: 'text', signal: options?.signal }), options);
+    if (!r.response.ok) return this.#fail('GET', path, r);
+    const status = this.#json<{ data: { batchStatus?: BatchStatus } }>('GET', path, r, true).data.batchStatus;
+    if (typeof status?.status !== 'string') throw new BadAnswerError({ status: r.response.status, method: 'GET', path, detail: 'no data.batchStatus.status' });
+    return status;
   }
 
   /**
-   * `GET /v2/batch/{id}/errors` (tc-batch-api.md §3.5): 404 means none, 400 means still running;
-   * the body is a gzip JSON array, decoded whether or not the transport already gunzipped it.
+   * `GET /v2/batch/{id}/errors`: 404 means none, 400 means still running; the body is a gzip JSON
+   * array, decoded whether or not the transport already gunzipped it.
+   * @throws BadAnswerError when the body is not a JSON array.
    */
   async errors(batchId: number, options?: CallOptions): Promise<ErrorsRead<BatchErrorRecord>> {
     const path = `/v2/batch/${batchId}/errors`;
@@ -319,26 +374,37 @@ export class TcClient {
     if (r.response.status === 404) return { state: 'none' };
     if (r.response.status === 400) return { state: 'running' };
     if (!r.response.ok) return this.#fail('GET', path, r);
-    let bytes = Buffer.from(r.data as ArrayBuffer);
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-    const records = JSON.parse(bytes.toString('utf8')) as BatchErrorRecord[];
-    return { state: 'ok', records };
+    let bytes = Buffer.from((r.data as ArrayBuffer | undefined) ?? new ArrayBuffer(0));
+    try {
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    } catch (e) {
+      throw new BadAnswerError({ status: r.response.status, method: 'GET', path, detail: `gzip: ${(e as Error).message}` });
+    }
+    const records = this.#json<unknown>('GET', path, { response: r.response, data: bytes.toString('utf8') }, false);
+    if (!Array.isArray(records)) throw new BadAnswerError({ status: r.response.status, method: 'GET', path, detail: 'not a JSON array' });
+    return { state: 'ok', records: records as BatchErrorRecord[] };
   }
 
-  /** `GET /v2/batch/{id}/results` (tc-batch-api.md §3.6); `unsupported` on servers without it. */
+  /**
+   * `GET /v2/batch/{id}/results`: `none` on 404 (which older servers also answer when they lack
+   * the endpoint, so callers fall back to `/errors`), `unsupported` on 405/501.
+   */
   async results(batchId: number, filters: { code?: string; severity?: 'err' | 'error' | 'info' | 'warn' | 'warning'; contains?: string } = {}, options?: CallOptions): Promise<ErrorsRead<BatchResultRecord>> {
     const path = `/v2/batch/${batchId}/results`;
-    const r = await this.call('GET', path, () => this.api.GET('/v2/batch/{batchId}/results', { params: { path: { batchId }, query: filters }, signal: options?.signal }), options);
+    const r = await this.call('GET', path, () => this.api.GET('/v2/batch/{batchId}/results', { params: { path: { batchId }, query: filters }, parseAs: 'text', signal: options?.signal }), options);
     if (r.response.status === 404) return { state: 'none' };
     if (r.response.status === 400) return { state: 'running' };
     if (r.response.status === 405 || r.response.status === 501) return { state: 'unsupported' };
     if (!r.response.ok) return this.#fail('GET', path, r);
-    return { state: 'ok', records: r.data as BatchResultRecord[] };
+    const records = this.#json<unknown>('GET', path, r, false);
+    if (!Array.isArray(records)) throw new BadAnswerError({ status: r.response.status, method: 'GET', path, detail: 'not a JSON array' });
+    return { state: 'ok', records: records as BatchResultRecord[] };
   }
 
   /**
-   * Upload a Document/Report file by the group's xid (tc-batch-api.md §3.7): POST, then PUT when
-   * the server answers 401 because the file exists.
+   * Upload a Document/Report file by the group's xid (ThreatConnect V2 API: "Upload Document
+   * contents"): POST, then PUT when the server answers 401 because the file exists. A 401 that
+   * refuses the credentials or the permission (its message says so) is not turned into a PUT.
    * @returns the HTTP status of the last request
    * @throws TcApiError when neither succeeds.
    */
@@ -361,22 +427,22 @@ export class TcClient {
         options,
       );
     let r = await send('POST');
-    if (r.response.status === 401) r = await send('PUT');
+    if (r.response.status === 401 && !isRefusal(tcMessage(r.error ?? r.data))) r = await send('PUT');
     if (!r.response.ok) return this.#fail(r.response.status === 401 ? 'PUT' : 'POST', path, r);
     return r.response.status;
   }
 
   /** `GET /v2/owners`. */
   async owners(options?: CallOptions): Promise<Array<{ id: number; name: string; type: string }>> {
-    const r = await this.call('GET', '/v2/owners', () => this.api.GET('/v2/owners', { signal: options?.signal }), options);
-    if (!r.response.ok || !this.#ok(r.data)) return this.#fail('GET', '/v2/owners', r);
-    return r.data!.data.owner;
+    const r = await this.call('GET', '/v2/owners', () => this.api.GET('/v2/owners', { parseAs: 'text', signal: options?.signal }), options);
+    if (!r.response.ok) return this.#fail('GET', '/v2/owners', r);
+    return this.#json<{ data: { owner: Array<{ id: number; name: string; type: string }> } }>('GET', '/v2/owners', r, true).data.owner;
   }
 
   /** `GET /v2/types/indicatorTypes` (the input of `codegen --indicator-types`). */
   async indicatorTypes(options?: CallOptions): Promise<IndicatorTypesResponse> {
-    const r = await this.call('GET', '/v2/types/indicatorTypes', () => this.api.GET('/v2/types/indicatorTypes', { signal: options?.signal }), options);
+    const r = await this.call('GET', '/v2/types/indicatorTypes', () => this.api.GET('/v2/types/indicatorTypes', { parseAs: 'text', signal: options?.signal }), options);
     if (!r.response.ok) return this.#fail('GET', '/v2/types/indicatorTypes', r);
-    return r.data as IndicatorTypesResponse;
+    return this.#json<IndicatorTypesResponse>('GET', '/v2/types/indicatorTypes', r, false);
   }
 }

@@ -3,6 +3,7 @@
  * token or a secret key: only the method, the path (with its query) and what the server said.
  */
 import { TcBatchError } from '../errors.js';
+import { networkFailureKind, type NetworkFailureKind } from './retry.js';
 
 /** The server answered with a non-2xx status (after retries, when the status is retryable). */
 export class TcApiError extends TcBatchError {
@@ -22,14 +23,36 @@ export class TcApiError extends TcBatchError {
   }
 }
 
-/** The request never got an answer (connection refused or dropped), after retries. */
+/** The request never got an answer (connection refused or dropped, unknown host, TLS), after retries. */
 export class NetworkError extends TcBatchError {
   readonly method: string;
   readonly path: string;
+  /**
+   * `refused`: the request never reached the server; `permanent`: retrying cannot help (unknown
+   * host, bad URL, TLS); `dropped`: the connection broke after the request may have been handled.
+   */
+  readonly failure: NetworkFailureKind;
   constructor(method: string, path: string, cause: unknown) {
     super('TCB_NETWORK_ERROR', `${method} ${path} failed: ${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)}`, { cause });
     this.method = method;
     this.path = path;
+    this.failure = networkFailureKind(cause);
+  }
+}
+
+/**
+ * The server answered 2xx but the body is not what the endpoint returns (not JSON, or JSON of
+ * another shape). The request was handled: it is never a reason to send it again.
+ */
+export class BadAnswerError extends TcBatchError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  constructor(args: { status: number; method: string; path: string; detail: string }) {
+    super('TCB_BAD_ANSWER', `${args.method} ${args.path} answered ${args.status} with a body that is not the expected JSON: ${args.detail}`);
+    this.status = args.status;
+    this.method = args.method;
+    this.path = args.path;
   }
 }
 

@@ -1,12 +1,14 @@
 /**
  * Batch error records as data: read from `/results` when the server has it, else from the gzip
- * `/errors` array (tc-batch-api.md §3.5, §3.6), and parsed into {@link SubmitErrorRecord}s with the
- * TC code, the item the text names, and a `critical` flag for the job-fatal reasons (§7.3).
+ * `/errors` array (ThreatConnect V2 Batch API: "Batch job errors"), and parsed into
+ * {@link SubmitErrorRecord}s with the TC code, the item the text names, and a `critical` flag for
+ * the job-fatal reasons that TcEx and the Java SDK stop on.
  */
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
+import { TcBatchError } from '../errors.js';
 
-/** TC's job-fatal reasons (tc-batch-api.md §7.3; both tcex and the Java SDK stop on them). */
+/** TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them). */
 export const CRITICAL_REASONS = ['Encountered an unexpected Exception while processing batch job', 'would exceed the number of allowed indicators'] as const;
 
 /** The item an error is about, when its text names one of the items sent. */
@@ -20,7 +22,10 @@ export interface ErrorItem {
 
 /** One parsed error record. */
 export interface SubmitErrorRecord {
-  batchId: number;
+  /** The job it came from (undefined for a client-side failure before a job existed). */
+  batchId: number | undefined;
+  /** `server`: a record of the job's `/results` or `/errors`; `client`: a failure of the run itself (transport, authentication, a poll deadline), so that an `if (errors.length)` check sees it. */
+  origin: 'server' | 'client';
   /** `0x1005`, from the record's `code` or the `Error (0x1005):` prefix. */
   code: string | undefined;
   /** `Error`, `Warning`, ... (`Error` when the record has none). */
@@ -41,9 +46,16 @@ const CODE = /\((0x[0-9A-Fa-f]+)\)/;
 
 /** Parse one raw `/errors` or `/results` record. */
 export function parseErrorRecord(batchId: number, raw: Record<string, unknown>, lookup?: ItemLookup): SubmitErrorRecord {
-  const reason = String(raw.errorReason ?? raw.errorMessage ?? '');
-  const source = (raw.errorSource ?? (raw.errorReason !== undefined ? raw.errorMessage : undefined)) as string | undefined;
-  const code = typeof raw.code === 'string' ? raw.code : CODE.exec(reason)?.[1];
+  const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v));
+  const recordCode = str(raw.code);
+  // `/results` records put the message in errorMessage and the cause in errorReason; `/errors`
+  // records put the message in errorReason and an optional errorSource
+  const fromResults = recordCode !== undefined && raw.errorMessage !== undefined;
+  const message = (fromResults ? str(raw.errorMessage) : (str(raw.errorReason) ?? str(raw.errorMessage))) ?? '';
+  const reason = fromResults && !message.startsWith('Error (') ? `Error (${recordCode}): ${message}` : message;
+  const cause = fromResults ? str(raw.errorReason) : (str(raw.errorSource) ?? (raw.errorReason !== undefined ? str(raw.errorMessage) : undefined));
+  const source = cause !== undefined && cause !== message && cause !== reason ? cause : undefined;
+  const code = recordCode ?? CODE.exec(reason)?.[1];
   let item: ErrorItem | undefined;
   if (lookup) {
     const text = `${reason} ${source ?? ''}`;
@@ -57,6 +69,7 @@ export function parseErrorRecord(batchId: number, raw: Record<string, unknown>, 
   }
   return {
     batchId,
+    origin: 'server',
     code,
     severity: typeof raw.severity === 'string' ? raw.severity : 'Error',
     reason,
@@ -77,24 +90,43 @@ export interface ReadErrorsOptions {
   lookup?: ItemLookup;
 }
 
+/** A failure of the run as an error record (origin `client`, code = the TcBatchError code). */
+export function failureRecord(failure: { code: string; message: string; batchId?: number }, critical: boolean): SubmitErrorRecord {
+  return { batchId: failure.batchId, origin: 'client', code: failure.code, severity: 'Error', reason: failure.message, source: undefined, item: undefined, critical };
+}
+
 /**
- * Read the error records of a completed job: `/results` first, `/errors` when the server lacks it;
- * 404 means none; 400 (still running) is retried a few times.
+ * Read the error records of a completed job: `/results` first; `/errors` (gzip) when `/results`
+ * answers 404 (servers without it answer so too), 405/501, or fails; 404 on `/errors` means none;
+ * 400 (still running) is asked again a few times.
+ * @throws TcApiError / NetworkError / BadAnswerError when neither endpoint can be read.
  */
 export async function readErrors(client: TcClient, batchId: number, options: ReadErrorsOptions = {}): Promise<SubmitErrorRecord[]> {
   const attempts = options.attempts ?? 5;
   const wait = options.sleep ?? realSleep;
+  const parse = (records: unknown[]) => records.map((r) => parseErrorRecord(batchId, (r ?? {}) as Record<string, unknown>, options.lookup));
   let useErrors = false;
   for (let i = 0; i < attempts; i++) {
-    const read = useErrors ? await client.errors(batchId, options) : await client.results(batchId, {}, options);
-    if (read.state === 'unsupported') {
-      useErrors = true;
-      i--;
-      continue;
+    if (!useErrors) {
+      let read: Awaited<ReturnType<TcClient['results']>> | undefined;
+      try {
+        read = await client.results(batchId, {}, options);
+      } catch (e) {
+        if ((e as { code?: string }).code === 'TCB_ABORTED') throw e;
+        read = undefined;
+      }
+      if (read?.state === 'ok') return parse(read.records);
+      if (read?.state !== 'running') {
+        useErrors = true;
+        i--;
+        continue;
+      }
+    } else {
+      const read = await client.errors(batchId, options);
+      if (read.state === 'none') return [];
+      if (read.state === 'ok') return parse(read.records);
     }
-    if (read.state === 'none') return [];
-    if (read.state === 'ok') return read.records.map((r) => parseErrorRecord(batchId, r as Record<string, unknown>, options.lookup));
     await wait((options.retryWait ?? 2) * 1000, options.signal);
   }
-  return [];
+  throw new TcBatchError('TCB_ERRORS_UNAVAILABLE', `the error records of batch ${batchId} were still not available after ${attempts} attempts`);
 }

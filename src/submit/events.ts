@@ -7,7 +7,15 @@ import type { RetryEvent } from '../client/client.js';
 /** Everything the orchestrator reports while it runs. */
 export type ProgressEvent =
   | { type: 'chunk-built'; chunk: number; groups: number; indicators: number; associations: number; bytes: number }
+  /** The chunk's state was taken from the journal: `phase` says what is left to do. */
+  | { type: 'chunk-resumed'; chunk: number; batchId: number | undefined; phase: 'done' | 'errors' | 'files' | 'poll' | 'check' | 'send' }
+  | { type: 'job-created'; chunk: number; batchId: number }
   | { type: 'chunk-sent'; chunk: number; batchId: number | undefined; status: string }
+  /** An upload's answer was lost: the job's status is asked before anything is sent again. */
+  | { type: 'upload-check'; chunk: number; batchId: number; reason: string; status: string }
+  /** The chunk ended without a Completed job: `unknown` (sent, outcome not known), `notSent`, or `refused` by the server. */
+  | { type: 'chunk-failed'; chunk: number; batchId: number | undefined; state: 'unknown' | 'notSent' | 'refused'; code: string; message: string }
+  | { type: 'halted'; reason: string }
   | { type: 'poll'; batchId: number; attempt: number; status: string; waitedSeconds: number }
   | { type: 'completed'; chunk: number; batchId: number | undefined; status: BatchCounts }
   | { type: 'errors-fetched'; batchId: number; count: number }

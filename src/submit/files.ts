@@ -1,5 +1,6 @@
 /**
- * Document/Report file uploads after their job completed (tc-batch-api.md §3.7): bounded
+ * Document/Report file uploads after their job completed (ThreatConnect V2 API: "Upload Document
+ * contents"): bounded
  * concurrency, each content callback awaited one at a time by its upload, POST then PUT when the
  * file exists. A failed callback or upload is a result with `uploaded: false`, never an exception,
  * and nothing but bytes or text is ever sent.
@@ -7,8 +8,9 @@
 import type { TcClient } from '../client/client.js';
 import { groupTypes } from '../../generated/catalog.js';
 import type { GroupTypeInfo } from '../model/catalog-types.js';
-import type { FileUpload } from '../batch/store.js';
+import type { SubmitFile as FileUpload } from './types.js';
 import type { ProgressEvent } from './events.js';
+import { TcBatchError } from '../errors.js';
 
 /** Outcome of one upload. */
 export interface FileResult {
@@ -29,13 +31,15 @@ export interface UploadOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (event: ProgressEvent) => void;
+  /** Awaited after each upload (the orchestrator records it in the ledger). */
+  onResult?: (result: FileResult) => Promise<void>;
 }
 
 async function resolveContent(upload: FileUpload): Promise<Uint8Array> {
   const c = typeof upload.content === 'function' ? await upload.content(upload.xid) : upload.content;
   if (typeof c === 'string') return new TextEncoder().encode(c);
   if (c instanceof Uint8Array) return c;
-  throw new TypeError(`file content of ${upload.xid} is ${c === null ? 'null' : typeof c}, not a string or bytes`);
+  throw new TcBatchError('TCB_FILE_CONTENT', `file content of ${upload.xid} is ${c === null ? 'null' : typeof c}, not a string or bytes`);
 }
 
 /** Upload files with bounded concurrency; results in the order of `uploads`. */
@@ -49,7 +53,7 @@ export async function uploadFiles(client: TcClient, uploads: readonly FileUpload
       const info = (groupTypes as Record<string, GroupTypeInfo>)[u.type];
       let result: FileResult;
       try {
-        if (!info?.fileContent) throw new TypeError(`${u.type} groups take no file content`);
+        if (!info?.fileContent) throw new TcBatchError('TCB_FILE_CONTENT', `${u.type} groups take no file content`);
         const body = await resolveContent(u);
         const status = await client.uploadFile(info.apiBranch as 'documents' | 'reports', u.xid, body, options.owner, { signal: options.signal });
         result = { ...base, uploaded: true, status };
@@ -58,6 +62,7 @@ export async function uploadFiles(client: TcClient, uploads: readonly FileUpload
         result = { ...base, uploaded: false, error: (e as Error).message, ...(status !== undefined ? { status } : {}) };
       }
       results[i] = result;
+      await options.onResult?.(result);
       options.onProgress?.({ type: 'file', xid: u.xid, uploaded: result.uploaded, ...(result.status !== undefined ? { status: result.status } : {}), ...(result.error ? { error: result.error } : {}) });
     }
   };

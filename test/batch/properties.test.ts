@@ -349,7 +349,7 @@ describe('property: random builder calls give valid content', () => {
 });
 
 /** Check every chunking invariant of `chunks` against what `built` holds. */
-function checkChunks(built: Built, chunks: Chunk[], limits: Required<Omit<ChunkLimits, 'validate'>>): void {
+function checkChunks(built: Built, chunks: Chunk[], limits: Required<Omit<ChunkLimits, 'validate' | 'onInvalid'>>): void {
   const groupsSeen: string[] = [];
   const indicatorsSeen: string[] = [];
   const associationsSeen: string[] = [];
@@ -417,7 +417,7 @@ describe('property: chunking', () => {
       fc.property(commands, limitsArb, (cmds, limits) => {
         const built = run(cmds);
         const chunks = [...built.batch.chunks(limits)];
-        checkChunks(built, chunks, limits as Required<Omit<ChunkLimits, 'validate'>>);
+        checkChunks(built, chunks, limits as Required<Omit<ChunkLimits, 'validate' | 'onInvalid'>>);
       }),
       { numRuns: 100 },
     );

@@ -59,7 +59,7 @@ describe('reading error records', () => {
     const parsed = await readErrors(client, 9, { sleep: async (ms) => void waits.push(ms) });
     expect(seen).toStrictEqual(['GET /api/v2/batch/9/results', 'GET /api/v2/batch/9/errors', 'GET /api/v2/batch/9/errors']);
     expect(waits).toStrictEqual([2000]);
-    expect(parsed).toStrictEqual([{ batchId: 9, code: '0x1005', severity: 'Error', reason: records[0]!.errorReason, source: 'bad_host is not valid.', item: undefined, critical: false }]);
+    expect(parsed).toStrictEqual([{ batchId: 9, origin: 'server', code: '0x1005', severity: 'Error', reason: records[0]!.errorReason, source: 'bad_host is not valid.', item: undefined, critical: false }]);
   });
 });
 
@@ -90,12 +90,23 @@ describe('secrets', () => {
 });
 
 describe('file upload', () => {
-  it('POST, then PUT when the server answers 401 because the file exists (tc-batch-api.md §3.7)', async () => {
+  it('POST, then PUT when the server answers 401 because the file exists', async () => {
     const { client, seen } = fakeClient({
-      'POST /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 401, body: '{"status":"Failure","message":"Access Denied"}' }],
+      'POST /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 401, body: '{"status":"Failure","message":"The group already has a file; use PUT or updateIfExists=true to replace it"}' }],
       'PUT /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 200, body: '{"status":"Success"}' }],
     });
     expect(await client.uploadFile('reports', 'rep-1', new TextEncoder().encode('pdf bytes'), 'MyOrg')).toBe(200);
     expect(seen).toStrictEqual(['POST /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true', 'PUT /api/v2/groups/reports/rep-1/upload?owner=MyOrg&updateIfExists=true']);
+  });
+
+  it('a 401 that refuses the permission is not turned into a PUT', async () => {
+    const refusal = 'Unable to perform the requested operation due to the following error(s): You do not have permission to create Indicators; Groups; Attributes; Tags; Security Labels;';
+    for (const body of [refusal, '{"status":"Failure","message":"Access Denied"}', '{"status":"Failure","message":"Signature data did not match expected result"}']) {
+      const { client, seen } = fakeClient({ 'POST /api/v2/groups/documents/d-1/upload?owner=MyOrg&updateIfExists=true': [{ status: 401, body, headers: { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' } }] });
+      const e = (await client.uploadFile('documents', 'd-1', new Uint8Array([1]), 'MyOrg').catch((x: unknown) => x)) as TcApiError;
+      expect(e).toBeInstanceOf(TcApiError);
+      expect(e.status).toBe(401);
+      expect(seen).toStrictEqual(['POST /api/v2/groups/documents/d-1/upload?owner=MyOrg&updateIfExists=true']);
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/index.js';
 import { parseErrorRecord } from '../../src/submit/errors.js';
-import { chunkLookup } from '../../src/submit/submit.js';
+import { chunkLookup } from '../../src/submit/chunk-run.js';
 
 describe('parseErrorRecord', () => {
   const batch = new Batch({ owner: 'o' });
@@ -14,6 +14,7 @@ describe('parseErrorRecord', () => {
     const raw = { errorReason: "Error (0x1005): m-lena.example.pl is not valid. The indicator 'm-lena.example.pl' could not be processed as a valid Host due to missing or invalid data (summary is invalid for the given type).", errorSource: 'm-lena.example.pl is not valid.' };
     expect(parseErrorRecord(12, raw, lookup)).toStrictEqual({
       batchId: 12,
+      origin: 'server',
       code: '0x1005',
       severity: 'Error',
       reason: raw.errorReason,
@@ -32,10 +33,11 @@ describe('parseErrorRecord', () => {
     };
     expect(parseErrorRecord(3, raw, lookup)).toStrictEqual({
       batchId: 3,
+      origin: 'server',
       code: '0x1003',
       severity: 'Error',
-      reason: 'com.google.gson.JsonSyntaxException: bad date',
-      source: raw.errorMessage,
+      reason: `Error (0x1003): ${raw.errorMessage}`,
+      source: 'com.google.gson.JsonSyntaxException: bad date',
       item: { kind: 'group', type: 'Incident', xid: 'inc-1', summary: 'incident-001' },
       critical: true,
     });

@@ -43,8 +43,18 @@ describe('option 1: batch.submit()', () => {
     const job = batchData.jobs[0]!;
     expect(job.status).toMatchObject({ status: 'Completed', successCount: 3, errorCount: 0, unprocessCount: 0, successGroupCount: 1, successIndicatorCount: 2 });
     expect(job.settings).toStrictEqual(batch.settings);
-    expect(batchData.totals).toStrictEqual({ chunks: 1, sent: { groups: 1, indicators: 2, associations: 0 }, succeeded: 3, failed: 0, unprocessed: 0, unknown: 0 });
-    expect(events.map((e) => e.type)).toStrictEqual(['chunk-built', 'chunk-sent', ...events.filter((e) => e.type === 'poll').map(() => 'poll'), 'completed']);
+    const none = { rejected: 0, failed: 0, unprocessed: 0, notSent: 0, unknown: 0 };
+    expect(batchData.totals).toStrictEqual({
+      chunks: 1,
+      sent: { groups: 1, indicators: 2, associations: 0 },
+      total: 3,
+      succeeded: 3,
+      ...none,
+      groups: { total: 1, succeeded: 1, ...none },
+      indicators: { total: 2, succeeded: 2, ...none },
+      associations: { total: 0, succeeded: 0, ...none },
+    });
+    expect(events.map((e) => e.type)).toStrictEqual(['chunk-built', 'job-created', 'chunk-sent', ...events.filter((e) => e.type === 'poll').map(() => 'poll'), 'completed']);
     const stored = await v3(`/v3/indicators/123.124.125.126?owner=${OWNER}&type=Address`);
     expect(stored.status).toBe(200);
     expect(JSON.stringify(stored.body)).toContain('opt1-adv');
@@ -107,15 +117,12 @@ describe('option 1: batch.submit()', () => {
 });
 
 describe('synchronous createAndUpload', () => {
-  it('an answer that is already Completed is not polled again', async () => {
+  it('the client still offers the one-call form; its synchronous answer is already Completed', async () => {
     const sync = await startEmulator({ credentials: [CREDS], owners: [OWNER], timing: { synchronousLimit: 100 } });
     try {
-      const batch = new Batch({ client: new TcClient({ apiPath: sync.url, ...CREDS, env: {} }), owner: OWNER });
-      batch.host('sync.example.com', undefined, undefined, 's1');
-      const events: ProgressEvent[] = [];
-      const result = await batch.submit({ poll: noWait, onProgress: (e) => events.push(e) });
-      expect(events.map((e) => e.type)).toStrictEqual(['chunk-built', 'chunk-sent', 'completed']);
-      expect(result.jobs[0]!.status).toMatchObject({ status: 'Completed', successCount: 1 });
+      const c = new TcClient({ apiPath: sync.url, ...CREDS, env: {} });
+      const status = await c.createAndUpload({ version: 'V2', owner: OWNER, action: 'Create', attributeWriteType: 'Replace', haltOnError: 'false' }, JSON.stringify({ indicator: [{ type: 'Host', summary: 'sync.example.com', xid: 's1' }] }));
+      expect(status).toMatchObject({ status: 'Completed', successCount: 1 });
     } finally {
       await sync.close();
     }
