@@ -48,7 +48,7 @@ beforeAll(async () => {
     `/v2/batch/${u1Job}`,
     JSON.stringify({
       group: [{ type: 'Adversary', xid: 'g1', name: 'u1 group' }],
-      indicator: [{ type: 'Host', summary: 'bad_host' }],
+      indicator: [{ type: 'Host', summary: 'bad_host' }, { type: 'Host', summary: 'u1.example.com' }],
     }),
     U1,
   );
@@ -136,6 +136,9 @@ describe('reads are filtered to readable owners', () => {
     expect((await call(emu.url, 'GET', '/v3/groups?owner=Org1', undefined, U2)).status).toBe(403);
     expect((await call(emu.url, 'GET', '/v3/groups', undefined, U2)).json.data).toEqual([]); // Org2, their own, is empty
     expect((await call(emu.url, 'GET', `/v3/groups/${id}/download`, undefined, U2)).status).toBe(404);
+    const indicatorId = (await call(emu.url, 'GET', '/v3/indicators/u1.example.com?owner=Org1&type=Host', undefined, U1)).json.data.id as number;
+    expect((await call(emu.url, 'GET', `/v3/indicators/${indicatorId}`, undefined, U2)).status).toBe(404);
+    expect((await call(emu.url, 'GET', `/v3/indicators/${indicatorId}`, undefined, U1)).status).toBe(200);
   });
 
   it('a readable Community is readable by both', async () => {
