@@ -1,5 +1,6 @@
 // Owners and users: credentials belong to users; a user reads or writes per owner; another user's
 // batch job is neither readable nor writable; v3 reads show only readable owners.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { parseUsersFile } from '../../src/emulator/users.js';
@@ -162,6 +163,20 @@ describe('reads are filtered to readable owners', () => {
 });
 
 describe('users file', () => {
+  it('docs/users.example.yaml starts a server whose users have the rights it lists', async () => {
+    const { owners, users } = parseUsersFile(readFileSync(new URL('../../docs/users.example.yaml', import.meta.url), 'utf8'));
+    const ex = await startEmulator({ owners, users, clock: () => NOW_MS });
+    try {
+      const feed: SignOptions = { token: 'APIV2:1:feedapp:1234567890123:ZXhhbXBsZS10b2tlbg==' };
+      expect((await call(ex.url, 'POST', '/v2/batch', config({ owner: 'Feed Source' }), feed)).status).toBe(201);
+      expect((await call(ex.url, 'POST', '/v2/batch', config({ owner: 'MyOrg' }), feed)).status).toBe(401);
+      const analyst: SignOptions = { accessId: '12345678901234567890', secretKey: 'example-secret-key-analyst' };
+      expect((await call(ex.url, 'GET', '/v2/owners/mine', undefined, analyst)).json.data.owner).toMatchObject({ name: 'MyOrg', type: 'Organization' });
+    } finally {
+      await ex.close();
+    }
+  });
+
   it('JSON works like YAML; bad entries are named without echoing secrets', () => {
     expect(parseUsersFile('{"users":[{"name":"a","tokens":["t0k3n"],"owners":{"O":"read"}}]}')).toEqual({
       owners: [{ name: 'O' }],
