@@ -101,11 +101,10 @@ export class JobRunner {
   /**
    * Every job, newest first, with what the emulator knows about it (for tests and the console).
    *
-   * @param user only the jobs of this user (and those of a database from before users), when `only`
+   * @param user only this user's jobs (and those of a database from before users)
    */
-  list(user?: string, only = false): JobSummary[] {
-    const all = this.store.listJobs();
-    return only && user !== undefined ? all.filter((j) => j.user === '' || j.user === user) : all;
+  list(user?: string): JobSummary[] {
+    return this.store.listJobs(user);
   }
 
   /**

@@ -206,12 +206,13 @@ export class Store {
     return Number(r.lastInsertRowid);
   }
 
-  /** Every job (only those of `user` when given), newest first. */
+  /** Every job, newest first; with `user`, only that user's jobs and those of a database from before users. */
   listJobs(user?: string): JobSummary[] {
+    const cols = 'id, owner, user_name, config, phase, result, created_at, uploaded_at, started_at, completed_at';
     const rows = (
       user === undefined
-        ? this.q('SELECT id, owner, user_name, config, phase, result, created_at, uploaded_at, started_at, completed_at FROM jobs ORDER BY id DESC').all()
-        : this.q('SELECT id, owner, user_name, config, phase, result, created_at, uploaded_at, started_at, completed_at FROM jobs WHERE user_name = ? ORDER BY id DESC').all(user)
+        ? this.q(`SELECT ${cols} FROM jobs ORDER BY id DESC`).all()
+        : this.q(`SELECT ${cols} FROM jobs WHERE user_name = ? OR user_name = '' ORDER BY id DESC`).all(user)
     ) as Row[];
     return rows.map((r) => ({
       id: Number(r.id),

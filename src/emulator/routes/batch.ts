@@ -117,7 +117,7 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
   // emulator only: the user's jobs, whether data came, counts and times (tests, the console)
   app.get('/emulator/batch', async (req) => ({
     status: 'Success',
-    data: { batch: jobs.list(accessOf(req).name, true) },
+    data: { batch: jobs.list(accessOf(req).name) },
   }));
 
   // status
