@@ -92,7 +92,7 @@ export function submitExitCode(result: SubmitResult, interrupted: boolean): numb
 function stopOnSignals(controller: AbortController, err: NodeJS.WritableStream): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(EXIT.interrupted);
-    err.write(`\ntcbatch: ${signal}: stopping after what is in flight; the journal (if any) resumes it. ${signal} again exits at once.\n`);
+    err.write(`\ntcbatch: ${signal}: stopping: no new chunk is sent and requests in flight are cancelled (their chunks stay unknown until a resume with the same --journal); the summary follows. ${signal} again exits at once.\n`);
     controller.abort(new Error(signal));
   };
   process.on('SIGINT', onSignal);
@@ -169,6 +169,9 @@ export function registerSubmit(program: Command): void {
         });
       } catch (e) {
         if (e instanceof TcApiError || e instanceof NetworkError) {
+          const failed = { error: { code: e.code, message: e.message, ...(e instanceof TcApiError ? { status: e.status } : {}) }, sent: 0, rejects, duplicates };
+          if (flags.report) writeFileSync(flags.report, JSON.stringify(failed, null, 2));
+          if (flags.json) process.stdout.write(`${JSON.stringify(failed, null, 2)}\n`);
           process.stderr.write(`tcbatch: could not start, nothing was sent: ${e.message}\n`);
           process.exitCode = EXIT.server;
           return;

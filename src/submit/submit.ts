@@ -106,7 +106,10 @@ function verifyJournal(batch: Submittable, state: LedgerState, path: string | un
     index = chunk.index + 1;
   }
   const recorded = state.built ?? Math.max(-1, ...state.chunks.keys()) + 1;
-  if (recorded > index || (state.built !== undefined && state.built !== index)) throw new JournalError('TCB_JOURNAL_MISMATCH', `the journal${where} was written for other input: it has ${recorded} chunks, the batch has ${index} (chunk ${Math.min(index, recorded) + 1} differs)`, path);
+  if (recorded > index || (state.built !== undefined && state.built !== index)) {
+    const which = recorded > index ? `chunk ${index + 1} is missing` : `chunk ${recorded + 1} is new`;
+    throw new JournalError('TCB_JOURNAL_MISMATCH', `the journal${where} was written for other input: it has ${recorded} chunks, the batch has ${index} (${which})`, path);
+  }
 }
 
 /** Chunks in flight, by index, with the group xids they hold. */

@@ -104,8 +104,11 @@ describe('tcbatch submit exit codes', () => {
       const bad = await tcbatch([join(root, 'bin/tcbatch.js'), 'submit', feedFile('bad.ndjson', ['{"type":"Address","summary":"999.1.1.1"}']), '--quiet'], env(r.emu.url));
       expect(bad.code).toBe(1);
       expect(bad.stdout).toMatch(/^indicators +31 +1 +30 /m);
-      const denied = await tcbatch([join(root, 'bin/tcbatch.js'), 'submit', feedFile('denied.ndjson'), '--quiet'], env(r.emu.url, 'wrong-secret'));
+      const report = join(dir, 'denied-report.json');
+      const denied = await tcbatch([join(root, 'bin/tcbatch.js'), 'submit', feedFile('denied.ndjson'), '--quiet', '--json', '--report', report], env(r.emu.url, 'wrong-secret'));
       expect(denied.code).toBe(3);
+      expect(JSON.parse(denied.stdout)).toMatchObject({ error: { code: 'TCB_API_ERROR', status: 401 }, sent: 0, rejects: [] });
+      expect(JSON.parse(readFileSync(report, 'utf8'))).toStrictEqual(JSON.parse(denied.stdout));
       expect(denied.stderr).toContain('could not start, nothing was sent');
       expect(denied.stderr).not.toContain('wrong-secret');
     } finally {

@@ -188,7 +188,9 @@ describe('resume', () => {
       expect(e.code).toBe('TCB_JOURNAL_MISMATCH');
       expect(e.message).toContain('chunk 3 differs');
       const longer = (await feed(r.client, 31, 0).submit({ journal: path, poll: NO_WAIT }).catch((x: unknown) => x)) as JournalError;
-      expect(longer.message).toContain('it has 3 chunks, the batch has 4 (chunk 4 differs)');
+      expect(longer.message).toContain('it has 3 chunks, the batch has 4 (chunk 4 is new)');
+      const shorter = (await feed(r.client, 20, 0).submit({ journal: path, poll: NO_WAIT }).catch((x: unknown) => x)) as JournalError;
+      expect(shorter.message).toContain('it has 3 chunks, the batch has 2 (chunk 3 is missing)');
       const append = feed(r.client, 30, 0);
       append.options.attributeWriteType = 'Replace';
       const config = (await append.submit({ journal: path, poll: NO_WAIT }).catch((x: unknown) => x)) as JournalError;
