@@ -27,9 +27,9 @@ export interface ItemRef {
 
 function describe(item: ItemRef | undefined): string {
   if (!item) return '';
-  const id = item.xid ? ` xid ${JSON.stringify(item.xid)}` : '';
-  const s = item.summary !== undefined ? ` ${JSON.stringify(item.summary)}` : '';
-  return `${item.type ?? item.kind}${s}${id}`;
+  const id = item.xid ? ` xid ${safeJson(item.xid)}` : '';
+  const s = item.summary !== undefined ? ` ${safeJson(item.summary)}` : '';
+  return `${typeof item.type === 'string' ? item.type : item.type === undefined ? item.kind : safeJson(item.type)}${s}${id}`;
 }
 
 /**
@@ -66,18 +66,28 @@ export class XidConflictError extends TcBatchError {
   readonly existingType: string;
   readonly type: string;
   constructor(xid: string, existingType: string, type: string) {
-    super('TCB_XID_CONFLICT', `xid ${JSON.stringify(xid)} is already used by a ${existingType}; cannot add a ${type} with it`);
+    super('TCB_XID_CONFLICT', `xid ${safeJson(xid)} is already used by a ${printable(existingType)}; cannot add a ${printable(type)} with it`);
     this.xid = xid;
     this.existingType = existingType;
     this.type = type;
   }
 }
 
-function safeJson(v: unknown): string {
+/** JSON text of `v` for messages, at most 200 characters; never throws. */
+export function safeJson(v: unknown): string {
   try {
     const s = typeof v === 'function' ? '[function]' : JSON.stringify(v);
-    return s === undefined ? String(v) : s.length > 200 ? `${s.slice(0, 200)}...` : s;
+    return s === undefined ? printable(v) : s.length > 200 ? `${s.slice(0, 200)}...` : s;
   } catch {
-    return String(v);
+    return printable(v);
+  }
+}
+
+/** `String(v)` that never throws (BigInt, Symbol, objects without a prototype or with a broken `toString`). */
+export function printable(v: unknown): string {
+  try {
+    return typeof v === 'bigint' ? `${v}n` : String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
   }
 }

@@ -152,7 +152,7 @@ export abstract class BatchCore {
    * @throws ValidationError when the type is not a batchable group type (tc-batch-api.md §10).
    */
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
-    const Ctor = this.groupClass(type);
+    const Ctor = typeof type === 'string' && Object.hasOwn(groupTypes, type) ? this.groupClass(type) : undefined;
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: `a group type is one of ${Object.keys(groupTypes).join(', ')} (tc-batch-api.md §10)`, value: type });
     }
@@ -165,7 +165,7 @@ export abstract class BatchCore {
    * @throws ValidationError when the type is unknown or the summary breaks the type's rules.
    */
   indicator(type: string, summary: string, rating?: number | string, confidence?: number | string, xid?: XidInput): IndicatorBuilder {
-    const Ctor = this.indicatorClass(type);
+    const Ctor = typeof type === 'string' && Object.hasOwn(indicatorTypes, type) ? this.indicatorClass(type) : undefined;
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: `an indicator type is one of ${Object.keys(indicatorTypes).join(', ')} (tc-batch-api.md §9)`, value: type });
     }
@@ -179,9 +179,10 @@ export abstract class BatchCore {
     if (!isOptions(data)) throw new ValidationError({ item: { kind }, rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} is an object`, value: data });
     const { fileContent, ...json } = data;
     const type = json.type;
-    const ref: ItemRef = { kind, type: typeof type === 'string' ? type : undefined, xid: typeof json.xid === 'string' ? json.xid : undefined, summary: (json.summary ?? json.name) as string | undefined };
+    const label = json.summary ?? json.name;
+    const ref: ItemRef = { kind, type: typeof type === 'string' ? type : undefined, xid: typeof json.xid === 'string' ? json.xid : undefined, summary: typeof label === 'string' ? label : undefined };
     const validators: Record<string, ((d: unknown) => ValidationResult<unknown>) | undefined> = kind === 'group' ? groupValidators : indicatorValidators;
-    const validate = typeof type === 'string' ? validators[type] : undefined;
+    const validate = typeof type === 'string' && Object.hasOwn(validators, type) ? validators[type] : undefined;
     if (!validate) {
       const names = Object.keys(kind === 'group' ? groupTypes : indicatorTypes).join(', ');
       throw new ValidationError({ item: ref, field: 'type', rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} type is one of ${names}`, value: type, pointer: '/type' });
@@ -189,6 +190,7 @@ export abstract class BatchCore {
     if (typeof json.xid !== 'string' || json.xid === '') {
       throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (seed-batch.md)', value: json.xid, pointer: '/xid' });
     }
+    renameApiFields(kind, type as string, json);
     const result = validate(json);
     if (!result.valid) {
       const issue = result.issues[0]!;
@@ -222,6 +224,7 @@ export abstract class BatchCore {
    * @throws ValidationError when a side has neither ref nor id.
    */
   association(entry: AssociationEntry): Record<string, unknown> {
+    if (!isOptions(entry)) throw new ValidationError({ item: { kind: 'association' }, rule: 'an association is an object with ref_1/id_1, type_1, ref_2/id_2, type_2', value: entry });
     const clean: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(entry)) if (v !== undefined && v !== null) clean[k] = v;
     const result = validateAssociationEntry(clean);
@@ -246,14 +249,31 @@ export abstract class BatchCore {
 }
 
 /**
+ * Interface 3 dicts may use a field's API name where the wire name differs (a Host's `dnsActive`
+ * and `whoisActive` are `flag1` and `flag2`, as the reference writes them): renamed in place when
+ * the wire name is not there too. Names come from the catalog.
+ */
+function renameApiFields(kind: 'group' | 'indicator', type: string, json: Record<string, unknown>): void {
+  const types: Record<string, GroupTypeInfo | IndicatorTypeInfo> = kind === 'group' ? groupTypes : indicatorTypes;
+  const info = Object.hasOwn(types, type) ? types[type] : undefined;
+  if (!info) return;
+  for (const f of Object.values(info.fields)) {
+    if (f.name !== f.wire && Object.hasOwn(json, f.name) && !Object.hasOwn(json, f.wire)) {
+      json[f.wire] = json[f.name];
+      delete json[f.name];
+    }
+  }
+}
+
+/**
  * Split a summary into value slots: single-value types keep it whole; File parts are placed by
  * hash length (32 md5, 40 sha1, 64 sha256); other multi-value types split on `' : '`, the second
- * slot taking any extra parts (tc-batch-api.md §5.1).
+ * slot taking any extra parts (tc-batch-api.md §5.1). Only `' : '` separates: `Foo: Bar` stays one part.
  */
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;
   if (n === 1 || typeof summary !== 'string') return [summary];
-  const parts = summary.split(/\s?:\s/);
+  const parts = summary.split(SUMMARY_SEPARATOR);
   const lengths = info.values.map((v) => v.length);
   if (lengths.every((l) => l !== undefined)) {
     const slots: Array<string | undefined> = new Array(n).fill(undefined);

@@ -1,20 +1,57 @@
 /**
- * `tcbatch convert --from FORMAT FILE... [-o DIR]`: import threat-intel files (STIX, MISP, CSV/TXT
+ * `tcbatch convert --from FORMAT FILE... [-o DIR]`: import threat-intel files (STIX, MISP, CSV/TSV/TXT
  * IOC lists, YARA/Snort/Suricata rules) into batch content files, plus `rejects.json` listing
  * every record not imported (rejected or skipped) with its source line or object id and reason.
  * Exit 1 when records were rejected, 2 when a file cannot be read or recognised.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
 import { FORMATS, importFile, type InputFormat } from '../importers/index.js';
 import type { ImportReport } from '../importers/report.js';
 import { EXIT, UsageError } from './usage.js';
 
-/** Import each file into `batch`; the per-file reports in order. */
-export function importAll(files: readonly string[], batch: Batch, from: InputFormat | 'auto'): Array<ImportReport & { format: InputFormat; file: string }> {
-  return files.map((file) => ({ ...importFile(file, batch, from), file }));
+/**
+ * Import each file into `batch`, one after the other; the per-file reports in order.
+ * @param onProgress bytes read of the file being imported (large CSV/TSV files)
+ */
+export async function importAll(files: readonly string[], batch: Batch, from: InputFormat | 'auto', onProgress?: (file: string, bytesRead: number, totalBytes: number) => void): Promise<Array<ImportReport & { format: InputFormat; file: string }>> {
+  const out: Array<ImportReport & { format: InputFormat; file: string }> = [];
+  for (const file of files) out.push({ ...(await importFile(file, batch, from, onProgress ? { onProgress: (b, t) => onProgress(file, b, t) } : {})), file });
+  return out;
+}
+
+/** A bytes progress bar on a TTY (stderr), nothing elsewhere; bars only for files over 1 MB. */
+function byteProgress(): { update: (file: string, bytesRead: number, totalBytes: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  return {
+    update(file, read, total) {
+      if (total < 1_000_000) return;
+      if (file !== current) {
+        bar?.stop();
+        current = file;
+        bar = new cliProgress.SingleBar({ format: `${basename(file)} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr }, cliProgress.Presets.shades_classic);
+        bar.start(total, 0);
+      }
+      bar!.update(read);
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
+/**
+ * `tcbatch convert ... | head -1`: the reader went away. End quietly with the exit code so far
+ * instead of an EPIPE stack trace.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 }
 
 /** One line per file: format, records read, items made, rejected, skipped, duplicates. */
@@ -27,7 +64,7 @@ export function reportLine(r: ImportReport & { format: string; file: string }): 
 export function registerConvert(program: Command): void {
   program
     .command('convert')
-    .description('import STIX, MISP, CSV/TXT IOC lists or YARA/Snort/Suricata rules into batch content files')
+    .description('import STIX, MISP, CSV/TSV/TXT IOC lists, YARA/Snort/Suricata/Sigma/OpenIOC/ClamAV rules, e-mail messages or the CISA KEV catalogue into batch content files')
     .argument('<files...>', 'input files')
     .option('--from <format>', `input format: ${FORMATS.join(', ')} or auto`, 'auto')
     .option('-o, --out <dir>', 'output folder for batch-NNNN.json chunk files and rejects.json', 'tcbatch-convert')
@@ -35,10 +72,17 @@ export function registerConvert(program: Command): void {
     .option('--max-items <n>', 'items per chunk file (default 5000)', (v) => Number(v))
     .option('--json', 'print the per-file reports as JSON')
     .addHelpText('after', '\nEvery input record ends up in a chunk file or in rejects.json (rejected or skipped, with its source and reason).\nExit codes: 0 ok, 1 records rejected, 2 usage or I/O error.')
-    .action((files: string[], flags: { from: string; out: string; owner: string; maxItems?: number; json?: boolean }) => {
+    .action(async (files: string[], flags: { from: string; out: string; owner: string; maxItems?: number; json?: boolean }) => {
+      quietOnClosedPipe();
       if (flags.from !== 'auto' && !(FORMATS as readonly string[]).includes(flags.from)) throw new UsageError(`--from must be one of ${FORMATS.join(', ')} or auto`);
       const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems } });
-      const reports = importAll(files, batch, flags.from as InputFormat | 'auto');
+      const progress = byteProgress();
+      let reports: Awaited<ReturnType<typeof importAll>>;
+      try {
+        reports = await importAll(files, batch, flags.from as InputFormat | 'auto', progress.update);
+      } finally {
+        progress.stop();
+      }
       mkdirSync(flags.out, { recursive: true });
       const paths = batch.write(flags.out);
       const rejects = reports.map((r) => ({

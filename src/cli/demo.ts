@@ -111,7 +111,7 @@ export async function runDemo(flags: DemoFlags, out: NodeJS.WritableStream = pro
   try {
     const files = dataFiles(flags.data);
     const batch = new Batch({ client, owner, haltOnError: false });
-    const reports = importAll(files, batch, 'auto').map((r) => ({ ...r, file: relative(process.cwd(), r.file) || r.file }));
+    const reports = (await importAll(files, batch, 'auto')).map((r) => ({ ...r, file: relative(process.cwd(), r.file) || r.file }));
     say(`\nImported ${files.length} files:\n${reports.map((r) => `  ${reportLine(r)}`).join('\n')}\n`);
     const sent = sentByType(batch);
     say(`\nSubmitting ${batch.counts.groups} groups, ${batch.counts.indicators} indicators and ${batch.counts.associations} indicator associations...\n`);

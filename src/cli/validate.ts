@@ -30,9 +30,9 @@ export function validateFile(file: string): FileValidation {
     }
     const issues: FileValidation['issues'] = [];
     for (const item of items) {
-      const type = item.data.type;
+      const type = item.data && typeof item.data === 'object' ? item.data.type : undefined;
       const map: Record<string, AnyValidator> = item.kind === 'group' ? groupValidators : indicatorValidators;
-      const validate: AnyValidator | undefined = item.kind === 'association' ? validateAssociationEntry : typeof type === 'string' ? map[type] : undefined;
+      const validate: AnyValidator | undefined = item.kind === 'association' ? validateAssociationEntry : typeof type === 'string' && Object.hasOwn(map, type) ? map[type] : undefined;
       if (!validate) {
         issues.push({ pointer: '/type', keyword: 'enum', rule: `a group or indicator type is one of ${[...Object.keys(groupValidators), ...Object.keys(indicatorValidators)].join(', ')}`, value: type, schemaPath: '#/type', source: item.source });
         continue;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TcBatchError } from '../errors.js';
+import { JsonSyntaxError, parseJsonText } from './json-text.js';
 import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 
 /** One group, indicator or association read from a file. */
@@ -25,25 +26,20 @@ export class ContentFileError extends TcBatchError {
   }
 }
 
-/** Line and column (1-based) of a character offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, column: offset - before.lastIndexOf('\n') };
-}
+export { lineColumn } from './json-text.js';
 
 function parseJson(file: string, text: string, lineOffset = 0): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    const m = /position (\d+)/.exec((e as Error).message);
-    const where = m ? lineColumn(text, Number(m[1])) : undefined;
-    throw new ContentFileError(file, `invalid JSON${where ? ` at line ${where.line + lineOffset}, column ${where.column}` : ''}: ${(e as Error).message}`);
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    throw new ContentFileError(file, `invalid JSON at line ${e.line + lineOffset}, column ${e.column}: ${e.problem}`);
   }
 }
 
 /** Group or indicator, by its `type` (unknown types count as indicators: the validators report them). */
 export function kindOf(data: Record<string, unknown>): 'group' | 'indicator' {
+  if (!data || typeof data !== 'object') return 'indicator';
   return typeof data.type === 'string' && data.type in groupTypes ? 'group' : typeof data.type === 'string' && data.type in indicatorTypes ? 'indicator' : 'summary' in data ? 'indicator' : 'name' in data ? 'group' : 'indicator';
 }
 

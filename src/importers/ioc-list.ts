@@ -9,7 +9,7 @@
  * CSV fields are parsed with `csv-parse`; values are refanged, typed and normalised by
  * `normalize.ts`; the batch builders validate them.
  */
-import { parse } from 'csv-parse/sync';
+import { readCsvFile, readCsvText, type ByteProgress, type CsvSink } from './csv-records.js';
 import type { Batch } from '../batch/batch.js';
 import type { GroupBuilder } from '../model/builder.js';
 import { addReject, addSkip } from './report.js';
@@ -19,6 +19,7 @@ import {
   detectIndicator,
   isDefanged,
   normalizeHash,
+  REGISTRY_KEY,
   splitTags,
   type AddOptions,
   type DetectedIndicator,
@@ -53,6 +54,8 @@ export interface ColumnMap {
   source?: Column;
   /** A file name: an occurrence on the row's File. */
   fileName?: Column;
+  /** A User-Agent string column: its cells are User Agent indicators as written (never typed per value). */
+  userAgent?: Column;
 }
 
 /** Options of both list importers. */
@@ -113,6 +116,7 @@ const HEADER_NAMES: Record<string, keyof ColumnMap> = {
   md5: 'md5', sha1: 'sha1', sha256: 'sha256', host: 'host', path: 'path', asn: 'asn', as: 'asn', as_number: 'asn',
   tags: 'tags', tag: 'tags', labels: 'tags', description: 'description', comment: 'description', entity: 'description',
   source: 'source', reference: 'source', link: 'source', filename: 'fileName', file_name: 'fileName',
+  user_agent: 'userAgent', useragent: 'userAgent', 'user-agent': 'userAgent', 'user agent': 'userAgent', ua: 'userAgent', 'c-useragent': 'userAgent',
 };
 
 /** Physical lines without their terminators (`\n`, `\r\n`); a final empty line after the last terminator is not a line. */
@@ -120,21 +124,6 @@ function lines(text: string): string[] {
   const out = text.split(/\r?\n|\r/);
   if (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out;
-}
-
-function parseLine(line: string, delimiter: string): { fields?: string[]; repaired?: string; error?: string } {
-  const strict = { delimiter, relax_column_count: true, bom: true } as const;
-  try {
-    return { fields: (parse(line, strict) as string[][])[0] ?? [] };
-  } catch (err) {
-    const reason = `${(err as { code?: string }).code ?? 'CSV_ERROR'}: ${(err as Error).message}`;
-    try {
-      const fields = (parse(line, { ...strict, ltrim: true, rtrim: true, relax_quotes: true }) as string[][])[0] ?? [];
-      return { fields, repaired: reason };
-    } catch {
-      return { error: reason };
-    }
-  }
 }
 
 function resolve(col: Column | undefined, header: readonly string[] | undefined): number | undefined {
@@ -157,12 +146,13 @@ interface Resolved {
   description?: number;
   source?: number;
   fileName?: number;
+  userAgent?: number;
 }
 
 function resolveMap(map: ColumnMap, header: readonly string[] | undefined): Resolved {
   const values = map.value === undefined ? [] : Array.isArray(map.value) ? map.value : [map.value];
   const out: Resolved = { value: values.map((c) => resolve(c, header)!) };
-  for (const k of ['md5', 'sha1', 'sha256', 'host', 'path', 'asn', 'tags', 'description', 'source', 'fileName'] as const) {
+  for (const k of ['md5', 'sha1', 'sha256', 'host', 'path', 'asn', 'tags', 'description', 'source', 'fileName', 'userAgent'] as const) {
     const i = resolve(map[k], header);
     if (i !== undefined) out[k] = i;
   }
@@ -189,64 +179,78 @@ function baseAdd(options: IocListOptions): AddOptions {
 /**
  * Import a CSV IOC list into `batch`.
  *
- * Whole-line `#` comments (and preambles), blank lines and the header are counted in
- * `report.ignored`. Each other line is parsed alone with `csv-parse`; a line whose quoting is
- * broken but recoverable (a space before an opening quote or after a closing one, a stray quote)
- * is parsed relaxed and listed in `report.warnings`; a line that cannot be parsed, has a field
- * count other than the header's (or the first record's), or whose value contains a quote
- * character (a broken quote swallowed a delimiter) is rejected whole. Values are typed per value
- * and normalised (`normalize.ts`); duplicates are merged and counted.
+ * The text is parsed as one stream (RFC 4180: a quoted field may span lines) by `csv-parse`
+ * (`csv-records.ts`). Whole-line `#` comments (and preambles), blank lines and the header are
+ * counted in `report.ignored`. A record whose quoting is broken but readable (a space before an
+ * opening quote or after a closing one) is imported and listed in `report.warnings`; a line where
+ * a quote opens and never closes, a record with a field count other than the header's (or the
+ * first record's), or whose value contains a quote character (a broken quote swallowed a
+ * delimiter) is rejected whole. Values are typed per value and normalised (`normalize.ts`);
+ * duplicates are merged and counted. `counts.read` counts records plus comment lines.
  * @param text the file content (UTF-8 text; CRLF or LF)
  * @throws Error when a named column is not in the header
  */
 export function importCsv(text: string, batch: Batch, options: CsvImportOptions = {}): IndicatorImportReport {
+  const { sink, report } = csvSink(batch, options);
+  readCsvText(text, sink, { delimiter: options.delimiter, comment: options.comment });
+  return report;
+}
+
+/**
+ * {@link importCsv} on a file read as a stream: memory stays flat whatever the file size.
+ * @param onProgress called with the bytes read so far and the file size
+ * @throws Error when the file cannot be read or a named column is not in the header
+ */
+export async function importCsvFile(file: string, batch: Batch, options: CsvImportOptions = {}, onProgress?: ByteProgress): Promise<IndicatorImportReport> {
+  const { sink, report } = csvSink(batch, options);
+  await readCsvFile(file, sink, { delimiter: options.delimiter, comment: options.comment }, onProgress);
+  return report;
+}
+
+function csvSink(batch: Batch, options: CsvImportOptions): { sink: CsvSink; report: IndicatorImportReport } {
   const src = options.source ?? 'csv';
   const report = createIndicatorReport(src);
-  const delimiter = options.delimiter ?? ',';
-  const comment = options.comment ?? '#';
   let cols: Resolved | undefined;
   let expected: number | undefined;
   let headerDone = options.header === false;
-  const all = lines(text);
-  for (let n = 0; n < all.length; n++) {
-    const line = all[n]!;
-    const where = `${src}:${n + 1}`;
-    report.counts.read++;
-    if (line.trim() === '') {
+  const sink: CsvSink = {
+    blank() {
+      report.counts.read++;
       report.ignored.blank++;
-      continue;
-    }
-    if (line.trimStart().startsWith(comment)) {
-      report.ignored.comment++;
-      continue;
-    }
-    const parsed = parseLine(line, delimiter);
-    if (!parsed.fields) {
-      addReject(report, where, line, `broken quoting, line not imported (${parsed.error})`);
-      continue;
-    }
-    const fields = parsed.fields;
-    if (!headerDone) {
-      headerDone = true;
-      const map = headerMap(fields);
-      const looksLikeData = fields.some((f) => !('error' in detectIndicator(f)));
-      if (options.header === true || (map && !looksLikeData)) {
-        report.ignored.header++;
-        expected = fields.length;
-        cols = resolveMap(options.columns ?? map ?? { value: 0 }, fields);
-        continue;
+    },
+    comment(count) {
+      report.counts.read += count;
+      report.ignored.comment += count;
+    },
+    broken(line, raw, reason) {
+      report.counts.read++;
+      addReject(report, `${src}:${line}`, raw, `broken quoting, line not imported (${reason})`);
+    },
+    record({ fields, raw, line, repaired }) {
+      const where = `${src}:${line}`;
+      report.counts.read++;
+      if (!headerDone) {
+        headerDone = true;
+        const map = headerMap(fields);
+        const looksLikeData = fields.some((f) => !('error' in detectIndicator(f)));
+        if (options.header === true || (map && !looksLikeData)) {
+          report.ignored.header++;
+          expected = fields.length;
+          cols = resolveMap(options.columns ?? map ?? { value: 0 }, fields);
+          return;
+        }
       }
-    }
-    cols ??= resolveMap(options.columns ?? { value: 0 }, undefined);
-    expected ??= fields.length;
-    if (fields.length !== expected) {
-      addReject(report, where, line, `broken quoting or delimiters: ${fields.length} fields where ${expected} are expected`);
-      continue;
-    }
-    if (parsed.repaired) report.warnings.push({ source: where, value: line, reason: `quoting repaired (${parsed.repaired})` });
-    importRow(fields, cols, batch, report, where, options);
-  }
-  return report;
+      cols ??= resolveMap(options.columns ?? { value: 0 }, undefined);
+      expected ??= fields.length;
+      if (fields.length !== expected) {
+        addReject(report, where, raw, `broken quoting or delimiters: ${fields.length} fields where ${expected} are expected`);
+        return;
+      }
+      if (repaired) report.warnings.push({ source: where, value: raw, reason: 'quoting repaired (a space next to a quote)' });
+      importRow(fields, cols, batch, report, where, options);
+    },
+  };
+  return { sink, report };
 }
 
 function importRow(fields: readonly string[], cols: Resolved, batch: Batch, report: IndicatorImportReport, where: string, options: IocListOptions): void {
@@ -273,6 +277,8 @@ function importRow(fields: readonly string[], cols: Resolved, batch: Batch, repo
     const value = path ? `${options.defaultScheme ?? 'http'}://${host}${path.startsWith('/') ? '' : '/'}${path}` : host;
     found.push(detected(value, detectIndicator(value, options)));
   }
+  const ua = cell(cols.userAgent);
+  if (ua) found.push({ value: ua, indicator: { type: 'User Agent', value: ua } });
   const asn = cell(cols.asn);
   if (asn) found.push(detected(asn, detectIndicator(asn, { asn: true })));
   for (const i of cols.value) {
@@ -298,6 +304,45 @@ function detected(value: string, d: ReturnType<typeof detectIndicator>): { value
 }
 
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
+/** A comment heading naming an AS (`# AS63949 Linode, LLC`): the AS is an indicator, the rest its description. */
+const ASN_HEADING = /^(?:#+|\/\/)\s*AS\s?N?\s?(\d{1,10})\b[\s:,-]*(.*)$/i;
+/** A registry key inside text: the hive, `\\`, then up to a tab, back-tick, quote, `|` or the end of the line. */
+const REGISTRY_KEY_IN_TEXT = /\b(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU|HKCC):?\\[^\t`"'|\r\n]+/gi;
+const unquote = (v: string): string => v.replace(/^`+|`+$/g, '');
+
+/**
+ * One list line into its value and its comment: `value # comment`, `value;comment` (when the
+ * text before `;` is an indicator, or with an explicit separator), `value,label` (when the text
+ * before `,` is an indicator), `value<TAB>columns`, `value words`. A registry key line keeps its
+ * spaces (`HKLM\Software\My App`): its value ends at a tab or ` #`. Back-ticks around the value
+ * (Markdown) are removed.
+ */
+export function splitListLine(body: string, separator?: string): { value: string; comment: string } {
+  const comments: string[] = [];
+  const hash = /\s+#\s*(.*)$/.exec(body);
+  if (hash) {
+    comments.push(hash[1]!.trim());
+    body = body.slice(0, hash.index);
+  }
+  const tab = body.indexOf('\t');
+  if (tab > 0) {
+    comments.unshift(...body.slice(tab + 1).split('\t').map((c) => c.trim()).filter(Boolean));
+    body = body.slice(0, tab);
+  }
+  body = unquote(body.trim());
+  if (REGISTRY_KEY.test(body)) return { value: body, comment: comments.join(' ') };
+  for (const sep of separator !== undefined ? [separator] : [';', ',']) {
+    const at = body.indexOf(sep);
+    if (at > 0 && (separator !== undefined || !('error' in detectIndicator(unquote(body.slice(0, at).trim()))))) {
+      comments.unshift(body.slice(at + sep.length).trim());
+      body = body.slice(0, at);
+      break;
+    }
+  }
+  const [value = '', ...rest] = body.trim().split(/\s+/);
+  if (rest.length > 0) comments.unshift(rest.join(' '));
+  return { value: unquote(value), comment: comments.filter(Boolean).join(' ') };
+}
 
 /**
  * Import a plain-text IOC list into `batch`: one value a line (`value`, `value # comment`,
@@ -322,28 +367,16 @@ export function importTxt(text: string, batch: Batch, options: TxtImportOptions 
       continue;
     }
     if (line.startsWith('#') || line.startsWith('//')) {
-      report.ignored.comment++;
+      const asn = ASN_HEADING.exec(line);
+      if (asn) addToBatch(batch, report, where, { type: 'ASN', value: `ASN${parseInt(asn[1]!, 10)}` }, { ...baseAdd(options), description: withComments && asn[2] ? asn[2].trim() : undefined });
+      else report.ignored.comment++;
       continue;
     }
     if (options.extract) {
       extractLine(line.replace(BULLET, ''), batch, report, where, options, typeof options.extract === 'object' && options.extract.fanged === true);
       continue;
     }
-    let body = line.replace(BULLET, '');
-    let comment = '';
-    const hash = /\s+#\s*(.*)$/.exec(body);
-    if (hash) {
-      comment = hash[1]!.trim();
-      body = body.slice(0, hash.index);
-    }
-    const sep = options.separator ?? ';';
-    const at = body.indexOf(sep);
-    if (at > 0 && (options.separator !== undefined || !('error' in detectIndicator(body.slice(0, at))))) {
-      comment = [body.slice(at + sep.length).trim(), comment].filter(Boolean).join(' ');
-      body = body.slice(0, at);
-    }
-    const [value = '', ...rest] = body.trim().split(/\s+/);
-    if (rest.length > 0) comment = [rest.join(' '), comment].filter(Boolean).join(' ');
+    const { value, comment } = splitListLine(line.replace(BULLET, ''), options.separator);
     const d = detectIndicator(value, options);
     if ('error' in d) {
       addReject(report, where, value, d.error);
@@ -359,11 +392,31 @@ function extractLine(line: string, batch: Batch, report: IndicatorImportReport, 
   let fileName: string | undefined;
   const hashLine = /^([0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\s+(\S.*)$/.exec(line);
   let rejected = 0;
-  for (const token of line.split(/\s+/)) {
-    const t = token.replace(/^[("'<,;]+|[)"'>,;:]+$/g, '');
+  // values marked as such are taken even when written fanged: registry keys (spaces and all),
+  // `back-ticked` values (Markdown/AsciiDoc tables) and the first column of a tab-separated line
+  const marked = new Set<string>();
+  let rest = line.replace(REGISTRY_KEY_IN_TEXT, (key) => {
+    marked.add(key.trim());
+    return ' ';
+  });
+  rest = rest.replace(/`([^`\n]+)`/g, (_m, v: string) => {
+    marked.add(v.trim());
+    return ' ';
+  });
+  if (rest.includes('\t')) {
+    const first = rest.split('\t')[0]!.trim();
+    if (first && !/\s/.test(first)) {
+      marked.add(first);
+      rest = rest.slice(rest.indexOf('\t'));
+    }
+  }
+  const tokens = [...[...marked].map((t) => ({ t, sure: true })), ...rest.split(/[\s|]+/).map((t) => ({ t, sure: false }))];
+  for (const { t: token, sure } of tokens) {
+    const t = sure ? token : token.replace(/^[("'<,;]+|[)"'>,;:]+$/g, '');
     if (!t) continue;
     const hash = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(t);
-    if (!hash && !isDefanged(t) && !fanged) continue;
+    if (!hash && !sure && !isDefanged(t) && !fanged) continue;
+    if (sure && !hash && !isDefanged(t) && 'error' in detectIndicator(t, options)) continue;
     const d = detectIndicator(t, options);
     if ('error' in d) {
       if (isDefanged(t)) {

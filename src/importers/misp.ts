@@ -33,10 +33,10 @@
  * Attributes of other types (`text`, `other`, `filename`, `btc`, `link`...) are rejects that
  * name the type; deleted attributes are skipped. `counts.read` is the number of attributes read.
  */
-import { TcBatchError } from '../errors.js';
+import { TcBatchError, safeJson } from '../errors.js';
 import type { Batch } from '../batch/batch.js';
 import type { GroupBuilder, IndicatorBuilder } from '../model/builder.js';
-import { addReject, addSkip, errorReason } from './report.js';
+import { addReject, addSkip, errorReason, safeText } from './report.js';
 import {
   addMetadata,
   createIndicatorReport,
@@ -51,7 +51,14 @@ import {
   refang,
   type IndicatorImportReport,
 } from './normalize.js';
-import { groupName, parseSnort, parseYara } from './rules.js';
+import { groupName, isCut, parseSnort, parseYara } from './rules.js';
+
+/** The long-name policy: a cut name's full text in a Description attribute. */
+function withFullName<G extends GroupBuilder>(g: G, name: string): G {
+  if (isCut(name)) g.attribute('Description', name);
+  return g;
+}
+import { JsonSyntaxError, parseJsonText } from './json-text.js';
 
 /** A MISP input that is not JSON, or not a MISP event. `code` is `TCB_MISP_JSON` or `TCB_MISP_FORMAT`. */
 export class MispInputError extends TcBatchError {
@@ -113,20 +120,10 @@ interface MispEvent {
  */
 export function parseJsonWithPosition(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    let where: { line: number; column: number };
-    if (lc) where = { line: Number(lc[1]), column: Number(lc[2]) };
-    else {
-      const p = pos ? Number(pos[1]) : text.length;
-      const before = text.slice(0, p);
-      const nl = before.lastIndexOf('\n');
-      where = { line: before.split('\n').length, column: p - nl };
-    }
-    throw new MispInputError('TCB_MISP_JSON', `invalid MISP JSON: ${msg.replace(/\s*\(line \d+ column \d+\)/, '')}`, where, err);
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    throw new MispInputError('TCB_MISP_JSON', `invalid MISP JSON: ${err.problem}`, { line: err.line, column: err.column }, err);
   }
 }
 
@@ -145,7 +142,41 @@ function events(doc: unknown): MispEvent[] {
   return out;
 }
 
-const tagNames = (tags: MispTag[] | undefined): string[] => (tags ?? []).map((t) => t.name).filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+const tagNames = (tags: MispTag[] | undefined): string[] => (Array.isArray(tags) ? tags : []).map((t) => (t && typeof t === 'object' ? t.name : undefined)).filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+
+/** A MISP string field as text: strings as they are, numbers as digits, anything else dropped. */
+const textField = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+
+/**
+ * Hostile but valid JSON (`"comment": 5`, `"Tag": {}`, `"Attribute": [null]`) as the shapes the
+ * importer reads: string fields as text or absent, lists as arrays of objects. Entries that are
+ * not objects are rejected by the caller.
+ */
+function cleanRecord<T extends object>(v: unknown, strings: readonly string[], lists: readonly string[]): T | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+  for (const k of strings) if (k in o) o[k] = textField(o[k]);
+  for (const k of lists) if (k in o) o[k] = Array.isArray(o[k]) ? o[k] : [];
+  return o as T;
+}
+
+const ATTRIBUTE_STRINGS = ['uuid', 'id', 'type', 'comment', 'object_relation', 'category'] as const;
+
+/** The attributes of a list, cleaned; non-objects rejected naming their position. */
+function attributes(list: unknown, ctx: { report: IndicatorImportReport; src: string }, where: string): MispAttribute[] {
+  const out: MispAttribute[] = [];
+  (Array.isArray(list) ? list : []).forEach((a, i) => {
+    const c = cleanRecord<MispAttribute>(a, ATTRIBUTE_STRINGS, ['Tag']);
+    if (c) out.push(c);
+    else {
+      ctx.report.counts.read++;
+      addReject(ctx.report, `${ctx.src}#${where}/${i}`, safeText(a), 'a MISP attribute is a JSON object');
+    }
+  });
+  return out;
+}
+
+
 
 /** `tlp:amber+strict` → `TLP:AMBER+STRICT`; `undefined` for other tags. */
 export function tlpLabel(tag: string): string | undefined {
@@ -168,8 +199,9 @@ export function importMisp(json: string | object, batch: Batch, options: MispImp
   return report;
 }
 
-function importEvent(ev: MispEvent, batch: Batch, report: IndicatorImportReport, options: MispImportOptions): void {
+function importEvent(raw: MispEvent, batch: Batch, report: IndicatorImportReport, options: MispImportOptions): void {
   const src = options.source ?? 'misp';
+  const ev = cleanRecord<MispEvent>(raw, ['uuid', 'id', 'info', 'date'], ['Tag']) ?? {};
   const evId = ev.uuid ?? ev.id ?? 'event';
   const info = typeof ev.info === 'string' && ev.info.trim() ? ev.info : `MISP event ${evId}`;
   let event: GroupBuilder;
@@ -183,7 +215,7 @@ function importEvent(ev: MispEvent, batch: Batch, report: IndicatorImportReport,
     return;
   }
   countGroup(batch, report, groupsBefore, 'Event');
-  if (groupName(info) !== info.trim()) event.attribute('Description', info);
+  if (isCut(info)) event.attribute('Description', info);
   const labels: string[] = [];
   for (const t of tagNames(ev.Tag)) {
     const label = tlpLabel(t);
@@ -197,11 +229,18 @@ function importEvent(ev: MispEvent, batch: Batch, report: IndicatorImportReport,
     }
   }
   const ctx: Ctx = { batch, report, options, event, labels: options.propagateTlp === false ? [] : labels, src };
-  for (const a of ev.Attribute ?? []) importAttribute(a, ctx);
-  for (const o of ev.Object ?? []) {
+  for (const a of attributes(ev.Attribute, ctx, 'Attribute')) importAttribute(a, ctx);
+  (Array.isArray(ev.Object) ? ev.Object : []).forEach((raw, i) => {
+    const o = cleanRecord<MispObject>(raw, ['name', 'uuid', 'id', 'comment'], []);
+    if (!o) {
+      report.counts.read++;
+      addReject(report, `${src}#Object/${i}`, safeText(raw), 'a MISP object is a JSON object');
+      return;
+    }
+    o.Attribute = attributes(o.Attribute, ctx, `Object/${i}/Attribute`);
     if (o.name === 'file') importFileObject(o, ctx);
-    else for (const a of o.Attribute ?? []) importAttribute(a, ctx);
-  }
+    else for (const a of o.Attribute) importAttribute(a, ctx);
+  });
 }
 
 interface Ctx {
@@ -287,7 +326,7 @@ function importAttribute(a: MispAttribute, ctx: Ctx): void {
   const where = `${ctx.src}#${id}`;
   report.counts.read++;
   const type = typeof a.type === 'string' ? a.type : '';
-  const raw = typeof a.value === 'string' ? a.value : a.value === undefined || a.value === null ? '' : String(a.value);
+  const raw = typeof a.value === 'string' ? a.value : a.value === undefined || a.value === null ? '' : safeText(a.value);
   if (a.deleted === true) {
     addSkip(report, where, `deleted MISP attribute (${type})`);
     return;
@@ -333,7 +372,7 @@ function importAttribute(a: MispAttribute, ctx: Ctx): void {
     name ??= a.comment?.trim() || `MISP ${type} ${id}`;
     const ext = fileType === 'YARA' ? 'yar' : 'rules';
     addGroup(ctx, a, where, 'Signature', value, () =>
-      batch.signature({ name: groupName(name), fileName: `${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 100)}.${ext}`, fileType, fileText: value, xid: a.uuid ?? false }),
+      withFullName(batch.signature({ name: groupName(name), fileName: `${name.replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 100)}.${ext}`, fileType, fileText: value, xid: a.uuid ?? false }), name),
     );
   };
   switch (type) {
@@ -399,14 +438,14 @@ function importAttribute(a: MispAttribute, ctx: Ctx): void {
       return;
     }
     case 'vulnerability':
-      addGroup(ctx, a, where, 'Vulnerability', value, () => batch.vulnerability({ name: groupName(value) }));
+      addGroup(ctx, a, where, 'Vulnerability', value, () => withFullName(batch.vulnerability({ name: groupName(value), ...(a.uuid ? { xid: a.uuid } : {}) }), value));
       return;
     case 'yara':
       return signature('YARA');
     case 'snort':
       return signature('Snort');
     default:
-      return reject(`MISP type ${JSON.stringify(type)} has no ThreatConnect mapping`);
+      return reject(`MISP type ${safeJson(type)} has no ThreatConnect mapping`);
   }
 }
 
@@ -423,7 +462,7 @@ function importFileObject(o: MispObject, ctx: Ctx): void {
   for (const a of attrs) {
     report.counts.read++;
     const rel = a.object_relation ?? a.type ?? '';
-    const v = typeof a.value === 'string' ? a.value.trim() : String(a.value ?? '');
+    const v = typeof a.value === 'string' ? a.value.trim() : safeText(a.value ?? '');
     if (a.deleted === true) addSkip(report, `${ctx.src}#${a.uuid ?? '?'}`, `deleted MISP attribute (${rel})`);
     else if (FILE_HASHES.has(rel)) {
       const h = normalizeHash(v);
@@ -433,7 +472,7 @@ function importFileObject(o: MispObject, ctx: Ctx): void {
     else if (rel === 'size-in-bytes' && /^\d+$/.test(v)) size = Number(v);
     else rest.push(a);
   }
-  for (const a of rest) addSkip(report, `${ctx.src}#${a.uuid ?? '?'}`, `file object attribute ${JSON.stringify(a.object_relation ?? a.type)} has no ThreatConnect File field`);
+  for (const a of rest) addSkip(report, `${ctx.src}#${a.uuid ?? '?'}`, `file object attribute ${safeJson(a.object_relation ?? a.type)} has no ThreatConnect File field`);
   if (Object.keys(hashes).length === 0) {
     addReject(report, where, fileName ?? '', 'file object without an md5, sha1 or sha256');
     return;
@@ -450,7 +489,7 @@ function importFileObject(o: MispObject, ctx: Ctx): void {
     try {
       b.addKeyValue('size', size);
     } catch (err) {
-      addReject(report, where, String(size), errorReason(err));
+      addReject(report, where, safeText(size), errorReason(err));
     }
   }
 }

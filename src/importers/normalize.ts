@@ -16,7 +16,7 @@ import type { IndicatorBuilder, GroupBuilder } from '../model/builder.js';
 import { addReject, createReport, errorReason, type ImportReport } from './report.js';
 
 /** ThreatConnect indicator types the importers detect in free values. */
-export type DetectedType = 'Address' | 'Host' | 'URL' | 'EmailAddress' | 'File' | 'CIDR' | 'ASN';
+export type DetectedType = 'Address' | 'Host' | 'URL' | 'EmailAddress' | 'File' | 'CIDR' | 'ASN' | 'Registry Key' | 'User Agent' | 'Email Subject';
 
 /** A value recognised as an indicator, already normalised. */
 export interface DetectedIndicator {
@@ -178,6 +178,9 @@ export function normalizeRegistryKey(text: string): string {
   return `${HIVES[hive] ?? hive}${m[2] ?? ''}`;
 }
 
+/** A registry key path: a hive (`HKEY_LOCAL_MACHINE`, `HKLM`, `HKLM:`) then `\\` and the key (spaces allowed). */
+export const REGISTRY_KEY = /^(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU|HKCC):?\\\S/i;
+
 const looksLikeHost = (v: string): boolean => /^[^\s/\\:@"'<>]+\.[^\s/\\:@"'<>.]+$/.test(v) && /[A-Za-z\u0080-\uFFFF]/.test(v.slice(v.lastIndexOf('.') + 1));
 
 /**
@@ -206,6 +209,9 @@ export function detectIndicator(raw: string, options: DetectOptions = {}): Detec
     const cidr = normalizeCidr(v);
     return cidr ? { type: 'CIDR', value: cidr } : { error: 'invalid CIDR block' };
   }
+  // `103.29.68.0/22,linode`: a CIDR block with a label, never a URL (a URL needs a scheme or a host name and a path)
+  if (/^[0-9A-Fa-f:.]+\/\d{1,3}(?![\d/])/.test(v) && normalizeIp(v.slice(0, v.indexOf('/')))) return { error: 'a CIDR block followed by other text' };
+  if (REGISTRY_KEY.test(v)) return { type: 'Registry Key', value: normalizeRegistryKey(v) };
   const ip = normalizeIp(v);
   if (ip) return { type: 'Address', value: ip };
   const ipPort = /^(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(v);
@@ -309,6 +315,16 @@ export function addToBatch(batch: Batch, report: IndicatorImportReport, where: s
       case 'ASN':
         builder = batch.asn({ asNumber: indicator.value, ...extra });
         break;
+      case 'Registry Key':
+        // TC needs all three values; ' ' is TC's "no value name", REG_NONE "no value type" (tc-batch-api.md §9)
+        builder = batch.registryKey({ keyName: indicator.value, valueName: ' ', valueType: 'REG_NONE', ...extra });
+        break;
+      case 'User Agent':
+        builder = batch.userAgent({ text: indicator.value, ...extra });
+        break;
+      case 'Email Subject':
+        builder = batch.emailSubject({ subject: indicator.value, ...extra });
+        break;
       case 'File': {
         const hashes: Hashes = 'hashes' in indicator ? indicator.hashes : { [indicator.hash!]: indicator.value };
         builder = batch.file({ ...hashes, ...extra });
@@ -318,6 +334,9 @@ export function addToBatch(batch: Batch, report: IndicatorImportReport, where: s
   } catch (err) {
     addReject(report, where, display, errorReason(err));
     return undefined;
+  }
+  if ('port' in indicator && indicator.port !== undefined) {
+    report.warnings.push({ source: where, value: `${display}:${indicator.port}`, reason: `port ${indicator.port} not kept: a ThreatConnect ${indicator.type} has no port` });
   }
   if (batch.counts.indicators > before) {
     report.counts.indicators++;

@@ -84,7 +84,7 @@ export function errorReason(err: unknown): string {
     const e = err as { rule: string; field?: unknown };
     return typeof e.field === 'string' && e.field ? `${e.field}: ${e.rule}` : e.rule;
   }
-  return err instanceof Error ? err.message : String(err);
+  return err instanceof Error ? err.message : safeText(err);
 }
 
 /**
@@ -99,4 +99,23 @@ export function mergeReports(reports: readonly ImportReport[], source?: string):
     out.skipped.push(...r.skipped);
   }
   return out;
+}
+
+/**
+ * A short text of any input value for a report entry: strings as they are, other values as JSON
+ * (BigInt, Symbol and prototype-less objects included); never throws.
+ */
+export function safeText(v: unknown, max = 200): string {
+  if (typeof v === 'string') return v.slice(0, max);
+  try {
+    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+    if (s !== undefined) return s.slice(0, max);
+  } catch {
+    // cycles and the like: fall through
+  }
+  try {
+    return String(v).slice(0, max);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }

@@ -11,8 +11,10 @@
  *   option, `fileName` `<sid>.rules`, `fileText` the rule text (continuations kept as written).
  *   Commented-out rules (`# alert ...`) are skipped and counted; other comment lines are ignored.
  *
- * Names longer than 100 characters are cut to 99 plus `…` (TC's limit). Two rules with the same
- * name stay two groups: the xid is `sha256("Signature-<type>-<source>-<rule name or sid>")`.
+ * Names longer than 100 characters are cut to 99 plus `…` (TC's limit), the full name in a
+ * Description attribute. Every rule is its own Signature: the xid is
+ * `sha256("Signature-<type>-<source>-<rule name or sid>")` (plus the line for a repeated sid), and a
+ * repeated name gets ` (sid N, line L)`.
  */
 import type { Batch } from '../batch/batch.js';
 import type { GroupBuilder } from '../model/builder.js';
@@ -210,10 +212,20 @@ export function parseSnort(text: string): { rules: ParsedRule[]; commented: Arra
   return { rules, commented, problems, blankOrComment };
 }
 
-/** A name within TC's 100 characters: longer ones are cut to 99 characters plus `…`. */
-export function groupName(name: string): string {
+/**
+ * The long-name policy of every importer: a group name within TC's 100 characters. Whitespace
+ * runs become one space; a longer name is cut to fit with `…` (and `suffix`, which is never cut,
+ * so names made unique by it stay unique). Importers put the full name in a Description
+ * attribute ({@link isCut}) and take the xid from the source's id, so cut names never collide.
+ */
+export function groupName(name: string, suffix = ''): string {
   const t = name.trim().replace(/\s+/g, ' ');
-  return t.length <= 100 ? t : `${t.slice(0, 99)}…`;
+  return t.length + suffix.length <= 100 ? `${t}${suffix}` : `${t.slice(0, 99 - suffix.length)}…${suffix}`;
+}
+
+/** True when {@link groupName} cuts `name`. */
+export function isCut(name: string): boolean {
+  return name.trim().replace(/\s+/g, ' ').length > 100;
 }
 
 /**
@@ -231,7 +243,7 @@ export function importRules(text: string, batch: Batch, options: RuleImportOptio
   const fileType = FILE_TYPE[format];
   const report = createIndicatorReport(source);
   const base = source.replace(/^.*[\\/]/, '');
-  const add = (rule: ParsedRule, key: string, fileName: string, fileText: string): void => {
+  const add = (rule: ParsedRule, key: string, fileName: string, fileText: string, suffix = ''): void => {
     const where = `${source}:${rule.line}`;
     if (!rule.name) {
       addReject(report, where, rule.text, `a ${fileType} rule without a name (msg) cannot be a Signature`);
@@ -239,7 +251,8 @@ export function importRules(text: string, batch: Batch, options: RuleImportOptio
     }
     const before = batch.counts.groups;
     try {
-      const sig = batch.signature({ name: groupName(rule.name), fileName, fileType, fileText, xid: defaultXid('Signature', `${fileType}-${base}-${key}`) });
+      const sig = batch.signature({ name: groupName(rule.name, suffix), fileName, fileType, fileText, xid: defaultXid('Signature', `${fileType}-${base}-${key}`) });
+      if (isCut(rule.name)) sig.attribute('Description', rule.name);
       if (batch.counts.groups > before) {
         report.counts.groups++;
         report.byType.Signature = (report.byType.Signature ?? 0) + 1;
@@ -264,9 +277,17 @@ export function importRules(text: string, batch: Batch, options: RuleImportOptio
     report.counts.read = rules.length + commented.length + problems.length;
     for (const p of problems) addReject(report, `${source}:${p.line}`, p.value, p.reason);
     for (const c of commented) addSkip(report, `${source}:${c.line}`, 'commented-out rule');
+    // one Signature per rule: variants sharing a sid (or a msg) get the line in their xid and name
+    const sids = new Set<string>();
+    const names = new Set<string>();
     for (const rule of rules) {
-      const key = rule.sid ? `sid:${rule.sid}` : `line:${rule.line}`;
-      add(rule, key, `${rule.sid ? `sid-${rule.sid.replace(':', '-')}` : `line-${rule.line}`}.rules`, rule.text);
+      const repeat = rule.sid !== undefined && sids.has(rule.sid);
+      if (rule.sid !== undefined) sids.add(rule.sid);
+      const key = rule.sid && !repeat ? `sid:${rule.sid}` : rule.sid ? `sid:${rule.sid}:line:${rule.line}` : `line:${rule.line}`;
+      const base = rule.sid ? `sid-${rule.sid.replace(':', '-')}` : `line-${rule.line}`;
+      const suffix = rule.name !== undefined && names.has(groupName(rule.name)) ? ` (${rule.sid ? `sid ${rule.sid}, ` : ''}line ${rule.line})` : '';
+      if (rule.name !== undefined) names.add(groupName(rule.name, suffix));
+      add(rule, key, `${base}${repeat ? `-line-${rule.line}` : ''}.rules`, rule.text, suffix);
     }
   }
   return report;

@@ -23,7 +23,8 @@
  * definitions in `object_marking_refs` -> security labels `TLP:WHITE` / `TLP:GREEN` /
  * `TLP:AMBER` / `TLP:RED` (also `TLP:CLEAR`, `TLP:AMBER+STRICT`).
  *
- * Decisions: group names over 100 characters are rejected (reported), not truncated; indicators use
+ * Decisions: group names over 100 characters are cut to 100 with `…` (the full name in a Description
+ * attribute, the xid the STIX id, so relationships hold); indicators use
  * the default deterministic xid (`sha256(type-summary)`), so one value indicated by several STIX
  * objects is one indicator carrying all their associations; revoked and `x_mitre_deprecated`
  * objects are skipped by default; relationships touching a skipped object are skipped, touching an
@@ -34,8 +35,9 @@ import type { Batch } from '../batch/batch.js';
 import { FileBuilder } from '../../generated/builders/index.js';
 import { indicatorTypes, groupTypes, type GroupTypeName, type IndicatorTypeName } from '../../generated/catalog.js';
 import type { GroupBuilder, IndicatorBuilder } from '../model/builder.js';
-import { addReject, addSkip, createReport, errorReason, type ImportReport } from './report.js';
+import { addReject, addSkip, createReport, errorReason, safeText, type ImportReport } from './report.js';
 import { extractObservables, normaliseHashKey, parsePattern, type PatternObservable } from './stix-pattern.js';
+import { groupName, isCut } from './rules.js';
 
 /** Options of {@link importStix}. */
 export interface StixImportOptions {
@@ -152,7 +154,7 @@ function indicatorSpec(o: PatternObservable): IndicatorSpec | string {
 
 /** Observables of a cyber-observable object (2.1 top level or 2.0 embedded), or why there are none. */
 function scoObservables(o: Record<string, unknown>): PatternObservable[] | string {
-  const type = String(o.type);
+  const type = safeText(o.type);
   const text = `${type} ${typeof o.id === 'string' ? o.id : ''}`.trim();
   const one = (path: string, value: unknown): PatternObservable[] | string =>
     typeof value === 'string' || typeof value === 'number' ? [{ objectType: type, values: { [path]: String(value) }, text }] : `${type} without ${path.split(':')[1]}`;
@@ -220,7 +222,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
   const objects = topLevelObjects(bundle);
   if (typeof objects === 'string') {
     report.counts.read = 1;
-    addReject(report, report.source, typeof bundle === 'object' ? JSON.stringify(bundle)?.slice(0, 200) ?? '' : String(bundle), objects);
+    addReject(report, report.source, safeText(bundle), objects);
     return report;
   }
   report.counts.read = objects.length;
@@ -277,7 +279,11 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     const fields = item.kind === 'group' ? groupTypes[item.type as GroupTypeName].fields : indicatorTypes[item.type as IndicatorTypeName].fields;
     if (!(field in fields)) return;
     if (item.toJSON()[field] !== undefined) return; // first writer wins (an indicator seen twice)
-    attempt(o.id, String(value), () => item.addKeyValue(field, value), `${field}: `);
+    if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
+      reject(o.id, Object.prototype.toString.call(value), `${field}: a STIX ${field === 'size' ? 'size is a number' : 'timestamp is a string'}`);
+      return;
+    }
+    attempt(o.id, safeText(value), () => item.addKeyValue(field, value), `${field}: `);
   };
 
   // --- indicators
@@ -322,7 +328,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
   // --- pass 1: groups, indicators, SCOs
   for (const raw of objects) {
     if (!isStixObject(raw)) {
-      reject(report.source, JSON.stringify(raw)?.slice(0, 200) ?? String(raw), 'not a STIX object (needs string type and id)');
+      reject(report.source, safeText(raw), 'not a STIX object (needs string type and id)');
       continue;
     }
     const o = raw;
@@ -390,7 +396,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     if (o.type !== 'relationship') continue;
     const src = typeof o.source_ref === 'string' ? o.source_ref : '';
     const dst = typeof o.target_ref === 'string' ? o.target_ref : '';
-    const value = `${src} ${String(o.relationship_type)} ${dst}`;
+    const value = `${safeText(src)} ${safeText(o.relationship_type)} ${safeText(dst)}`;
     const a = resolveRef(src);
     const b = resolveRef(dst);
     if (!a || !b) {
@@ -418,13 +424,13 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
       // refs to relationships and to objects that were not imported are accounted for on their own
       for (const ref of o.object_refs as unknown[]) {
         const t = typeof ref === 'string' ? resolved.get(ref) : undefined;
-        if (t && t.kind !== 'excluded') for (const item of t.items) link(o.id, `${o.id} object_refs ${String(ref)}`, r.items[0]!, item);
+        if (t && t.kind !== 'excluded') for (const item of t.items) link(o.id, `${o.id} object_refs ${safeText(ref)}`, r.items[0]!, item);
       }
     }
     if (o.type === 'attack-pattern' && Array.isArray(o.kill_chain_phases)) {
       for (const phase of o.kill_chain_phases as Array<Record<string, unknown>>) {
-        const tactic = typeof phase?.phase_name === 'string' && ATTACK_SOURCES.has(String(phase.kill_chain_name)) ? tacticsByShortname.get(phase.phase_name) : undefined;
-        if (tactic) link(o.id, `${o.id} kill_chain_phases ${String(phase.phase_name)}`, r.items[0]!, tactic);
+        const tactic = typeof phase?.phase_name === 'string' && ATTACK_SOURCES.has(safeText(phase.kill_chain_name)) ? tacticsByShortname.get(phase.phase_name) : undefined;
+        if (tactic) link(o.id, `${o.id} kill_chain_phases ${safeText(phase.phase_name)}`, r.items[0]!, tactic);
       }
     }
   }
@@ -454,17 +460,18 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     const before = batch.counts.groups;
     let g: GroupBuilder;
     try {
-      g = batch.group(type, name, o.id);
+      g = batch.group(type, groupName(name), o.id);
     } catch (e) {
       reject(o.id, name, `${type}: ${errorReason(e)}`);
       return undefined;
     }
     if (batch.counts.groups > before) report.counts.groups++;
+    if (isCut(name)) attempt(o.id, name.slice(0, 200), () => g.attribute('Description', name), 'Description attribute: ');
     if (typeof o.description === 'string' && o.description.trim() !== '') {
       attempt(o.id, o.description.slice(0, 200), () => g.attribute('Description', o.description as string, true), 'Description attribute: ');
     }
     for (const ref of Array.isArray(o.external_references) ? (o.external_references as Array<Record<string, unknown>>) : []) {
-      if (ATTACK_SOURCES.has(String(ref?.source_name)) && typeof ref.external_id === 'string') {
+      if (ATTACK_SOURCES.has(safeText(ref?.source_name)) && typeof ref.external_id === 'string') {
         const tag = `${ref.external_id} - ${name}`;
         attempt(o.id, tag, () => g.tag(tag));
       }
@@ -503,7 +510,7 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     for (const ind of inds) {
       const text = str(o.description) ?? str(o.name);
       if (text) attempt(o.id, text.slice(0, 200), () => ind.attribute('Description', text, true), 'Description attribute: ');
-      if (typeof o.confidence === 'number' && ind.toJSON().confidence === undefined) attempt(o.id, String(o.confidence), () => ind.addKeyValue('confidence', o.confidence), 'confidence: ');
+      if (typeof o.confidence === 'number' && ind.toJSON().confidence === undefined) attempt(o.id, safeText(o.confidence), () => ind.addKeyValue('confidence', o.confidence), 'confidence: ');
       setField(o, ind, 'externalDateAdded', o.created);
       setField(o, ind, 'externalLastModified', o.modified);
       setField(o, ind, 'externalDateExpires', o.valid_until);

@@ -358,7 +358,7 @@ export abstract class GroupBuilder extends Builder {
    * @param group a group builder of this batch or a group xid (in this batch or the owner)
    */
   association(group: GroupBuilder | string): this {
-    const xid = typeof group === 'string' ? group : group.xid;
+    const xid: unknown = typeof group === 'string' ? group : (group as { xid?: unknown } | null | undefined)?.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroupXid', rule: 'an association needs a group or a group xid', value: group });
     const list = this.#associatedGroupXid;
     if (list === undefined) this.#associatedGroupXid = [xid];
@@ -426,12 +426,12 @@ export abstract class IndicatorBuilder extends Builder {
     if (values.length === 1 && typeof first === 'string' && first !== '') {
       summary = first; // the common single-value case: no copies
     } else {
+      for (const v of values) {
+        if (v !== undefined && v !== null && typeof v !== 'string') throw new ValidationError({ item: { kind: 'indicator', type: info.type }, field: 'summary', rule: 'indicator values are strings', value: v });
+      }
       const present = values.filter((v): v is string => v !== undefined && v !== null && v !== '');
       summary = present.join(SUMMARY_SEPARATOR);
       const ref: ItemRef = { kind: 'indicator', type: info.type, summary };
-      for (const v of values) {
-        if (v !== undefined && v !== null && typeof v !== 'string') throw new ValidationError({ item: ref, field: 'summary', rule: 'indicator values are strings', value: v });
-      }
       if (present.length === 0) {
         throw new ValidationError({ item: ref, field: info.values.map((v) => v.arg).join('/'), rule: `${/^[AEIO]/.test(info.type) ? 'an' : 'a'} ${info.type} needs a value`, value: summary });
       }
@@ -511,7 +511,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param group a group builder of this batch or a group xid (in this batch or the owner)
    */
   association(group: GroupBuilder | string): this {
-    const xid = typeof group === 'string' ? group : group.xid;
+    const xid: unknown = typeof group === 'string' ? group : (group as { xid?: unknown } | null | undefined)?.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroups', rule: 'an association needs a group or a group xid', value: group });
     const list = this.#associatedGroups;
     if (list === undefined) this.#associatedGroups = [xid];

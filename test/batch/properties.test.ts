@@ -31,7 +31,8 @@ const indicatorInfo = (t: string) => (indicatorTypes as Record<string, Indicator
 const word = fc.stringMatching(/^[a-z0-9]{1,12}$/);
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 /** Any code points (control characters, astral planes): 1 to 30 of them, well within 100. */
-const anyText = fc.string({ unit: 'binary', minLength: 1, maxLength: 30 });
+// ThreatConnect refuses whitespace-only names, tags and values (issue 12 defect 13): the generator makes none
+const anyText = fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((s) => /\S/.test(s));
 const octet = fc.integer({ min: 1, max: 254 });
 
 /** Valid value slots per indicator type, in catalogue order (undefined = slot not given). */

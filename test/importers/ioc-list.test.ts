@@ -174,7 +174,7 @@ describe('a hand-written CSV: header mapping, refang, IDN, ports, tags, broken l
     expect(report.duplicates).toBe(2);
     expect(report.ignored).toStrictEqual({ blank: 1, comment: 1, header: 1 });
     expect(report.rejects).toStrictEqual([
-      { source: 'h.csv:9', value: '"unclosed,x,y', reason: 'broken quoting, line not imported (CSV_QUOTE_NOT_CLOSED: Quote Not Closed: the parsing is finished with an opening quote at line 1)' },
+      { source: 'h.csv:9', value: '"unclosed,x,y', reason: 'broken quoting, line not imported (a quote opened on this line is never closed)' },
       { source: 'h.csv:10', value: 'a,b', reason: 'broken quoting or delimiters: 2 fields where 3 are expected' },
       { source: 'h.csv:12', value: 'nothing-here', reason: 'not a recognised indicator value' },
     ]);

@@ -74,12 +74,16 @@ describe('YARA', () => {
 });
 
 describe('Snort', () => {
-  it('eset-potao.rules: 9 rules, 4 sharing a msg with another stay separate groups', () => {
+  it('eset-potao.rules: 9 rules, 4 sharing a msg with another stay separate groups, named uniquely', () => {
     const batch = new Batch();
     const report = importRules(repoFile('test/fixtures/importers/rules/snort/eset-potao.rules'), batch, { source: 'eset-potao.rules' });
     expect(report.counts).toStrictEqual({ read: 9, groups: 9, indicators: 0, associations: 0, rejected: 0, skipped: 0 });
     const groups = items(batch).groups;
-    expect(groups.filter((g) => g.name === 'ET TROJAN Win32/Potao C&C DNS request')).toHaveLength(5);
+    expect(groups.filter((g) => String(g.name).startsWith('ET TROJAN Win32/Potao C&C DNS request')).map((g) => g.name)).toStrictEqual([
+      'ET TROJAN Win32/Potao C&C DNS request',
+      ...[4, 5, 6, 7].map((n) => `ET TROJAN Win32/Potao C&C DNS request (sid ${35370000 + n}, line ${n + 31})`),
+    ]);
+    expect(new Set(groups.map((g) => g.name)).size).toBe(9);
     expect(new Set(groups.map((g) => g.xid)).size).toBe(9);
     expect(groups[0]).toMatchObject({
       name: 'ET TROJAN Win32/Potao HTTP CnC Beacon',

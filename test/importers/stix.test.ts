@@ -353,12 +353,11 @@ describe('importStix: rules on small hand-written bundles', () => {
       ],
     };
     const report = importStix(bundle, batch, { source: 'hand' });
-    expect(report.counts).toStrictEqual({ read: 14, groups: 1, indicators: 3, associations: 2, rejected: 6, skipped: 3 });
+    expect(report.counts).toStrictEqual({ read: 14, groups: 2, indicators: 3, associations: 2, rejected: 5, skipped: 3 });
     expect(report.rejects).toStrictEqual([
       { source: 'malware--1', value: 'marking-definition--unknown', reason: 'unknown marking definition (not in the bundle and not a STIX TLP marking); no security label' },
       { source: at('4'), value: 'rule x { condition: true }', reason: 'pattern_type yara is not supported (only stix)' },
       { source: at('5'), value: "[url:value = 'http://evil.example/a'", reason: 'invalid STIX pattern at offset 36: Line 1, col 37: expected "]"' },
-      { source: 'campaign--long', value: 'x'.repeat(101), reason: 'Campaign: name: a group name is 1 to 100 characters (tc-batch-api.md §7.4)' },
       { source: 'relationship--3', value: `${at('2')} related-to ${at('3')}`, reason: 'no built-in ThreatConnect association type between Host and Mutex' },
       { source: 'relationship--5', value: `${at('1')} indicates malware--404`, reason: 'target_ref malware--404 is not in the bundle' },
     ]);
@@ -369,7 +368,11 @@ describe('importStix: rules on small hand-written bundles', () => {
     ]);
     const chunks = [...batch.chunks()].map((c) => JSON.parse(c.text) as Record<string, unknown>);
     expect(chunks).toHaveLength(1);
-    expect(chunks[0]!.group).toStrictEqual([{ name: 'M', type: 'Malware', xid: 'malware--1', securityLabel: [{ name: 'TLP:GREEN', description: 'Traffic Light Protocol: GREEN', color: '33FF00' }] }]);
+    expect(chunks[0]!.group).toStrictEqual([
+      { name: 'M', type: 'Malware', xid: 'malware--1', securityLabel: [{ name: 'TLP:GREEN', description: 'Traffic Light Protocol: GREEN', color: '33FF00' }] },
+      // defect 9, the long-name policy: cut to 100 with an ellipsis, the full name in a Description, the xid the STIX id
+      { name: `${'x'.repeat(99)}…`, type: 'Campaign', xid: 'campaign--long', attribute: [{ type: 'Description', value: 'x'.repeat(101) }] },
+    ]);
     expect(chunks[0]!.association).toStrictEqual([{ associationType: 'URL Host', ref_1: 'http://evil.example/a', type_1: 'URL', ref_2: 'evil.example', type_2: 'Host' }]);
     const url = (chunks[0]!.indicator as Array<Record<string, unknown>>).find((i) => i.type === 'URL')!;
     expect([url.confidence, url.associatedGroups]).toStrictEqual([80, [{ groupXid: 'malware--1' }]]);

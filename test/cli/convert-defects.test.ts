@@ -1,0 +1,56 @@
+// Issue 12 defects 2 and 11 and the acceptance rule: `convert --from auto` never exits 0 with
+// nothing for a non-empty file; `| head -1` ends quietly.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FORMATS } from '../../src/importers/index.js';
+
+const USE = FORMATS.join('|');
+
+const root = resolve(import.meta.dirname, '../..');
+const tmp = mkdtempSync(join(tmpdir(), 'tcbatch-convert-defects-'));
+
+function tcbatch(args: string[], options: { closeStdoutAfterFirstLine?: boolean } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'bin/tcbatch.js'), ...args], { cwd: tmp });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (options.closeStdoutAfterFirstLine && stdout.includes('\n')) child.stdout.destroy();
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('defect 2: unsupported formats exit 2', () => {
+  it('prose without indicators', async () => {
+    writeFileSync(join(tmp, 'notes.txt'), 'hello world\nthis is prose\n');
+    const r = await tcbatch(['convert', 'notes.txt', '-o', 'out-notes']);
+    expect([r.code, r.stdout, r.stderr]).toStrictEqual([2, '', `tcbatch: notes.txt: unsupported format: text with no indicator values in it (not a list, and no indicators in the prose); use --from ${USE}\n`]);
+  });
+
+  it('JSON of no known shape', async () => {
+    writeFileSync(join(tmp, 'x.json'), '{"hello": "world"}');
+    const r = await tcbatch(['convert', 'x.json', '-o', 'out-x']);
+    expect([r.code, r.stderr]).toStrictEqual([2, `tcbatch: x.json: unsupported format: JSON that is neither a STIX bundle, a MISP event, a CISA KEV catalogue nor batch content; use --from ${USE}\n`]);
+  });
+
+  it('a file whose records are all skipped makes nothing: exit 2', async () => {
+    writeFileSync(join(tmp, 'ids.json'), '{"type":"bundle","id":"bundle--1","objects":[{"type":"identity","id":"identity--1","name":"x"}]}');
+    const r = await tcbatch(['convert', 'ids.json', '-o', 'out-ids']);
+    expect([r.code, r.stderr]).toStrictEqual([2, `tcbatch: ids.json: unsupported format: 1 records skipped (identity is not a ThreatConnect item), nothing to import; use --from ${USE}\n`]);
+  });
+});
+
+describe('defect 11: convert | head -1', () => {
+  it('ends quietly when stdout closes', async () => {
+    writeFileSync(join(tmp, 'two.txt'), 'evil.com\n1.2.3.4\n');
+    const r = await tcbatch(['convert', 'two.txt', 'two.txt', '-o', 'out-two'], { closeStdoutAfterFirstLine: true });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

@@ -1,0 +1,79 @@
+// Issue 12 defect 12: the hostile-but-valid inputs of the issue, each a typed error or a reject
+// naming the record and the rule.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Batch, ValidationError } from '../../src/index.js';
+import { importMisp } from '../../src/importers/misp.js';
+import { importStix } from '../../src/importers/stix.js';
+import { validateFile } from '../../src/cli/validate.js';
+import { validateBatchContent } from '../../generated/validators/index.js';
+import { items } from './helpers.js';
+
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('MISP', () => {
+  it('"comment": 5, "Tag": {}, "Tag": [null], "Attribute": [null]', () => {
+    const batch = new Batch();
+    const report = importMisp({ Event: { info: 'e', uuid: 'ev-1', Tag: {}, Attribute: [null, { uuid: 'a1', type: 'domain', value: 'a.com', comment: 5, Tag: [null] }] } }, batch, { source: 'm' });
+    expect(report.rejects).toStrictEqual([{ source: 'm#Attribute/0', value: 'null', reason: 'a MISP attribute is a JSON object' }]);
+    expect(items(batch).indicators).toStrictEqual([{ summary: 'a.com', type: 'Host', xid: 'd89a102f18f6a1e8bcb89cc35cb7f778186dc1e1c4b3af42120e03752421065a', attribute: [{ type: 'Description', value: '5' }], associatedGroups: [{ groupXid: 'ev-1' }] }]);
+  });
+});
+
+describe('STIX', () => {
+  it('"first_seen": {"toString": 1} is a reject naming the object and field', () => {
+    const report = importStix({ type: 'bundle', id: 'bundle--1', objects: [{ type: 'campaign', id: 'campaign--1', name: 'c', first_seen: { toString: 1 } }] }, new Batch(), { source: 's' });
+    expect(report.rejects).toStrictEqual([{ source: 'campaign--1', value: '[object Object]', reason: 'firstSeen: a STIX timestamp is a string' }]);
+  });
+});
+
+describe('type names that are Object.prototype keys', () => {
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('%s in addGroup, addIndicator, validateBatchContent and tcbatch validate', (type) => {
+    const batch = new Batch();
+    for (const f of [() => batch.addGroup({ type, name: 'x', xid: 'x' }), () => batch.addIndicator({ type, summary: 'x', xid: 'x' }), () => batch.indicator(type, 'x'), () => batch.group(type, 'x')]) {
+      const e = thrown(f);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).field).toBe('type');
+    }
+    const r = validateBatchContent({ indicator: [{ type, summary: 'x' }] });
+    expect(r.valid).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'tcbatch-hostile-'));
+    writeFileSync(join(dir, 'a.ndjson'), `${JSON.stringify({ type, summary: 'x' })}\n`);
+    const v = validateFile(join(dir, 'a.ndjson'));
+    expect([v.valid, v.issues.map((i) => i.pointer)]).toStrictEqual([false, ['/type']]);
+  });
+});
+
+describe('builders', () => {
+  it('.association(null), an object as the type, BigInt and Symbol values', () => {
+    const batch = new Batch();
+    const cases: Array<[() => unknown, string]> = [
+      [() => batch.host('a.com').association(null as never), 'an association needs a group or a group xid'],
+      [() => batch.association(null as never), 'an association is an object with ref_1/id_1, type_1, ref_2/id_2, type_2'],
+      [() => batch.indicator({ type: 'Host' } as never, 'a.com'), `an indicator type is one of`],
+      [() => batch.addIndicator({ type: 'Host', summary: 'a.com', xid: 'x', rating: 1n }), 'rating is a number from 0 to 5'],
+      [() => batch.addIndicator({ type: 'Host', summary: Symbol('s'), xid: 'x' }), 'must be of type string'],
+      [() => batch.file({ md5: Object.create(null) as string }), 'indicator values are strings'],
+    ];
+    for (const [f, rule] of cases) {
+      const e = thrown(f);
+      expect(e).toBeInstanceOf(ValidationError);
+      expect((e as ValidationError).rule).toContain(rule);
+    }
+  });
+  it('a file nested 20,000 levels deep: tcbatch validate reports it, no RangeError', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tcbatch-deep-'));
+    const file = join(dir, 'deep.json');
+    writeFileSync(file, `{"indicator":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}`);
+    expect(validateFile(file)).toStrictEqual({ file, valid: false, items: 0, issues: [], error: `${file}: invalid JSON at line 1, column 1: nested deeper than 256 levels` });
+  });
+});
