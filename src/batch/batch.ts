@@ -1,5 +1,5 @@
 /**
- * `Batch`: build a ThreatConnect batch with the seed's three interfaces (the typed per-type
+ * `Batch`: build a ThreatConnect batch with the three interfaces of TcEx's Module: Batch page (the typed per-type
  * methods come from `generated/builders`), then get its job settings and its content chunk by
  * chunk, or write the chunks to disk (the dry run).
  */
@@ -67,7 +67,7 @@ export class Batch extends TypedBatch {
   }
 
   /**
-   * The exact job config that will be sent (tc-batch-api.md §4), e.g.
+   * The exact job config that will be sent (ThreatConnect V2 Batch API), e.g.
    * `{"action":"Create","attributeWriteType":"Replace","haltOnError":"true","owner":"MyOrg","playbookTriggersEnabled":"false","securityLabelWriteType":"Replace","tagWriteType":"Replace","version":"V2"}`.
    * The owner falls back to the client's (`TC_OWNER`).
    * @throws ValidationError when the owner is missing or a setting is outside its enum.

@@ -16,7 +16,7 @@
  *   builder the live item again (so the change is kept) and repacks it later. An item whose JSON
  *   breaks its schema, or a Document/Report with file content, stays live (its error is raised, and
  *   its content uploaded, exactly as with {@link MemoryStore}).
- * - **Materialise on access.** `getGroup`/`getIndicator` of a packed item (the seed's "first write
+ * - **Materialise on access.** `getGroup`/`getIndicator` of a packed item (TcEx's "first write
  *   wins": adding an xid again returns the stored item) rebuild a builder from its JSON
  *   ({@link restoreItem}) and keep it live until it is repacked. While the caller still holds the
  *   original builder, the rebuilt one is a second object for the same item: a change to either is

@@ -27,15 +27,18 @@ export class EmulatorHttpError extends TcBatchError {
   }
 }
 
-/** A parenthesised reference to the project's own notes: a `.md` file name in parentheses, with its section. */
-const NOTE_REFERENCE = /\s*\([^()]*\b[\w-]+\.md\b[^()]*\)/g;
+/**
+ * A parenthesised citation of a public source (`(ThreatConnect V2 Batch API: indicator fields)`,
+ * `(TcEx batch module)`), which schema rule texts carry for library users.
+ */
+const CITATION = /\s*\([^()]*\b(?:ThreatConnect|TcEx)\b[^()]*\)/g;
 
 /**
- * Text as a ThreatConnect user may see it: references to the project's own notes (which schema rule
- * texts carry for developers) are removed.
+ * Text as a ThreatConnect server would write it: the citations of public sources that schema rule
+ * texts carry (see `docs/sources.md`) are removed.
  */
 export function publicText(text: string): string {
-  return text.replace(NOTE_REFERENCE, '');
+  return text.replace(CITATION, '');
 }
 
 /**

@@ -56,7 +56,7 @@ interface TypeInfoBase {
 /** Metadata of a group type. */
 export interface GroupTypeInfo extends TypeInfoBase {
   readonly kind: 'group';
-  /** Type-specific positional arguments after `name`, in the seed's order (API names). */
+  /** Type-specific positional arguments after `name`, in TcEx's order (API names). */
   readonly args: readonly string[];
   /** Document/Report: content is uploaded after the job completes. */
   readonly fileContent: boolean;
@@ -75,7 +75,7 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
   readonly custom: boolean;
   /**
    * The value slots are alternative identities of one item (File hashes): any non-empty subset is
-   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, tc-batch-api.md §8).
+   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, ThreatConnect V2 Batch API).
    */
   readonly partialValues: boolean;
   /** The type takes file occurrences (`fileOccurrence[]`, File). */
@@ -84,5 +84,5 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
 
 export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;
 
-/** Separator of multi-value summaries (tc-batch-api.md §5.1; tcex `build_summary`). */
+/** Separator of multi-value summaries (ThreatConnect V2 Batch API: indicator fields; TcEx `build_summary`). */
 export const SUMMARY_SEPARATOR = ' : ';

@@ -1,5 +1,5 @@
 /**
- * The submit orchestrator (the seed's Option 1): every chunk of a batch goes to ThreatConnect as
+ * The submit orchestrator (Option 1 of TcEx's Module: Batch page): every chunk of a batch goes to ThreatConnect as
  * its own batch job, up to `concurrency` jobs in flight (chunk k+1 uploads while chunk k is
  * processed), each through {@link runChunk}; the ledger (a journal file, or memory) records every
  * step so that a run killed at any point resumes without sending anything twice. One typed result
