@@ -21,6 +21,8 @@ export const VOCABULARY = [
   'x-tc-client-only',
   'x-tc-builder',
   'x-tc-union',
+  'x-tc-count',
+  'x-tc-critical',
 ] as const;
 
 /**

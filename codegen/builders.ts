@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatCode, type OutputFiles } from './emit.js';
 import { fieldsOf } from './catalog.js';
-import type { Json, SchemaSet } from './load.js';
+import { article, type Json, type SchemaSet } from './load.js';
+import { importLine } from './modules.js';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/builders.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -15,7 +16,7 @@ const template = Handlebars.compile(readFileSync(new URL('./templates/builders.h
 });
 
 /** Members of the builder bases that a field accessor must not shadow. */
-const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association']);
+const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association', 'schema']);
 
 const SET_TYPES: Record<string, string> = {
   string: 'string',
@@ -89,6 +90,7 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
       className: t.className,
       method: t.method,
       typeJson: lit(t.type),
+      articleType: article(t.type).split(' ')[0],
       kind: t.kind,
       isGroup,
       schema: t.file.path,
@@ -105,8 +107,21 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
       positional,
     };
   });
+  const from = 'builders/index.ts';
+  const indicatorBase = fieldsOf(base('common/indicator-base.json'), undefined, new Set(), set.files);
+  const range = (f: FieldView | undefined) => (f?.minimum !== undefined && f.maximum !== undefined ? `${f.name} ${f.minimum}-${f.maximum}` : undefined);
   const code = template({
     header: head,
+    indicatorNote: [range(indicatorBase.rating), range(indicatorBase.confidence)].filter(Boolean).join(', '),
+    imports: [
+      importLine(from, 'builder', ['GroupBuilder', 'IndicatorBuilder', 'type AnyValidator', 'type BuilderSchema', 'type XidInput', 'type FileContent']),
+      importLine(from, 'validators', ['groupValidators', 'indicatorValidators', 'metadataValidators']),
+      importLine(from, 'metadata', ['FileOccurrence'], true),
+      importLine(from, 'dates', ['DateInput'], true),
+      importLine(from, 'values', ['RatingInput', 'ConfidenceInput'], true),
+      importLine(from, 'batch-core', ['BatchCore', 'type GroupBuilderClass', 'type IndicatorBuilderClass']),
+      importLine(from, 'catalog', ['groupTypes', 'indicatorTypes', 'metadataTypes']),
+    ].join('\n'),
     commonGroup: common.group,
     commonIndicator: common.indicator,
     types,

@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
+import type { TypeMeta, ValueInfo } from '../src/model/catalog-types.js';
 
 /** Base URI of every schema `$id`; the path after it mirrors the file layout under `schemas/`. */
 export const SCHEMA_BASE = 'https://tcbatch.dev/schemas/';
@@ -15,48 +16,10 @@ export const SCHEMA_BASE = 'https://tcbatch.dev/schemas/';
 /** A JSON Schema object as read from disk. */
 export type Json = Record<string, unknown>;
 
-/** One value slot of an indicator type (`value1..3`). */
-export interface ValueMeta {
-  /** Wire field name of the value (e.g. `ip`, `AS Number`, `Key Name`). */
-  field: string;
-  /** TC's label for it (`value1Label`). */
-  label: string;
-  /** Argument / property name in the TypeScript API (e.g. `ip`, `asNumber`). */
-  arg: string;
-  /** Fixed length of the value (File hashes: 32, 40, 64): tells which slot a summary part fills. */
-  length?: number;
-}
+/** One value slot of an indicator type (`value1..3`): the catalogue's {@link ValueInfo}. */
+export type ValueMeta = ValueInfo;
 
-/** Builder metadata of one group or indicator type, from the schema's `x-tc` keyword. */
-export interface TypeMeta {
-  kind: 'group' | 'indicator';
-  /** The wire `type` string (`Attack Pattern`). */
-  type: string;
-  /** Interface 1 method name on `Batch` (`attackPattern`). */
-  method: string;
-  /** Builder class and TS type name (`AttackPattern`). */
-  className: string;
-  /** v2 API branch (`attackPatterns`), used by uploads and reads. */
-  apiBranch: string;
-  apiEntity: string;
-  /** Groups: type-specific positional arguments after `name`, in TcEx's order (wire names). */
-  args?: string[];
-  /** Groups: Document/Report take file content for the upload step. */
-  fileContent?: boolean;
-  /** Groups: values the builder writes by default (Email `score: 0`, as tcex). */
-  defaults?: Record<string, unknown>;
-  /** Indicators: value slots in order; the summary joins them with `' : '`. */
-  values?: ValueMeta[];
-  /**
-   * Indicators: the value slots are alternative identities of one item (File hashes): any
-   * non-empty subset makes a valid indicator, and each slot alone identifies it (hash merging).
-   */
-  partialValues?: boolean;
-  /** Indicators: TC's casePreference (`lower`, `upper`, `sensitive`). */
-  casePreference?: string;
-  /** True for types made from an indicatorTypes answer. */
-  custom?: boolean;
-}
+export type { TypeMeta };
 
 /** A loaded schema file. */
 export interface SchemaFile {

@@ -22,7 +22,8 @@ export { splitSummary, type GroupBuilderClass, type IndicatorBuilderClass } from
 export * from '../generated/builders/index.js';
 export { Builder, GroupBuilder, IndicatorBuilder, type XidInput, type FileContent } from './model/builder.js';
 export { Attribute, SecurityLabel, FileOccurrence } from './model/metadata.js';
-export { parseRating, parseConfidence, parseBoolean, type RatingInput, type ConfidenceInput } from './model/values.js';
+export { parseBoolean, parseNumber, type RatingInput, type ConfidenceInput } from './model/values.js';
+export { parseRating, parseConfidence } from './values.js';
 export { generateXid, defaultXid, randomXid, pyFloat } from './model/xid.js';
 export { toTcDate, type DateInput } from './model/dates.js';
 export { TcBatchError, ValidationError, XidConflictError, ERROR_CODES, ERROR_CODE_INFO, isErrorCode, type ErrorCode, type ItemRef } from './errors.js';

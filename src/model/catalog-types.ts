@@ -20,8 +20,14 @@ export interface FieldInfo {
   readonly tolerated?: boolean;
   /** The field is only used client-side and never written into the batch JSON. */
   readonly clientOnly?: boolean;
-  /** The schema's rule text for the field (`x-tc-rule`), with its source. */
+  /** The schema's rule text for the field (`x-tc-rule`, or that of the definition it refers to), with its source. */
   readonly rule?: string;
+  /** Numbers: the schema's `minimum`. */
+  readonly minimum?: number;
+  /** Numbers: the schema's `maximum`. */
+  readonly maximum?: number;
+  /** Numbers: the schema's type is `integer`. */
+  readonly integer?: boolean;
 }
 
 /** One value slot of an indicator type. */
@@ -83,6 +89,37 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
 }
 
 export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;
+
+/**
+ * A type's `x-tc` block in its schema, as codegen reads it: the part of {@link TypeInfo} that is
+ * written by hand (codegen derives the fields, the schema path and the flags it leaves out).
+ */
+export type TypeMeta = Pick<TypeInfo, 'kind' | 'type' | 'method' | 'className' | 'apiBranch' | 'apiEntity'> &
+  Partial<Pick<GroupTypeInfo, 'fileContent' | 'defaults'>> &
+  Partial<Pick<IndicatorTypeInfo, 'partialValues' | 'casePreference' | 'custom'>> & {
+    /** Groups: type-specific positional arguments after `name`, in TcEx's order (wire names). */
+    args?: string[];
+    /** Indicators: value slots in order; the summary joins them with `' : '`. */
+    values?: ValueInfo[];
+  };
+
+/** The metadata objects of an item (attributes, security labels, tags, file occurrences). */
+export type MetadataKind = 'attribute' | 'securityLabel' | 'tag' | 'fileOccurrence';
+
+/** A metadata object's `x-tc-builder` block: its builder arguments and the fields that identify it. */
+export interface MetadataInfo {
+  /** Positional arguments of the builder method, in order. */
+  readonly args: readonly string[];
+  /** Fields that make two objects the same one on an item (a second add returns the first); none: never merged. */
+  readonly key?: readonly string[];
+}
+
+/** What a `BatchStatus` count counts (`x-tc-count` of `schemas/batch/batch-status.json`). */
+export interface StatusCountInfo {
+  /** `all` for the totals, else the kind of item. */
+  readonly items: 'all' | 'group' | 'indicator' | 'association';
+  readonly outcome: 'success' | 'error' | 'unprocessed';
+}
 
 /** Separator of multi-value summaries (ThreatConnect V2 Batch API: indicator fields; TcEx `build_summary`). */
 export const SUMMARY_SEPARATOR = ' : ';
