@@ -6,7 +6,9 @@
  * {@link submitExitCode} and the command's help.
  */
 import { writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { jobConfigValues } from '../../generated/catalog.js';
+import type { BatchJobConfig } from '../../generated/types/index.js';
 import { Batch } from '../batch/batch.js';
 import { TcClient } from '../client/client.js';
 import { importRecords } from '../importers/batch-content.js';
@@ -56,9 +58,9 @@ interface SubmitFlags {
   json?: boolean;
   report?: string;
   journal?: string;
-  action?: 'Create' | 'Delete';
+  action?: BatchJobConfig['action'];
   haltOnError?: boolean;
-  attributeWriteType?: 'Append' | 'Replace' | 'Singleton' | 'Static';
+  attributeWriteType?: BatchJobConfig['attributeWriteType'];
   maxItems?: number;
   concurrency?: number;
   pollSchedule?: 'default' | 'tcex';
@@ -119,9 +121,9 @@ export function registerSubmit(program: Command): void {
     .option('--dry-run', 'build and write the chunks instead of sending them')
     .option('--out <dir>', 'with --dry-run: where to write the chunk files', 'tcbatch-out')
     .option('--journal <file>', 'record every step in FILE; running the same submit again with it resumes (nothing is sent twice)')
-    .option('--action <action>', 'Create or Delete', 'Create')
+    .addOption(new Option('--action <action>', 'the job action').choices(jobConfigValues.action).default('Create'))
     .option('--halt-on-error', 'ask the server to stop a job at its first error', false)
-    .option('--attribute-write-type <type>', 'Append, Replace, Singleton or Static', 'Replace')
+    .addOption(new Option('--attribute-write-type <type>', 'how attributes are written').choices(jobConfigValues.attributeWriteType).default('Replace'))
     .option('--max-items <n>', 'items per chunk (default 5000)', positiveInteger)
     .option('--concurrency <n>', 'batch jobs in flight at once (default 2)', positiveInteger)
     .option('--poll-schedule <name>', 'default (first poll after 0.25 s, growing 1.5x to 20 s) or tcex (max(items/300, 5) s, then 5 + 2.5 n up to 20 s)')

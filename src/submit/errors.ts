@@ -7,9 +7,13 @@
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
 import { TcBatchError, type ErrorCode } from '../errors.js';
+import { criticalReasons } from '../../generated/catalog.js';
 
-/** TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them). */
-export const CRITICAL_REASONS = ['Encountered an unexpected Exception while processing batch job', 'would exceed the number of allowed indicators'] as const;
+/**
+ * TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them): the
+ * schema's `x-tc-critical` of `batch/error-record.json`, through the catalogue.
+ */
+export const CRITICAL_REASONS: readonly string[] = criticalReasons;
 
 /** The item an error is about, when its text names one of the items sent. */
 export interface ErrorItem {
