@@ -114,12 +114,12 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
     header: head,
     indicatorNote: [range(indicatorBase.rating), range(indicatorBase.confidence)].filter(Boolean).join(', '),
     imports: [
-      importLine(from, 'builder', ['GroupBuilder', 'IndicatorBuilder', 'type AnyValidator', 'type BuilderSchema', 'type XidInput', 'type FileContent']),
+      importLine(from, 'builder', ['GroupBuilder', 'IndicatorBuilder', 'type AnyValidator', 'type BuilderSchema', 'type GroupBuilderClass', 'type IndicatorBuilderClass', 'type XidInput', 'type FileContent']),
       importLine(from, 'validators', ['groupValidators', 'indicatorValidators', 'metadataValidators']),
       importLine(from, 'metadata', ['FileOccurrence'], true),
       importLine(from, 'dates', ['DateInput'], true),
       importLine(from, 'values', ['RatingInput', 'ConfidenceInput'], true),
-      importLine(from, 'batch-core', ['BatchCore', 'type GroupBuilderClass', 'type IndicatorBuilderClass']),
+
       importLine(from, 'catalog', ['groupTypes', 'indicatorTypes', 'metadataTypes']),
     ].join('\n'),
     commonGroup: common.group,

@@ -18,8 +18,6 @@ export const MODULES = {
   catalog: { generated: 'catalog.js' },
   types: { generated: 'types/index.js' },
   validators: { generated: 'validators/index.js' },
-  // to be removed: generated code must not import the facade (see the layering test)
-  'batch-core': { facade: 'src/batch/core.js' },
 } as const;
 
 /** A module of {@link MODULES}. */
@@ -31,9 +29,9 @@ export type ModuleName = keyof typeof MODULES;
  * modules are reached through `../` from the output folder.
  */
 export function specifier(from: string, module: ModuleName): string {
-  const target: { core?: string; generated?: string; facade?: string } = MODULES[module];
+  const target: { core?: string; generated?: string } = MODULES[module];
   const dir = posix.dirname(posix.join('generated', from));
-  const path = target.core ?? target.facade ?? posix.join('generated', target.generated!);
+  const path = target.core ?? posix.join('generated', target.generated!);
   const rel = posix.relative(dir, path);
   return rel.startsWith('.') ? rel : `./${rel}`;
 }

@@ -2,15 +2,17 @@
 // From schemas/ (sha256 fc0e66697d263fd7) by tcbatch codegen 0.1.0. Run `npm run codegen` to update.
 
 /**
- * Builder classes for every group and indicator type, and `TypedBatch`: Interface 1 of TcEx's Module: Batch page
- * methods (`batch.adversary(...)`, `batch.address(...)`, ...) in positional and options-object
- * forms. Bases: `src/model/builder.ts` (builders) and `src/batch/core.ts` (storage, factories).
+ * Builder classes for every group and indicator type, and `TypedBatch`: the types of Interface 1 of
+ * TcEx's Module: Batch page (`batch.adversary(...)`, `batch.address(...)`, ...) in positional and
+ * options-object forms, which `Batch` implements. Bases: the core's builder bases.
  */
 import {
   GroupBuilder,
   IndicatorBuilder,
   type AnyValidator,
   type BuilderSchema,
+  type GroupBuilderClass,
+  type IndicatorBuilderClass,
   type XidInput,
   type FileContent,
 } from '../../src/model/builder.js';
@@ -18,7 +20,6 @@ import { groupValidators, indicatorValidators, metadataValidators } from '../val
 import type { FileOccurrence } from '../../src/model/metadata.js';
 import type { DateInput } from '../../src/model/dates.js';
 import type { RatingInput, ConfidenceInput } from '../../src/model/values.js';
-import { BatchCore, type GroupBuilderClass, type IndicatorBuilderClass } from '../../src/batch/core.js';
 import { groupTypes, indicatorTypes, metadataTypes } from '../catalog.js';
 
 const itemValidators: Record<string, AnyValidator | undefined> = { ...groupValidators, ...indicatorValidators };
@@ -2583,8 +2584,11 @@ export type IndicatorBuilderMap = {
   [K in keyof typeof indicatorBuilders]: InstanceType<(typeof indicatorBuilders)[K]>;
 };
 
-/** `BatchCore` plus one Interface 1 method per type. */
-export abstract class TypedBatch extends BatchCore {
+/**
+ * The typed Interface 1 methods of `Batch`, one per type (it implements them from the catalogue
+ * and {@link groupBuilders} / {@link indicatorBuilders}).
+ */
+export interface TypedBatch {
   /**
    * Add an "Adversary" group. Returns the stored builder:
    * the existing one when its xid is already in the batch (first write wins).
@@ -2592,9 +2596,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   adversary(name: string, xid?: XidInput): AdversaryBuilder;
   adversary(options: AdversaryOptions): AdversaryBuilder;
-  adversary(...args: unknown[]): AdversaryBuilder {
-    return this.createGroup(AdversaryBuilder, args);
-  }
 
   /**
    * Add an "Attack Pattern" group. Returns the stored builder:
@@ -2603,9 +2604,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   attackPattern(name: string, xid?: XidInput): AttackPatternBuilder;
   attackPattern(options: AttackPatternOptions): AttackPatternBuilder;
-  attackPattern(...args: unknown[]): AttackPatternBuilder {
-    return this.createGroup(AttackPatternBuilder, args);
-  }
 
   /**
    * Add a "Campaign" group. Returns the stored builder:
@@ -2614,9 +2612,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   campaign(name: string, xid?: XidInput): CampaignBuilder;
   campaign(options: CampaignOptions): CampaignBuilder;
-  campaign(...args: unknown[]): CampaignBuilder {
-    return this.createGroup(CampaignBuilder, args);
-  }
 
   /**
    * Add a "Course of Action" group. Returns the stored builder:
@@ -2625,9 +2620,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   courseOfAction(name: string, xid?: XidInput): CourseOfActionBuilder;
   courseOfAction(options: CourseOfActionOptions): CourseOfActionBuilder;
-  courseOfAction(...args: unknown[]): CourseOfActionBuilder {
-    return this.createGroup(CourseOfActionBuilder, args);
-  }
 
   /**
    * Add a "Document" group. Returns the stored builder:
@@ -2636,9 +2628,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   document(name: string, fileName: string, xid?: XidInput): DocumentBuilder;
   document(options: DocumentOptions): DocumentBuilder;
-  document(...args: unknown[]): DocumentBuilder {
-    return this.createGroup(DocumentBuilder, args);
-  }
 
   /**
    * Add an "Email" group. Returns the stored builder:
@@ -2647,9 +2636,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   email(name: string, subject: string, header: string, body: string, xid?: XidInput): EmailBuilder;
   email(options: EmailOptions): EmailBuilder;
-  email(...args: unknown[]): EmailBuilder {
-    return this.createGroup(EmailBuilder, args);
-  }
 
   /**
    * Add an "Event" group. Returns the stored builder:
@@ -2658,9 +2644,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   event(name: string, xid?: XidInput): EventBuilder;
   event(options: EventOptions): EventBuilder;
-  event(...args: unknown[]): EventBuilder {
-    return this.createGroup(EventBuilder, args);
-  }
 
   /**
    * Add an "Incident" group. Returns the stored builder:
@@ -2669,9 +2652,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   incident(name: string, xid?: XidInput): IncidentBuilder;
   incident(options: IncidentOptions): IncidentBuilder;
-  incident(...args: unknown[]): IncidentBuilder {
-    return this.createGroup(IncidentBuilder, args);
-  }
 
   /**
    * Add an "Intrusion Set" group. Returns the stored builder:
@@ -2680,9 +2660,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   intrusionSet(name: string, xid?: XidInput): IntrusionSetBuilder;
   intrusionSet(options: IntrusionSetOptions): IntrusionSetBuilder;
-  intrusionSet(...args: unknown[]): IntrusionSetBuilder {
-    return this.createGroup(IntrusionSetBuilder, args);
-  }
 
   /**
    * Add a "Malware" group. Returns the stored builder:
@@ -2691,9 +2668,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   malware(name: string, xid?: XidInput): MalwareBuilder;
   malware(options: MalwareOptions): MalwareBuilder;
-  malware(...args: unknown[]): MalwareBuilder {
-    return this.createGroup(MalwareBuilder, args);
-  }
 
   /**
    * Add a "Report" group. Returns the stored builder:
@@ -2702,9 +2676,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   report(name: string, xid?: XidInput): ReportBuilder;
   report(options: ReportOptions): ReportBuilder;
-  report(...args: unknown[]): ReportBuilder {
-    return this.createGroup(ReportBuilder, args);
-  }
 
   /**
    * Add a "Signature" group. Returns the stored builder:
@@ -2732,9 +2703,6 @@ export abstract class TypedBatch extends BatchCore {
     xid?: XidInput,
   ): SignatureBuilder;
   signature(options: SignatureOptions): SignatureBuilder;
-  signature(...args: unknown[]): SignatureBuilder {
-    return this.createGroup(SignatureBuilder, args);
-  }
 
   /**
    * Add a "Tactic" group. Returns the stored builder:
@@ -2743,9 +2711,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   tactic(name: string, xid?: XidInput): TacticBuilder;
   tactic(options: TacticOptions): TacticBuilder;
-  tactic(...args: unknown[]): TacticBuilder {
-    return this.createGroup(TacticBuilder, args);
-  }
 
   /**
    * Add a "Threat" group. Returns the stored builder:
@@ -2754,9 +2719,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   threat(name: string, xid?: XidInput): ThreatBuilder;
   threat(options: ThreatOptions): ThreatBuilder;
-  threat(...args: unknown[]): ThreatBuilder {
-    return this.createGroup(ThreatBuilder, args);
-  }
 
   /**
    * Add a "Tool" group. Returns the stored builder:
@@ -2765,9 +2727,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   tool(name: string, xid?: XidInput): ToolBuilder;
   tool(options: ToolOptions): ToolBuilder;
-  tool(...args: unknown[]): ToolBuilder {
-    return this.createGroup(ToolBuilder, args);
-  }
 
   /**
    * Add a "Vulnerability" group. Returns the stored builder:
@@ -2776,9 +2735,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   vulnerability(name: string, xid?: XidInput): VulnerabilityBuilder;
   vulnerability(options: VulnerabilityOptions): VulnerabilityBuilder;
-  vulnerability(...args: unknown[]): VulnerabilityBuilder {
-    return this.createGroup(VulnerabilityBuilder, args);
-  }
 
   /**
    * Add an "ASN" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2787,9 +2743,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   asn(asNumber: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): AsnBuilder;
   asn(options: AsnOptions): AsnBuilder;
-  asn(...args: unknown[]): AsnBuilder {
-    return this.createIndicator(AsnBuilder, args);
-  }
 
   /**
    * Add an "Address" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2798,9 +2751,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   address(ip: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): AddressBuilder;
   address(options: AddressOptions): AddressBuilder;
-  address(...args: unknown[]): AddressBuilder {
-    return this.createIndicator(AddressBuilder, args);
-  }
 
   /**
    * Add a "CIDR" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2809,9 +2759,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   cidr(block: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): CidrBuilder;
   cidr(options: CidrOptions): CidrBuilder;
-  cidr(...args: unknown[]): CidrBuilder {
-    return this.createIndicator(CidrBuilder, args);
-  }
 
   /**
    * Add an "Email Subject" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2825,9 +2772,6 @@ export abstract class TypedBatch extends BatchCore {
     xid?: XidInput,
   ): EmailSubjectBuilder;
   emailSubject(options: EmailSubjectOptions): EmailSubjectBuilder;
-  emailSubject(...args: unknown[]): EmailSubjectBuilder {
-    return this.createIndicator(EmailSubjectBuilder, args);
-  }
 
   /**
    * Add an "EmailAddress" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2841,9 +2785,6 @@ export abstract class TypedBatch extends BatchCore {
     xid?: XidInput,
   ): EmailAddressBuilder;
   emailAddress(options: EmailAddressOptions): EmailAddressBuilder;
-  emailAddress(...args: unknown[]): EmailAddressBuilder {
-    return this.createIndicator(EmailAddressBuilder, args);
-  }
 
   /**
    * Add a "File" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2859,9 +2800,6 @@ export abstract class TypedBatch extends BatchCore {
     xid?: XidInput,
   ): FileBuilder;
   file(options: FileOptions): FileBuilder;
-  file(...args: unknown[]): FileBuilder {
-    return this.createIndicator(FileBuilder, args);
-  }
 
   /**
    * Add a "Hashtag" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2870,9 +2808,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   hashtag(hashtag: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): HashtagBuilder;
   hashtag(options: HashtagOptions): HashtagBuilder;
-  hashtag(...args: unknown[]): HashtagBuilder {
-    return this.createIndicator(HashtagBuilder, args);
-  }
 
   /**
    * Add a "Host" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2881,9 +2816,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   host(hostName: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): HostBuilder;
   host(options: HostOptions): HostBuilder;
-  host(...args: unknown[]): HostBuilder {
-    return this.createIndicator(HostBuilder, args);
-  }
 
   /**
    * Add a "Mutex" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2892,9 +2824,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   mutex(mutex: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): MutexBuilder;
   mutex(options: MutexOptions): MutexBuilder;
-  mutex(...args: unknown[]): MutexBuilder {
-    return this.createIndicator(MutexBuilder, args);
-  }
 
   /**
    * Add a "Registry Key" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2910,9 +2839,6 @@ export abstract class TypedBatch extends BatchCore {
     xid?: XidInput,
   ): RegistryKeyBuilder;
   registryKey(options: RegistryKeyOptions): RegistryKeyBuilder;
-  registryKey(...args: unknown[]): RegistryKeyBuilder {
-    return this.createIndicator(RegistryKeyBuilder, args);
-  }
 
   /**
    * Add a "URL" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2921,9 +2847,6 @@ export abstract class TypedBatch extends BatchCore {
    */
   url(text: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): UrlBuilder;
   url(options: UrlOptions): UrlBuilder;
-  url(...args: unknown[]): UrlBuilder {
-    return this.createIndicator(UrlBuilder, args);
-  }
 
   /**
    * Add a "User Agent" indicator (rating 0-5, confidence 0-100). Returns the stored builder:
@@ -2932,47 +2855,4 @@ export abstract class TypedBatch extends BatchCore {
    */
   userAgent(text: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): UserAgentBuilder;
   userAgent(options: UserAgentOptions): UserAgentBuilder;
-  userAgent(...args: unknown[]): UserAgentBuilder {
-    return this.createIndicator(UserAgentBuilder, args);
-  }
-
-  protected groupClass(type: string): GroupBuilderClass | undefined {
-    return (groupBuilders as Record<string, GroupBuilderClass>)[type];
-  }
-
-  protected indicatorClass(type: string): IndicatorBuilderClass | undefined {
-    return (indicatorBuilders as Record<string, IndicatorBuilderClass>)[type];
-  }
-
-  /** Interface 2 with a known group type gives its typed builder. */
-  override group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
-  override group(type: string, name: string, xid?: XidInput): GroupBuilder;
-  override group(type: string, name: string, xid?: XidInput): GroupBuilder {
-    return super.group(type, name, xid);
-  }
-
-  /** Interface 2 with a known indicator type gives its typed builder. */
-  override indicator<T extends keyof IndicatorBuilderMap>(
-    type: T,
-    summary: string,
-    rating?: RatingInput,
-    confidence?: ConfidenceInput,
-    xid?: XidInput,
-  ): IndicatorBuilderMap[T];
-  override indicator(
-    type: string,
-    summary: string,
-    rating?: RatingInput,
-    confidence?: ConfidenceInput,
-    xid?: XidInput,
-  ): IndicatorBuilder;
-  override indicator(
-    type: string,
-    summary: string,
-    rating?: RatingInput,
-    confidence?: ConfidenceInput,
-    xid?: XidInput,
-  ): IndicatorBuilder {
-    return super.indicator(type, summary, rating, confidence, xid);
-  }
 }

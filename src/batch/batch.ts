@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TypedBatch } from '../../generated/builders/index.js';
+import { BatchCore } from './core.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
 import type { BatchStore, FileUpload } from './store.js';
@@ -46,7 +46,7 @@ export interface BatchOptions extends JobSettings {
  * for (const chunk of batch.chunks()) console.log(chunk.text);
  * ```
  */
-export class Batch extends TypedBatch {
+export class Batch extends BatchCore {
   /** Job settings; change them before submitting. */
   readonly options: JobSettings;
   /** Default chunk limits. */

@@ -10,22 +10,14 @@ import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 import { groupValidators, indicatorValidators, validateAssociationEntry } from '../../generated/validators/index.js';
 import type { GroupTypeInfo, IndicatorTypeInfo } from '../model/catalog-types.js';
 import { SUMMARY_SEPARATOR } from '../model/catalog-types.js';
-import type { GroupBuilder, IndicatorBuilder, XidInput, FileContent } from '../model/builder.js';
+import type { GroupBuilder, GroupBuilderClass, IndicatorBuilder, IndicatorBuilderClass, XidInput, FileContent } from '../model/builder.js';
+import { groupBuilders, indicatorBuilders, type GroupBuilderMap, type IndicatorBuilderMap, type TypedBatch } from '../../generated/builders/index.js';
+import type { RatingInput, ConfidenceInput } from '../model/values.js';
 import type { ValidationResult } from '../model/validation.js';
 import type { AssociationEntry } from '../../generated/types/index.js';
 import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
 
-/** A generated group builder class. */
-export interface GroupBuilderClass<B extends GroupBuilder = GroupBuilder> {
-  new (name: string, xid?: XidInput): B;
-  readonly info: GroupTypeInfo;
-}
-
-/** A generated indicator builder class. */
-export interface IndicatorBuilderClass<B extends IndicatorBuilder = IndicatorBuilder> {
-  new (values: ReadonlyArray<string | undefined>, xid?: XidInput): B;
-  readonly info: IndicatorTypeInfo;
-}
+export type { GroupBuilderClass, IndicatorBuilderClass };
 
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -71,6 +63,10 @@ export interface BatchCoreOptions {
   /** Where items live until chunked (default: in memory). */
   store?: BatchStore;
 }
+
+/** The typed Interface 1 and 2 methods of the generated catalogue, implemented by {@link BatchCore}. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface BatchCore extends TypedBatch {}
 
 /** Storage and the generic factories behind the typed per-type methods. */
 export abstract class BatchCore {
@@ -141,16 +137,38 @@ export abstract class BatchCore {
     return this.#register(builder);
   }
 
-  /** @internal the generated builder class of a group type name, or a ValidationError. */
-  protected abstract groupClass(type: string): GroupBuilderClass | undefined;
+  /** @internal the generated builder class of a group type name. */
+  protected groupClass(type: string): GroupBuilderClass | undefined {
+    return Object.hasOwn(groupBuilders, type) ? (groupBuilders as Record<string, GroupBuilderClass>)[type] : undefined;
+  }
   /** @internal the generated builder class of an indicator type name. */
-  protected abstract indicatorClass(type: string): IndicatorBuilderClass | undefined;
+  protected indicatorClass(type: string): IndicatorBuilderClass | undefined {
+    return Object.hasOwn(indicatorBuilders, type) ? (indicatorBuilders as Record<string, IndicatorBuilderClass>)[type] : undefined;
+  }
+
+  // Interface 1 ({@link TypedBatch}): one method per catalogue type, named by the catalogue, on the prototype.
+  static {
+    const define = (method: string, value: (this: BatchCore, ...args: unknown[]) => unknown) =>
+      Object.defineProperty(BatchCore.prototype, method, { value, writable: true, configurable: true, enumerable: false });
+    for (const Ctor of Object.values(groupBuilders) as GroupBuilderClass[]) {
+      define(Ctor.info.method, function (...args) {
+        return this.createGroup(Ctor, args);
+      });
+    }
+    for (const Ctor of Object.values(indicatorBuilders) as IndicatorBuilderClass[]) {
+      define(Ctor.info.method, function (...args) {
+        return this.createIndicator(Ctor, args);
+      });
+    }
+  }
 
   /**
-   * Interface 2: add a group by type name (`'Event'`), name and optional xid. Type-specific
-   * fields are set with `addKeyValue`.
+   * Interface 2: add a group by type name (`'Event'`), name and optional xid; a known type name
+   * gives its typed builder. Type-specific fields are set with `addKeyValue`.
    * @throws ValidationError when the type is not a batchable group type (ThreatConnect V2 Batch API: group fields).
    */
+  group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
+  group(type: string, name: string, xid?: XidInput): GroupBuilder;
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
     const Ctor = typeof type === 'string' && Object.hasOwn(groupTypes, type) ? this.groupClass(type) : undefined;
     if (!Ctor) {
@@ -164,7 +182,9 @@ export abstract class BatchCore {
    * summaries are split on `' : '` (File hashes are told apart by length).
    * @throws ValidationError when the type is unknown or the summary breaks the type's rules.
    */
-  indicator(type: string, summary: string, rating?: number | string, confidence?: number | string, xid?: XidInput): IndicatorBuilder {
+  indicator<T extends keyof IndicatorBuilderMap>(type: T, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilderMap[T];
+  indicator(type: string, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilder;
+  indicator(type: string, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilder {
     const Ctor = typeof type === 'string' && Object.hasOwn(indicatorTypes, type) ? this.indicatorClass(type) : undefined;
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: `an indicator type is one of ${Object.keys(indicatorTypes).join(', ')} (ThreatConnect V2 Batch API: indicator fields)`, value: type });

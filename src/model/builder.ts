@@ -57,6 +57,18 @@ function wireFieldsOf(info: TypeInfo): ReadonlySet<string> {
   return set;
 }
 
+/** A generated group builder class. */
+export interface GroupBuilderClass<B extends GroupBuilder = GroupBuilder> {
+  new (name: string, xid?: XidInput): B;
+  readonly info: GroupTypeInfo;
+}
+
+/** A generated indicator builder class. */
+export interface IndicatorBuilderClass<B extends IndicatorBuilder = IndicatorBuilder> {
+  new (values: ReadonlyArray<string | undefined>, xid?: XidInput): B;
+  readonly info: IndicatorTypeInfo;
+}
+
 /**
  * Something told when a builder it holds changes after it was added (a disk-backed store writes
  * the builder back, and re-admits it to its cache when it had been evicted).
