@@ -2,6 +2,15 @@
  * tcbatch: the public API. Everything a user imports comes from here; nothing else is public.
  */
 export * from '../generated/validators/index.js';
+/**
+ * The generated wire types (the JSON shapes of the schemas), all of them under one namespace:
+ * `Wire.Attribute` is the attribute object of a batch file, `Wire.File` a File indicator,
+ * `Wire.IndicatorTypeInfo` one entry of a `GET /v2/types/indicatorTypes` answer. The names that
+ * are not also hand-written exports (`BatchStatus`, `BatchContent`, ...) are exported flat too;
+ * where a name is both (`Attribute`, `SecurityLabel`, `FileOccurrence`, `IndicatorTypeInfo`), the
+ * flat export is the hand-written one and the wire type is `Wire.<name>`.
+ */
+export type * as Wire from '../generated/types/index.js';
 export type * from '../generated/types/index.js';
 export { groupTypes, indicatorTypes, schemaHash, type GroupTypeName, type IndicatorTypeName } from '../generated/catalog.js';
 export type {
