@@ -60,7 +60,7 @@ export class ValidationError extends TcBatchError {
   }
 }
 
-/** Two items share an xid but have different types (tcex-batch.md §8: first write wins only for one type). */
+/** Two items share an xid but have different types (ThreatConnect TcEx Batch module: first write wins only for one type). */
 export class XidConflictError extends TcBatchError {
   readonly xid: string;
   readonly existingType: string;

@@ -27,12 +27,16 @@ export class EmulatorHttpError extends TcBatchError {
   }
 }
 
-/** A parenthesised reference to the project's own notes: a `.md` file name in parentheses, with its section. */
-const NOTE_REFERENCE = /\s*\([^()]*\b[\w-]+\.md\b[^()]*\)/g;
+/**
+ * A parenthesised citation of a rule's source, as schema rule texts carry them: a documentation page
+ * (`(ThreatConnect V2 Batch API: limits)`, `(ThreatConnect REST API: indicator types)`,
+ * `(ThreatConnect TcEx Batch module)`), a section of this README, or a `.md` file name.
+ */
+const NOTE_REFERENCE = /\s*\([^()]*(?:\b[\w-]+\.md\b|\bThreatConnect (?:V2 Batch API|REST API|TcEx Batch module)\b|\bREADME:)[^()]*\)/g;
 
 /**
- * Text as a ThreatConnect user may see it: references to the project's own notes (which schema rule
- * texts carry for developers) are removed.
+ * Text as a ThreatConnect server would send it: the source citations of rule texts (which name
+ * the documentation page a rule comes from) are removed.
  */
 export function publicText(text: string): string {
   return text.replace(NOTE_REFERENCE, '');

@@ -2,7 +2,7 @@
  * Hand-written bases of the generated builder classes (`generated/builders`). A builder holds one
  * group or indicator: identity (type, xid, name or summary), scalar fields by wire name, and
  * metadata (attributes, tags, security labels, associations, file occurrences). `toJSON()` is
- * pure and gives the exact Batch V2 wire object (tc-batch-api.md §5.1, §5.2).
+ * pure and gives the exact Batch V2 wire object (ThreatConnect V2 Batch API: indicator fields; ThreatConnect V2 Batch API: group fields).
  *
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
@@ -18,7 +18,7 @@ import type { DateInput } from './dates.js';
 import type { ValidationResult } from './validation.js';
 
 /**
- * An xid choice (DESIGN.md §3): omitted or `true` for the deterministic
+ * An xid choice (README: Design notes): omitted or `true` for the deterministic
  * `sha256("{type}-{name|summary}")`, `false` for a random uuid4, or the xid itself.
  */
 export type XidInput = string | boolean | undefined;
@@ -188,12 +188,12 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
-   * Add a tag (at most 128 characters, tc-batch-api.md §7.4); adding it again does nothing.
+   * Add a tag (at most 128 characters, ThreatConnect V2 Batch API: limits); adding it again does nothing.
    * @throws ValidationError when the name is empty or too long.
    */
   tag(name: string): this {
     if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
+      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (ThreatConnect V2 Batch API: limits)', value: name });
     }
     const tags = this.#tags;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
@@ -418,7 +418,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param values the value slots in order; empty or undefined slots are left out of the summary
    * @param xid see {@link XidInput}
    * @throws ValidationError when no value is given or a value breaks the type's rules
-   *   (tc-batch-api.md §9).
+   *   (ThreatConnect REST API: indicator types).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
     let summary: string;
@@ -457,7 +457,7 @@ export abstract class IndicatorBuilder extends Builder {
     check(info.type, probe, this);
   }
 
-  /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
+  /** The indicator value; multi-value types join their values with `' : '` (ThreatConnect V2 Batch API: indicator fields). */
   get summary(): string {
     return this.#summary;
   }

@@ -24,7 +24,7 @@ export interface MetadataOwner {
 const isOwner = (x: ItemRef | MetadataOwner | undefined): x is MetadataOwner => x !== undefined && typeof (x as MetadataOwner).metadataChanged === 'function';
 const refOf = (x: ItemRef | MetadataOwner | undefined): ItemRef | undefined => (isOwner(x) ? x.ref : x);
 
-/** An attribute: `{ type, value, displayed?, source?, pinned? }` (tc-batch-api.md §5.1). */
+/** An attribute: `{ type, value, displayed?, source?, pinned? }` (ThreatConnect V2 Batch API: indicator fields). */
 export class Attribute {
   readonly type: string;
   readonly value: string;
@@ -108,7 +108,7 @@ export class SecurityLabel {
   }
 
   static #badColor(item: ItemRef | MetadataOwner | undefined, value: unknown): never {
-    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: 'a security label color is six hex digits such as FFC000 (tc-batch-api.md §10)', value });
+    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: 'a security label color is six hex digits such as FFC000 (ThreatConnect REST API: group types)', value });
   }
 
   /** Label description (used when the label is new in the owner). */
@@ -139,7 +139,7 @@ export class SecurityLabel {
   }
 }
 
-/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (tc-batch-api.md §5.1). */
+/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (ThreatConnect V2 Batch API: indicator fields). */
 export class FileOccurrence {
   #fileName: string | undefined;
   #path: string | undefined;

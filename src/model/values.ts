@@ -22,19 +22,19 @@ function toNumber(value: unknown): number | undefined {
 }
 
 /**
- * Parse a rating: a number from 0 to 5, decimals allowed (tc-batch-api.md §9; v3 BigDecimal).
+ * Parse a rating: a number from 0 to 5, decimals allowed (ThreatConnect REST API: indicator types; v3 BigDecimal).
  * @throws ValidationError (`TCB_INVALID_RATING`) when not numeric or out of range.
  */
 export function parseRating(value: unknown, item?: ItemRef): number {
   const n = toNumber(value);
   if (n === undefined || n < 0 || n > 5) {
-    throw new ValidationError({ item, field: 'rating', rule: 'rating is a number from 0 to 5 (tc-batch-api.md §9)', value, code: 'TCB_INVALID_RATING' });
+    throw new ValidationError({ item, field: 'rating', rule: 'rating is a number from 0 to 5 (ThreatConnect REST API: indicator types)', value, code: 'TCB_INVALID_RATING' });
   }
   return n;
 }
 
 /**
- * Parse a confidence: an integer from 0 to 100 (tc-batch-api.md §9). `'100'` is accepted; `50.5`
+ * Parse a confidence: an integer from 0 to 100 (ThreatConnect REST API: indicator types). `'100'` is accepted; `50.5`
  * is refused rather than truncated as the reference does.
  * @throws ValidationError (`TCB_INVALID_CONFIDENCE`) when not an integer or out of range.
  */
@@ -44,7 +44,7 @@ export function parseConfidence(value: unknown, item?: ItemRef): number {
     throw new ValidationError({
       item,
       field: 'confidence',
-      rule: 'confidence is an integer from 0 to 100 (tc-batch-api.md §9)',
+      rule: 'confidence is an integer from 0 to 100 (ThreatConnect REST API: indicator types)',
       value,
       code: 'TCB_INVALID_CONFIDENCE',
     });
