@@ -64,7 +64,7 @@ export const RULE = {
   registryValueName: "a Registry Key value name is required; use ' ' for none (ThreatConnect REST API: indicator types)",
   registryValueType: 'a Registry Key value type is one of REG_NONE, REG_BINARY, REG_DWORD, ... (ThreatConnect REST API: indicator types)',
   /** The "value in summary or <field>" rule of each indicator type. */
-  needsValue: (type: string, fields: string) => `${/^[AEIO]/.test(type) ? 'an' : 'a'} ${type} needs its value in summary or ${fields} (tc-batch-api.md §5.1)`,
+  needsValue: (type: string, fields: string) => `${/^[AEIO]/.test(type) ? 'an' : 'a'} ${type} needs its value in summary or ${fields} (ThreatConnect V2 Batch API: indicator fields)`,
   nonEmpty: (type: string) => `${/^[AEIO]/.test(type) ? 'an' : 'a'} ${type} is a non-empty string`,
   // Texts built by src/model/validation.ts from the keyword when the schema has no x-tc-rule.
   required: (field: string) => `${field} is required`,
