@@ -35,6 +35,29 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
 }
 
+/** A number range of `common/defs.json` with its rule text. */
+function range(defs: Json, name: string): { minimum: number; maximum: number; integer: boolean; rule: string } {
+  const d = defs[name] as Json | undefined;
+  if (!d || typeof d.minimum !== 'number' || typeof d.maximum !== 'number' || typeof d['x-tc-rule'] !== 'string') {
+    throw new Error(`codegen: common/defs.json: $defs/${name} needs minimum, maximum and x-tc-rule`);
+  }
+  return { minimum: d.minimum, maximum: d.maximum, integer: d.type === 'integer', rule: d['x-tc-rule'] };
+}
+
+/** Limits of shared values (rating, confidence, tag name) that builders check before the validators run. */
+export function limitsOf(set: SchemaSet): Json {
+  const defs = (set.files.find((f) => f.path === 'common/defs.json')?.schema.$defs ?? {}) as Json;
+  const tagName = ((((defs.tag as Json | undefined)?.properties ?? {}) as Json).name ?? {}) as Json;
+  if (typeof tagName.minLength !== 'number' || typeof tagName.maxLength !== 'number' || typeof tagName['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/tag/properties/name needs minLength, maxLength and x-tc-rule');
+  }
+  return {
+    rating: range(defs, 'rating'),
+    confidence: range(defs, 'confidence'),
+    tagName: { minLength: tagName.minLength, maxLength: tagName.maxLength, rule: tagName['x-tc-rule'] },
+  };
+}
+
 export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
   const merged: Array<[string, Json, string]> = [];
   const own = (file.schema.properties ?? {}) as Record<string, Json>;
@@ -114,6 +137,9 @@ export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<st
 
 /** Indicator types by wire type name. */
 export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
+
+/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length), with their rule texts. */
+export const limits = ${JSON.stringify(limitsOf(set))} as const;
 
 /** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;

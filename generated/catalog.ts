@@ -1234,6 +1234,27 @@ export const indicatorTypes = {
   },
 } as const satisfies Record<string, IndicatorTypeInfo>;
 
+/** Limits of shared values, from `common/defs.json` (rating and confidence ranges, tag name length), with their rule texts. */
+export const limits = {
+  rating: {
+    minimum: 0,
+    maximum: 5,
+    integer: false,
+    rule: 'rating is a number from 0 to 5 (ThreatConnect REST API: indicator types)',
+  },
+  confidence: {
+    minimum: 0,
+    maximum: 100,
+    integer: true,
+    rule: 'confidence is an integer from 0 to 100 (ThreatConnect REST API: indicator types)',
+  },
+  tagName: {
+    minLength: 1,
+    maxLength: 128,
+    rule: 'a tag name is 1 to 128 characters (ThreatConnect V2 Batch API: limits)',
+  },
+} as const;
+
 /** A batchable group type name (`Adversary`, `Attack Pattern`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;
 

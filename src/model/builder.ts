@@ -9,6 +9,7 @@
  */
 import { ValidationError, type ItemRef } from '../errors.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
+import { limits } from '../../generated/catalog.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
 import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
@@ -188,12 +189,14 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
-   * Add a tag (at most 128 characters, ThreatConnect V2 Batch API: limits); adding it again does nothing.
+   * Add a tag (1 to 128 characters, the schemas' tag name length read from the generated catalog's
+   * `limits`; ThreatConnect V2 Batch API: limits); adding it again does nothing.
    * @throws ValidationError when the name is empty or too long.
    */
   tag(name: string): this {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (ThreatConnect V2 Batch API: limits)', value: name });
+    const { minLength, maxLength, rule } = limits.tagName;
+    if (typeof name !== 'string' || name.length < minLength || name.length > maxLength) {
+      throw new ValidationError({ item: this.ref, field: 'tag', rule, value: name });
     }
     const tags = this.#tags;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
