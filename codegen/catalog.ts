@@ -58,6 +58,18 @@ export function limitsOf(set: SchemaSet): Json {
   };
 }
 
+/** The enum settings of the batch job config (`batch/job-config.json`) with their values and rule texts. */
+export function jobConfigEnumsOf(set: SchemaSet): Json {
+  const props = (set.files.find((f) => f.path === 'batch/job-config.json')?.schema.properties ?? {}) as Record<string, Json>;
+  const out: Json = {};
+  for (const [name, p] of Object.entries(props)) {
+    if (!Array.isArray(p.enum) || typeof p['x-tc-rule'] !== 'string') continue;
+    out[name] = { values: p.enum, rule: p['x-tc-rule'] };
+  }
+  if (!out.action || !out.attributeWriteType) throw new Error('codegen: batch/job-config.json: action and attributeWriteType need an enum and x-tc-rule');
+  return out;
+}
+
 export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
   const merged: Array<[string, Json, string]> = [];
   const own = (file.schema.properties ?? {}) as Record<string, Json>;
@@ -140,6 +152,9 @@ export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies R
 
 /** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length), with their rule texts. */
 export const limits = ${JSON.stringify(limitsOf(set))} as const;
+
+/** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */
+export const jobConfigEnums = ${JSON.stringify(jobConfigEnumsOf(set))} as const;
 
 /** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;

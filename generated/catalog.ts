@@ -1255,6 +1255,35 @@ export const limits = {
   },
 } as const;
 
+/** The batch job config's enum settings (`batch/job-config.json`): their values and rule texts. */
+export const jobConfigEnums = {
+  version: { values: ['V1', 'V2'], rule: 'version is V1 or V2 (ThreatConnect V2 Batch API: batch job settings)' },
+  action: {
+    values: ['Create', 'Delete'],
+    rule: 'action is Create or Delete (ThreatConnect V2 Batch API: batch job settings)',
+  },
+  attributeWriteType: {
+    values: ['Append', 'Replace', 'Singleton', 'Static'],
+    rule: 'attributeWriteType is Append, Replace, Singleton or Static (ThreatConnect V2 Batch API: batch job settings)',
+  },
+  tagWriteType: {
+    values: ['Append', 'Replace'],
+    rule: 'tagWriteType is Append or Replace (ThreatConnect V2 Batch API: batch job settings)',
+  },
+  securityLabelWriteType: {
+    values: ['Append', 'Replace'],
+    rule: 'securityLabelWriteType is Append or Replace (ThreatConnect V2 Batch API: batch job settings)',
+  },
+  fileMergeMode: {
+    values: ['Distribute', 'Merge'],
+    rule: 'fileMergeMode is Distribute or Merge (ThreatConnect V2 Batch API: batch job settings)',
+  },
+  hashCollisionMode: {
+    values: ['FavorExisting', 'FavorIncoming', 'IgnoreExisting', 'IgnoreIncoming', 'Split'],
+    rule: 'hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (ThreatConnect V2 Batch API: batch job settings)',
+  },
+} as const;
+
 /** A batchable group type name (`Adversary`, `Attack Pattern`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;
 

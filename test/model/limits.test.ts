@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { limits } from '../../generated/catalog.js';
+import { Command } from 'commander';
+import { jobConfigEnums, limits } from '../../generated/catalog.js';
+import { registerSubmit } from '../../src/cli/submit.js';
 import { ValidationError } from '../../src/errors.js';
 import { parseConfidence, parseRating } from '../../src/model/values.js';
 import { Batch } from '../../src/index.js';
@@ -50,5 +52,20 @@ describe('catalog limits', () => {
     expect([e.code, e.field, e.rule]).toEqual(['TCB_INVALID_VALUE', 'tag', defs.tag.properties.name['x-tc-rule']]);
     expect(thrown(() => a.tag('')).rule).toBe(defs.tag.properties.name['x-tc-rule']);
     expect(a.toJSON().tag).toEqual([{ name: 't'.repeat(128) }]);
+  });
+});
+
+describe('job config enums', () => {
+  const config = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../schemas/batch/job-config.json'), 'utf8')).properties;
+  it('are the schema enums with their rules', () => {
+    expect(Object.keys(jobConfigEnums)).toEqual(['version', 'action', 'attributeWriteType', 'tagWriteType', 'securityLabelWriteType', 'fileMergeMode', 'hashCollisionMode']);
+    for (const [name, e] of Object.entries(jobConfigEnums)) expect(e).toEqual({ values: config[name].enum, rule: config[name]['x-tc-rule'] });
+  });
+  it('the submit command lists them in its help', () => {
+    const program = new Command('tcbatch');
+    registerSubmit(program);
+    const help = program.commands.find((c) => c.name() === 'submit')!.helpInformation();
+    expect(help).toMatch(/--action <action> +Create or Delete \(default: "Create"\)/);
+    expect(help).toMatch(/--attribute-write-type <type> +Append, Replace, Singleton or Static \(default:\s+"Replace"\)/);
   });
 });
