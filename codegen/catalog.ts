@@ -44,17 +44,22 @@ function range(defs: Json, name: string): { minimum: number; maximum: number; in
   return { minimum: d.minimum, maximum: d.maximum, integer: d.type === 'integer', rule: d['x-tc-rule'] };
 }
 
-/** Limits of shared values (rating, confidence, tag name) that builders check before the validators run. */
+/** Limits of shared values (rating, confidence, tag name, security label colour) that builders check before the validators run. */
 export function limitsOf(set: SchemaSet): Json {
   const defs = (set.files.find((f) => f.path === 'common/defs.json')?.schema.$defs ?? {}) as Json;
   const tagName = ((((defs.tag as Json | undefined)?.properties ?? {}) as Json).name ?? {}) as Json;
   if (typeof tagName.minLength !== 'number' || typeof tagName.maxLength !== 'number' || typeof tagName['x-tc-rule'] !== 'string') {
     throw new Error('codegen: common/defs.json: $defs/tag/properties/name needs minLength, maxLength and x-tc-rule');
   }
+  const color = ((((defs.securityLabel as Json | undefined)?.properties ?? {}) as Json).color ?? {}) as Json;
+  if (typeof color.pattern !== 'string' || typeof color['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/securityLabel/properties/color needs pattern and x-tc-rule');
+  }
   return {
     rating: range(defs, 'rating'),
     confidence: range(defs, 'confidence'),
     tagName: { minLength: tagName.minLength, maxLength: tagName.maxLength, rule: tagName['x-tc-rule'] },
+    labelColor: { pattern: color.pattern, rule: color['x-tc-rule'] },
   };
 }
 
@@ -150,7 +155,7 @@ export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<st
 /** Indicator types by wire type name. */
 export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
 
-/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length), with their rule texts. */
+/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length, security label colour pattern), with their rule texts. */
 export const limits = ${JSON.stringify(limitsOf(set))} as const;
 
 /** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */

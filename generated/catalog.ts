@@ -1234,7 +1234,7 @@ export const indicatorTypes = {
   },
 } as const satisfies Record<string, IndicatorTypeInfo>;
 
-/** Limits of shared values, from `common/defs.json` (rating and confidence ranges, tag name length), with their rule texts. */
+/** Limits of shared values, from `common/defs.json` (rating and confidence ranges, tag name length, security label colour pattern), with their rule texts. */
 export const limits = {
   rating: {
     minimum: 0,
@@ -1252,6 +1252,10 @@ export const limits = {
     minLength: 1,
     maxLength: 128,
     rule: 'a tag name is 1 to 128 characters (ThreatConnect V2 Batch API: limits)',
+  },
+  labelColor: {
+    pattern: '^[0-9A-Fa-f]{6}$',
+    rule: 'a security label color is six hex digits such as FFC000 (ThreatConnect REST API: group types)',
   },
 } as const;
 

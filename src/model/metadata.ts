@@ -6,8 +6,10 @@
  */
 import { ValidationError, type ItemRef } from '../errors.js';
 import { toTcDate, type DateInput } from './dates.js';
+import { limits } from '../../generated/catalog.js';
 
-const COLOR = /^[0-9A-Fa-f]{6}$/;
+/** A security label colour, as the schemas' pattern states it (from the generated catalog). */
+const COLOR = new RegExp(limits.labelColor.pattern);
 
 /**
  * @internal The item a metadata object belongs to: it names the item in error messages and is told
@@ -108,7 +110,7 @@ export class SecurityLabel {
   }
 
   static #badColor(item: ItemRef | MetadataOwner | undefined, value: unknown): never {
-    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: 'a security label color is six hex digits such as FFC000 (ThreatConnect REST API: group types)', value });
+    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: limits.labelColor.rule, value });
   }
 
   /** Label description (used when the label is new in the owner). */

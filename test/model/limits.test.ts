@@ -29,6 +29,7 @@ describe('catalog limits', () => {
       rating: { minimum: 0, maximum: 5, integer: false, rule: defs.rating['x-tc-rule'] },
       confidence: { minimum: 0, maximum: 100, integer: true, rule: defs.confidence['x-tc-rule'] },
       tagName: { minLength: 1, maxLength: 128, rule: defs.tag.properties.name['x-tc-rule'] },
+      labelColor: { pattern: '^[0-9A-Fa-f]{6}$', rule: defs.securityLabel.properties.color['x-tc-rule'] },
     });
     expect(limits.rating.rule).toBe('rating is a number from 0 to 5 (ThreatConnect REST API: indicator types)');
   });
@@ -52,6 +53,18 @@ describe('catalog limits', () => {
     expect([e.code, e.field, e.rule]).toEqual(['TCB_INVALID_VALUE', 'tag', defs.tag.properties.name['x-tc-rule']]);
     expect(thrown(() => a.tag('')).rule).toBe(defs.tag.properties.name['x-tc-rule']);
     expect(a.toJSON().tag).toEqual([{ name: 't'.repeat(128) }]);
+  });
+});
+
+describe('security label colour', () => {
+  it('is checked with the schema pattern and rule', () => {
+    const batch = new Batch({ owner: 'MyOrg' });
+    const a = batch.address('1.2.3.4');
+    const label = a.securityLabel('TLP:AMBER', undefined, 'FFC000');
+    expect(label.color).toBe('FFC000');
+    const e = thrown(() => (label.color = 'FFC00'));
+    expect([e.code, e.field, e.rule, e.value]).toEqual(['TCB_INVALID_VALUE', 'securityLabel.color', defs.securityLabel.properties.color['x-tc-rule'], 'FFC00']);
+    expect(thrown(() => a.securityLabel('X', undefined, 'GGGGGG')).field).toBe('securityLabel.color');
   });
 });
 
