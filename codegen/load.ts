@@ -133,7 +133,7 @@ export const article = (word: string) => `${/^[AEIO]/i.test(word) ? 'an' : 'a'} 
 
 /**
  * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer
- * (tc-batch-api.md §3.8). A type is custom when its `custom` flag is true (boolean or string) and no
+ * (ThreatConnect REST API: indicator types). A type is custom when its `custom` flag is true (boolean or string) and no
  * schema already describes a type of that name. Its value slots come from `value1Label..value3Label`;
  * the instance's `regexes`, when given, become the summary rule.
  *
@@ -158,7 +158,7 @@ export function customTypeSchemas(response: unknown, known: Set<string>): Schema
         : {
             type: 'string',
             pattern: `^.+?${' ?: .*?'.repeat(labels.length - 1)}$`,
-            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
+            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (ThreatConnect V2 Batch API: indicator fields)`,
           };
     if (regexes.length > 0) {
       summary.anyOf = regexes.map((r) => ({ pattern: r }));

@@ -13,7 +13,7 @@
  *   ({@link Builder.attachStore}); a change to a cached builder marks it dirty, and a change to an
  *   evicted builder re-admits that builder to the cache, so it is written again on its next
  *   eviction or before chunking. Changes are never lost (the reference's pickled shelf keeps a
- *   snapshot and loses them, tcex-batch.md §8).
+ *   snapshot and loses them, ThreatConnect TcEx Batch module).
  * - **Dedupe by xid on disk.** A fixed-size Bloom filter answers "new xid" without touching disk
  *   (almost every add of a feed). Positives are checked exactly against an LSM-style xid index: the
  *   xids written since the last seal are in a bounded in-memory map; sealed runs are sorted

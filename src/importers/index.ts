@@ -32,7 +32,7 @@ export class ImportFileError extends TcBatchError {
     readonly file: string,
     message: string,
     cause?: unknown,
-    code = 'TCB_IMPORT_FILE',
+    code: 'TCB_IMPORT_FILE' | 'TCB_UNSUPPORTED_FORMAT' = 'TCB_IMPORT_FILE',
   ) {
     super(code, `${file}: ${message}`, { cause });
   }

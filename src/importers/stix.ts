@@ -83,7 +83,7 @@ const STIX_TLP_IDS: Readonly<Record<string, string>> = {
 /** ATT&CK `external_references[].source_name` values whose `external_id` becomes a tag. */
 const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
 
-/** Built-in TC indicator<->indicator association types by type pair (tc-batch-api.md §5.3). */
+/** Built-in TC indicator<->indicator association types by type pair (ThreatConnect V2 Batch API: associations). */
 const INDICATOR_LINKS: ReadonlyArray<readonly [IndicatorTypeName, IndicatorTypeName, string]> = [
   ['Address', 'User Agent', 'Address to User Agent'],
   ['ASN', 'Address', 'ASN to Address'],
@@ -134,7 +134,7 @@ function indicatorSpec(o: PatternObservable): IndicatorSpec | string {
     case 'autonomous-system':
       return { type: 'ASN', values: { asNumber: `ASN${v['autonomous-system:number']!}` } };
     case 'windows-registry-key':
-      // TC needs all three values; ' ' is TC's "no value name" and REG_NONE "no value type" (tc-batch-api.md §9).
+      // TC needs all three values; ' ' is TC's "no value name" and REG_NONE "no value type" (ThreatConnect REST API: indicator types).
       return {
         type: 'Registry Key',
         values: {

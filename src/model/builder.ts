@@ -2,13 +2,14 @@
  * Hand-written bases of the generated builder classes (`generated/builders`). A builder holds one
  * group or indicator: identity (type, xid, name or summary), scalar fields by wire name, and
  * metadata (attributes, tags, security labels, associations, file occurrences). `toJSON()` is
- * pure and gives the exact Batch V2 wire object (tc-batch-api.md §5.1, §5.2).
+ * pure and gives the exact Batch V2 wire object (ThreatConnect V2 Batch API: indicator fields; ThreatConnect V2 Batch API: group fields).
  *
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
  */
 import { ValidationError, type ItemRef } from '../errors.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
+import { limits } from '../../generated/catalog.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
 import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
@@ -18,7 +19,7 @@ import type { DateInput } from './dates.js';
 import type { ValidationResult } from './validation.js';
 
 /**
- * An xid choice (DESIGN.md §3): omitted or `true` for the deterministic
+ * An xid choice (README: Design notes): omitted or `true` for the deterministic
  * `sha256("{type}-{name|summary}")`, `false` for a random uuid4, or the xid itself.
  */
 export type XidInput = string | boolean | undefined;
@@ -188,12 +189,14 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
-   * Add a tag (at most 128 characters, tc-batch-api.md §7.4); adding it again does nothing.
+   * Add a tag (1 to 128 characters, the schemas' tag name length read from the generated catalog's
+   * `limits`; ThreatConnect V2 Batch API: limits); adding it again does nothing.
    * @throws ValidationError when the name is empty or too long.
    */
   tag(name: string): this {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
+    const { minLength, maxLength, rule } = limits.tagName;
+    if (typeof name !== 'string' || name.length < minLength || name.length > maxLength) {
+      throw new ValidationError({ item: this.ref, field: 'tag', rule, value: name });
     }
     const tags = this.#tags;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
@@ -418,7 +421,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param values the value slots in order; empty or undefined slots are left out of the summary
    * @param xid see {@link XidInput}
    * @throws ValidationError when no value is given or a value breaks the type's rules
-   *   (tc-batch-api.md §9).
+   *   (ThreatConnect REST API: indicator types).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
     let summary: string;
@@ -457,7 +460,7 @@ export abstract class IndicatorBuilder extends Builder {
     check(info.type, probe, this);
   }
 
-  /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
+  /** The indicator value; multi-value types join their values with `' : '` (ThreatConnect V2 Batch API: indicator fields). */
   get summary(): string {
     return this.#summary;
   }
