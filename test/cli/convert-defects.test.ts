@@ -53,4 +53,22 @@ describe('defect 11: convert | head -1', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('validate, submit --dry-run and --help end quietly too, with their own exit codes', async () => {
+    // 20,000 issue lines: far more than the pipe buffer, so the writes after the close fail
+    const bad = Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ type: 'Host', summary: `bad_host${i}.com`, xid: `h${i}` })).join('\n');
+    writeFileSync(join(tmp, 'bad.ndjson'), `${bad}\n`);
+    const runs = await Promise.all([
+      tcbatch(['validate', 'bad.ndjson'], { closeStdoutAfterFirstLine: true }),
+      tcbatch(['submit', '--dry-run', '--out', 'out-bad', 'bad.ndjson'], { closeStdoutAfterFirstLine: true }),
+      tcbatch(['convert', '--help'], { closeStdoutAfterFirstLine: true }),
+      tcbatch(['--help'], { closeStdoutAfterFirstLine: true }),
+    ]);
+    expect(runs.map((r) => [r.code, r.stderr, r.stdout.split('\n')[0]])).toStrictEqual([
+      [1, '', 'bad.ndjson: 20000 items, 20000 issues'],
+      [1, '', '0 chunk files in out-bad: 0 groups, 0 indicators, 0 associations; 20000 rejected, 0 duplicates'],
+      [0, '', 'Usage: tcbatch convert [options] <files...>'],
+      [0, '', 'Usage: tcbatch [options] [command]'],
+    ]);
+  });
 });
