@@ -8,7 +8,8 @@ import { Batch, ValidationError } from '../../src/index.js';
 import { importMisp } from '../../src/importers/misp.js';
 import { importStix } from '../../src/importers/stix.js';
 import { validateFile } from '../../src/cli/validate.js';
-import { validateBatchContent } from '../../generated/validators/index.js';
+import { validateBatchContent, validateHost } from '../../generated/validators/index.js';
+import { formatIssue } from '../../src/model/validation.js';
 import { items } from './helpers.js';
 
 function thrown(f: () => unknown): unknown {
@@ -75,5 +76,23 @@ describe('builders', () => {
     const file = join(dir, 'deep.json');
     writeFileSync(file, `{"indicator":[${'['.repeat(20_000)}${']'.repeat(20_000)}]}`);
     expect(validateFile(file)).toStrictEqual({ file, valid: false, items: 0, issues: [], error: `${file}: invalid JSON at line 1, column 1: nested deeper than 256 levels` });
+  });
+  it('validators and formatIssue on values 20,000 levels deep, BigInt and Symbol: issue lines, no RangeError', () => {
+    let arr: unknown = 1;
+    let obj: unknown = 1;
+    for (let i = 0; i < 20_000; i++) {
+      arr = [arr];
+      obj = { a: obj };
+    }
+    const results = [
+      validateBatchContent({ indicator: [{ type: 'Host', summary: 'a.com', xid: 'h1', attribute: arr }] }),
+      validateBatchContent({ group: [{ type: 'Adversary', name: 'a', xid: 'g1', tag: obj }] }),
+      validateHost({ type: 'Host', summary: 'a.com', big: 10n, tag: [{ name: 't', sym: Symbol('s') }] }),
+    ];
+    expect(results.map((r) => r.issues.map(formatIssue))).toStrictEqual([
+      ['/indicator/0/attribute/0 [Host h1]: must be of type object (value [object Array])'],
+      ['/group/0/tag [Adversary g1]: must be of type array (value [object Object])'],
+      ['/tag/0/sym [Host a.com]: sym is not a field of this object in the Batch V2 format (value Symbol(s))', '/big [Host a.com]: big is not a field of this object in the Batch V2 format (value 10n)'],
+    ]);
   });
 });
