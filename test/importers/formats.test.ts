@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importCsv } from '../../src/importers/ioc-list.js';
+import { importOpenIoc, OpenIocFormatError } from '../../src/importers/openioc.js';
 import { items, repoFile } from './helpers.js';
 import { resolve } from 'node:path';
 
@@ -59,6 +60,18 @@ describe('OpenIOC', () => {
     const { report } = await run('rules/openioc/mandiant-iocs-4fdb0f45-8151-4941-a9e1-a31e21000659.ioc');
     expect(report.counts).toStrictEqual({ read: 39, groups: 1, indicators: 29, associations: 29, rejected: 0, skipped: 9 });
     expect(report.byType).toStrictEqual({ Signature: 1, Host: 22, Address: 7 });
+  });
+
+  it('20,000 nested Indicators: a typed OpenIocFormatError (the XML parser’s limit), never a plain Error', () => {
+    const xml = `<?xml version="1.0"?><OpenIOC xmlns="http://openioc.org/schemas/OpenIOC_1.1" id="x"><criteria>${'<Indicator operator="OR">'.repeat(20_000)}${'</Indicator>'.repeat(20_000)}</criteria></OpenIOC>`;
+    let err: unknown;
+    try {
+      importOpenIoc(xml, new Batch(), { source: 'deep.ioc' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OpenIocFormatError);
+    expect([(err as OpenIocFormatError).code, (err as Error).message]).toStrictEqual(['TCB_OPENIOC_FORMAT', 'not readable OpenIOC XML: Maximum nested tags exceeded']);
   });
 });
 
