@@ -71,6 +71,19 @@ describe('builders', () => {
       expect((e as ValidationError).rule).toContain(rule);
     }
   });
+  it('addKeyValue with Object.prototype keys (or a Symbol) names the key: no field is read from the prototype', () => {
+    const host = new Batch().host('a.com');
+    const got = ['constructor', '__proto__', 'toString', Symbol('k')].map((k) => {
+      const e = thrown(() => host.addKeyValue(k as string, 1)) as ValidationError;
+      return [e.constructor.name, e.code, `${e.field}: ${e.rule.split(';')[0]}`];
+    });
+    expect(got).toStrictEqual([
+      ['ValidationError', 'TCB_UNKNOWN_FIELD', 'constructor: is not a field of Host'],
+      ['ValidationError', 'TCB_UNKNOWN_FIELD', '__proto__: is not a field of Host'],
+      ['ValidationError', 'TCB_UNKNOWN_FIELD', 'toString: is not a field of Host'],
+      ['ValidationError', 'TCB_UNKNOWN_FIELD', 'Symbol(k): is not a field of Host'],
+    ]);
+  });
   it('a file nested 20,000 levels deep: tcbatch validate reports it, no RangeError', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tcbatch-deep-'));
     const file = join(dir, 'deep.json');
