@@ -35,6 +35,18 @@ describe('STIX', () => {
     const report = importStix({ type: 'bundle', id: 'bundle--1', objects: [{ type: 'campaign', id: 'campaign--1', name: 'c', first_seen: { toString: 1 } }] }, new Batch(), { source: 's' });
     expect(report.rejects).toStrictEqual([{ source: 'campaign--1', value: '[object Object]', reason: 'firstSeen: a STIX timestamp is a string' }]);
   });
+  it('a relationship whose refs are not strings names the field, never "undefined"', () => {
+    const objects = [
+      { type: 'malware', id: 'malware--1', name: 'm' },
+      { type: 'relationship', id: 'relationship--1', relationship_type: 'uses', source_ref: 5, target_ref: 'malware--1' },
+      { type: 'relationship', id: 'relationship--2', source_ref: 'malware--1', target_ref: null },
+    ];
+    const report = importStix({ type: 'bundle', id: 'bundle--1', objects }, new Batch(), { source: 's' });
+    expect(report.rejects).toStrictEqual([
+      { source: 'relationship--1', value: '5 uses malware--1', reason: "a relationship's source_ref is a STIX id (a string)" },
+      { source: 'relationship--2', value: 'malware--1  null', reason: "a relationship's target_ref is a STIX id (a string)" },
+    ]);
+  });
 });
 
 describe('type names that are Object.prototype keys', () => {
