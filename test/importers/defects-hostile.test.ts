@@ -30,6 +30,21 @@ describe('MISP', () => {
   });
 });
 
+describe('MISP records without uuid or id', () => {
+  it('are named by their place in the event', () => {
+    const doc = { Event: { info: 'e', uuid: 'ev-1', Attribute: [{ type: 'domain', value: 'a.com' }, { type: 'constructor', value: 'x' }], Object: [{ name: 'file', Attribute: [{ object_relation: 'md5', value: 'nope' }, { object_relation: 'mimetype', value: 'x' }] }] } };
+    const report = importMisp(doc, new Batch(), { source: 'm' });
+    expect([report.rejects, report.skipped]).toStrictEqual([
+      [
+        { source: 'm#Attribute/1', value: 'x', reason: 'MISP type "constructor" has no ThreatConnect mapping' },
+        { source: 'm#Object/0/Attribute/0', value: 'nope', reason: 'file object md5: not a md5' },
+        { source: 'm#Object/0', value: '', reason: 'file object without an md5, sha1 or sha256' },
+      ],
+      [{ source: 'm#Object/0/Attribute/1', reason: 'file object attribute "mimetype" has no ThreatConnect File field' }],
+    ]);
+  });
+});
+
 describe('STIX', () => {
   it('"first_seen": {"toString": 1} is a reject naming the object and field', () => {
     const report = importStix({ type: 'bundle', id: 'bundle--1', objects: [{ type: 'campaign', id: 'campaign--1', name: 'c', first_seen: { toString: 1 } }] }, new Batch(), { source: 's' });
@@ -86,7 +101,7 @@ describe('builders', () => {
   it('addKeyValue with Object.prototype keys (or a Symbol) names the key: no field is read from the prototype', () => {
     const host = new Batch().host('a.com');
     const got = ['constructor', '__proto__', 'toString', Symbol('k')].map((k) => {
-      const e = thrown(() => host.addKeyValue(k as string, 1)) as ValidationError;
+      const e = thrown(() => host.addKeyValue(k as never, 1)) as ValidationError;
       return [e.constructor.name, e.code, `${e.field}: ${e.rule.split(';')[0]}`];
     });
     expect(got).toStrictEqual([
