@@ -74,6 +74,18 @@ describe('defect 7: Suricata rules', () => {
       ['TLS evil', 'sid-3.rules', 'Suricata'],
     ]);
   });
+  it('YARA: two rules with the same name in one file stay two Signatures (the second named with its line)', () => {
+    const batch = new Batch();
+    const report = importRules('rule a { condition: true }\nrule a { condition: false }\n', batch, { source: 'd.yar', format: 'yara' });
+    expect([report.counts, report.duplicates]).toStrictEqual([{ read: 2, groups: 2, indicators: 0, associations: 0, rejected: 0, skipped: 0 }, 0]);
+    expect(items(batch).groups).toStrictEqual([
+      { name: 'a', type: 'Signature', xid: '22f06f63a05590aa04ec7fcb26534510d383e996a7a4f6e226ceb56afbf7eb7c', fileName: 'a.yar', fileType: 'YARA', fileText: 'rule a { condition: true }' },
+      { name: 'a (line 2)', type: 'Signature', xid: '03984bda388f6d024ac1d8c579410eacdbc298b398ea8f35a7ce55b2fecab997' /* sha256('Signature-YARA-d.yar-a:line:2'), python hashlib */, fileName: 'a-line-2.yar', fileType: 'YARA', fileText: 'rule a { condition: false }' },
+    ]);
+    // the same file imported again: the same two xids, nothing new
+    const again = importRules('rule a { condition: true }\nrule a { condition: false }\n', batch, { source: 'd.yar', format: 'yara' });
+    expect([again.counts.groups, again.duplicates]).toStrictEqual([0, 2]);
+  });
   it('a long msg is cut to 100 with the full text in a Description', () => {
     const batch = new Batch();
     importRules(`alert tcp any any -> any any (msg:"${'m'.repeat(120)}"; sid:7;)`, batch, { source: 'l.rules' });
