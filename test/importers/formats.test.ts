@@ -6,6 +6,7 @@ import { Batch } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importCsv } from '../../src/importers/ioc-list.js';
 import { importOpenIoc, OpenIocFormatError } from '../../src/importers/openioc.js';
+import { importKev, KevFormatError } from '../../src/importers/kev.js';
 import { items, repoFile } from './helpers.js';
 import { resolve } from 'node:path';
 
@@ -162,6 +163,19 @@ describe('CISA KEV', () => {
         { type: 'Source', value: 'https://nvd.nist.gov/vuln/detail/CVE-2024-12987' },
       ],
     });
+    // one Source per link of `notes`, however they are separated (`url; url`, `url, url; url`): 73 links in all
+    type Attr = { type: string; value: string };
+    const attrs = (g: Record<string, unknown> | undefined): Attr[] => (g?.attribute as Attr[] | undefined) ?? [];
+    expect(groups.flatMap(attrs).filter((a) => a.type === 'Source')).toHaveLength(73);
+    const source = (cve: string) => attrs(groups.find((g) => g.name === cve)).filter((a) => a.type === 'Source').map((a) => a.value);
+    expect([source('CVE-2020-2551'), source('CVE-2023-41993')]).toStrictEqual([
+      ['https://www.oracle.com/security-alerts/cpujan2020.html', 'https://nvd.nist.gov/vuln/detail/CVE-2020-2551'],
+      ['https://support.apple.com/en-us/HT213926', 'https://support.apple.com/en-us/HT213927', 'https://support.apple.com/en-us/HT213930', 'https://nvd.nist.gov/vuln/detail/CVE-2023-41993'],
+    ]);
+  });
+  it('a CSV that is not the catalogue is a KevFormatError, even with no rows', () => {
+    expect(() => importKev('[[[]]]\n', new Batch())).toThrow(KevFormatError);
+    expect(() => importKev('cveID,vendorProject\n', new Batch())).not.toThrow();
   });
 });
 
