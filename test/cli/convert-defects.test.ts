@@ -39,6 +39,14 @@ describe('defect 2: unsupported formats exit 2', () => {
     expect([r.code, r.stderr]).toStrictEqual([2, `tcbatch: x.json: unsupported format: JSON that is neither a STIX bundle, a MISP event, a CISA KEV catalogue nor batch content; use --from ${USE}\n`]);
   });
 
+  it('an .eml (or --from eml) that does not start with a header field is no message: exit 2, no empty Email', async () => {
+    writeFileSync(join(tmp, 'note.eml'), 'hello there\n');
+    writeFileSync(join(tmp, 'asn.csv'), 'ASN,Entity\n51447,x\n');
+    const [a, b] = await Promise.all([tcbatch(['convert', 'note.eml', '-o', 'out-eml']), tcbatch(['convert', '--from', 'eml', 'asn.csv', '-o', 'out-eml2'])]);
+    const why = 'unsupported format: not an e-mail message: no header field (From:, Subject:, ...) on its first line';
+    expect([a.code, a.stdout, a.stderr, b.code, b.stderr]).toStrictEqual([2, '', `tcbatch: note.eml: ${why}; use --from ${USE}\n`, 2, `tcbatch: asn.csv: ${why}; use --from ${USE}\n`]);
+  });
+
   it('a file whose records are all skipped makes nothing: exit 2', async () => {
     writeFileSync(join(tmp, 'ids.json'), '{"type":"bundle","id":"bundle--1","objects":[{"type":"identity","id":"identity--1","name":"x"}]}');
     const r = await tcbatch(['convert', 'ids.json', '-o', 'out-ids']);
