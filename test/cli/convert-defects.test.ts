@@ -1,7 +1,8 @@
-// Issue 12 defects 2 and 11 and the acceptance rule: `convert --from auto` never exits 0 with
-// nothing for a non-empty file; `| head -1` ends quietly.
+// Issue 12 defects 2, 6 and 11 and the acceptance rule: `convert --from auto` never exits 0 with
+// nothing for a non-empty file; the docs File example the same in validate, convert and submit;
+// `| head -1` ends quietly.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,22 @@ describe('defect 2: unsupported formats exit 2', () => {
     writeFileSync(join(tmp, 'ids.json'), '{"type":"bundle","id":"bundle--1","objects":[{"type":"identity","id":"identity--1","name":"x"}]}');
     const r = await tcbatch(['convert', 'ids.json', '-o', 'out-ids']);
     expect([r.code, r.stderr]).toStrictEqual([2, `tcbatch: ids.json: unsupported format: 1 records skipped (identity is not a ThreatConnect item), nothing to import; use --from ${USE}\n`]);
+  });
+});
+
+describe('defect 6: the docs File example (hash keys, no summary, no xid)', () => {
+  it('is valid, and convert --from batch and submit --dry-run write it with the deterministic xid of its hashes', async () => {
+    const file = { md5: 'd41d8cd98f00b204e9800998ecf8427e', sha1: 'da39a3ee5e6b4b0d3255bfef95601890afd80709', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', type: 'File' };
+    writeFileSync(join(tmp, 'docs-file.json'), JSON.stringify({ indicator: [file] }));
+    const [v, c, s] = await Promise.all([
+      tcbatch(['validate', 'docs-file.json']),
+      tcbatch(['convert', '--from', 'batch', 'docs-file.json', '-o', 'out-docs-c']),
+      tcbatch(['submit', '--dry-run', '--out', 'out-docs-s', 'docs-file.json']),
+    ]);
+    expect([v.code, v.stdout, c.code, c.stderr, s.code, s.stderr]).toStrictEqual([0, 'docs-file.json: 1 items, valid\n', 0, '', 0, '']);
+    // sha256("File-<md5> : <sha1> : <sha256>")
+    const want = { group: [], indicator: [{ ...file, xid: '232d70ae39cf826c704040729194a8e006f85d8b9edb6b4dfdcb67ddaaf3022b' }], association: [] };
+    expect([JSON.parse(readFileSync(join(tmp, 'out-docs-c/batch-0001.json'), 'utf8')), JSON.parse(readFileSync(join(tmp, 'out-docs-s/batch-0001.json'), 'utf8'))]).toStrictEqual([want, want]);
   });
 });
 

@@ -117,6 +117,29 @@ describe('defect 14: found against the Python reference', () => {
     batch.addIndicator({ type: 'Host', summary: 'a.com', xid: 'h', dnsActive: true, whoisActive: false });
     expect(items(batch).indicators).toStrictEqual([{ type: 'Host', summary: 'a.com', xid: 'h', flag1: true, flag2: false }]);
   });
+  it('repeated association() calls are written once (the reference writes them twice)', () => {
+    const batch = new Batch();
+    const adversary = batch.adversary('adv', 'adv-1');
+    const campaign = batch.campaign('camp', 'camp-1');
+    const host = batch.host('a.com', undefined, undefined, 'h-1');
+    for (let i = 0; i < 3; i++) {
+      host.association(adversary);
+      host.association('adv-1');
+      campaign.association(adversary);
+    }
+    batch.association({ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' });
+    batch.association({ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' });
+    expect([...batch.chunks()].map((c) => JSON.parse(c.text) as unknown)).toStrictEqual([
+      {
+        group: [
+          { name: 'adv', type: 'Adversary', xid: 'adv-1' },
+          { name: 'camp', type: 'Campaign', xid: 'camp-1', associatedGroupXid: ['adv-1'] },
+        ],
+        indicator: [{ summary: 'a.com', type: 'Host', xid: 'h-1', associatedGroups: [{ groupXid: 'adv-1' }] }],
+        association: [{ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' }],
+      },
+    ]);
+  });
   it('an Interface 2 Registry Key summary stays as given (only " : " separates)', () => {
     const batch = new Batch();
     const summary = 'HKEY_LOCAL_MACHINE\\Software\\Foo: Bar : v : REG_SZ';
