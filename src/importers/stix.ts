@@ -396,11 +396,13 @@ export function importStix(bundle: unknown, batch: Batch, options: StixImportOpt
     if (o.type !== 'relationship') continue;
     const src = typeof o.source_ref === 'string' ? o.source_ref : '';
     const dst = typeof o.target_ref === 'string' ? o.target_ref : '';
-    const value = `${safeText(src)} ${safeText(o.relationship_type)} ${safeText(dst)}`;
+    const shown = (v: unknown): string => (v === undefined ? '' : safeText(v));
+    const value = `${shown(o.source_ref)} ${shown(o.relationship_type)} ${shown(o.target_ref)}`;
     const a = resolveRef(src);
     const b = resolveRef(dst);
     if (!a || !b) {
-      reject(o.id, value, `${!a ? 'source_ref' : 'target_ref'} ${!a ? src : dst} is not in the bundle`);
+      const [field, ref] = !a ? ['source_ref', src] : ['target_ref', dst];
+      reject(o.id, value, ref === '' ? `a relationship's ${field} is a STIX id (a string)` : `${field} ${ref} is not in the bundle`);
       continue;
     }
     if (a.kind === 'excluded' || b.kind === 'excluded') {

@@ -7,7 +7,7 @@
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
  */
-import { ValidationError, type ItemRef } from '../errors.js';
+import { ValidationError, printable, type ItemRef } from '../errors.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
 import { limits } from '../../generated/catalog.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
@@ -110,11 +110,12 @@ export abstract class Builder implements MetadataOwner {
 
   #field(key: string): FieldInfo {
     const fields = this.info.fields;
-    const f = fields[key] ?? Object.values(fields).find((x) => x.wire === key);
+    // own keys only: `constructor` or `__proto__` is no field (not Object.prototype's members)
+    const f = typeof key !== 'string' ? undefined : Object.hasOwn(fields, key) ? fields[key] : Object.values(fields).find((x) => x.wire === key);
     if (!f) {
       throw new ValidationError({
         item: this.ref,
-        field: key,
+        field: typeof key === 'string' ? key : printable(key),
         rule: `is not a field of ${this.type}; known fields: ${Object.keys(fields).join(', ')}`,
         code: 'TCB_UNKNOWN_FIELD',
       });
