@@ -183,3 +183,30 @@ export function printable(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/**
+ * An optional peer dependency that a feature needs is not installed: better-sqlite3 for
+ * `DiskStore` and the emulator's database, fastify and @fastify/multipart for the emulator
+ * (`tcbatch/emulator`, `tcbatch serve`, `tcbatch demo`). Building and submitting batches with the
+ * memory store needs none of them.
+ */
+export class MissingPeerError extends TcBatchError {
+  /** The packages to install, e.g. `['better-sqlite3']`. */
+  readonly packages: readonly string[];
+  /** What needs them, e.g. `DiskStore`. */
+  readonly feature: string;
+  /** The command that installs them, e.g. `npm install better-sqlite3`. */
+  readonly install: string;
+  constructor(feature: string, packages: readonly string[], options?: { cause?: unknown }) {
+    const install = `npm install ${packages.join(' ')}`;
+    const list = packages.join(', ');
+    super(
+      'TCB_MISSING_PEER',
+      `${feature} needs the optional peer ${packages.length > 1 ? 'dependencies' : 'dependency'} ${list}, which ${packages.length > 1 ? 'are' : 'is'} not installed: run \`${install}\``,
+      options,
+    );
+    this.packages = packages;
+    this.feature = feature;
+    this.install = install;
+  }
+}

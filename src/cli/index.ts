@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './usage.js';
+import { packageVersion } from '../package-root.js';
 
 type Register = (program: Command) => void;
 
@@ -31,12 +32,14 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const program = new Command('tcbatch')
   .description('schema-first toolkit for the ThreatConnect Batch V2 API')
+  .version(packageVersion, '-V, --version', 'print the tcbatch version')
   .exitOverride()
   .showHelpAfterError();
 
 try {
   const requested = process.argv[2];
-  const names = requested !== undefined && requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
+  const version = requested === '-V' || requested === '--version';
+  const names = requested !== undefined && requested in COMMANDS ? [requested] : version ? [] : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
   await program.parseAsync(process.argv);
 } catch (e) {
