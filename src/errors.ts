@@ -91,3 +91,14 @@ export function printable(v: unknown): string {
     return Object.prototype.toString.call(v);
   }
 }
+
+/**
+ * Custom indicator types that cannot be used: a `GET /v2/types/indicatorTypes` answer that is not
+ * one (no `data.indicatorType` array, a custom type without a value label), or a set whose types
+ * clash with built-in types, with each other or with a member of `Batch`.
+ */
+export class IndicatorTypesError extends TcBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TCB_INDICATOR_TYPES', message, options);
+  }
+}
