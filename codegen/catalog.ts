@@ -144,7 +144,7 @@ export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles
  * Every group and indicator type with its metadata, from the schemas' \`x-tc\` keywords and properties.
  * The runtime reads these tables; it never lists types by hand.
  */
-import type { GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
+import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
 
 /** sha256 of the schemas this file was generated from. */
 export const schemaHash = ${JSON.stringify(set.hash)};
@@ -160,6 +160,11 @@ export const limits = ${JSON.stringify(limitsOf(set))} as const;
 
 /** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */
 export const jobConfigEnums = ${JSON.stringify(jobConfigEnumsOf(set))} as const;
+/**
+ * The settable fields every indicator type has (\`schemas/common/indicator-base.json\`): the fields
+ * of a custom indicator type (\`tcbatch codegen\`, \`loadIndicatorTypes\`).
+ */
+export const indicatorBaseFields = ${JSON.stringify(fieldsOf(base('common/indicator-base.json')!, undefined, new Set()))} as const satisfies Record<string, FieldInfo>;
 
 /** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;

@@ -5,7 +5,7 @@
  * Every group and indicator type with its metadata, from the schemas' `x-tc` keywords and properties.
  * The runtime reads these tables; it never lists types by hand.
  */
-import type { GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
+import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
 
 /** sha256 of the schemas this file was generated from. */
 export const schemaHash = '926a5fa3566a4fd05d74ab43714aab2efb7ada832c1d84f602210dd606298d79';
@@ -1287,6 +1287,49 @@ export const jobConfigEnums = {
     rule: 'hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (ThreatConnect V2 Batch API: batch job settings)',
   },
 } as const;
+/**
+ * The settable fields every indicator type has (`schemas/common/indicator-base.json`): the fields
+ * of a custom indicator type (`tcbatch codegen`, `loadIndicatorTypes`).
+ */
+export const indicatorBaseFields = {
+  rating: { wire: 'rating', name: 'rating', kind: 'rating' },
+  confidence: { wire: 'confidence', name: 'confidence', kind: 'confidence' },
+  active: { wire: 'active', name: 'active', kind: 'boolean' },
+  activeLocked: { wire: 'activeLocked', name: 'activeLocked', kind: 'boolean' },
+  privateFlag: { wire: 'privateFlag', name: 'privateFlag', kind: 'boolean' },
+  description: { wire: 'description', name: 'description', kind: 'string' },
+  dateAdded: { wire: 'dateAdded', name: 'dateAdded', kind: 'date' },
+  lastModified: { wire: 'lastModified', name: 'lastModified', kind: 'date' },
+  firstSeen: { wire: 'firstSeen', name: 'firstSeen', kind: 'date' },
+  lastSeen: { wire: 'lastSeen', name: 'lastSeen', kind: 'date' },
+  externalDateAdded: { wire: 'externalDateAdded', name: 'externalDateAdded', kind: 'date' },
+  externalDateExpires: { wire: 'externalDateExpires', name: 'externalDateExpires', kind: 'date' },
+  externalLastModified: { wire: 'externalLastModified', name: 'externalLastModified', kind: 'date' },
+  externalDateCreated: { wire: 'externalDateCreated', name: 'externalDateCreated', kind: 'date', tolerated: true },
+  externalDateLastModified: {
+    wire: 'externalDateLastModified',
+    name: 'externalDateLastModified',
+    kind: 'date',
+    tolerated: true,
+  },
+  flag1: { wire: 'flag1', name: 'flag1', kind: 'boolean', tolerated: true },
+  flag2: { wire: 'flag2', name: 'flag2', kind: 'boolean', tolerated: true },
+  flag3: { wire: 'flag3', name: 'flag3', kind: 'boolean', tolerated: true },
+  intValue1: { wire: 'intValue1', name: 'intValue1', kind: 'integer', tolerated: true },
+  intValue2: { wire: 'intValue2', name: 'intValue2', kind: 'integer', tolerated: true },
+  intValue3: { wire: 'intValue3', name: 'intValue3', kind: 'integer', tolerated: true },
+  value1: { wire: 'value1', name: 'value1', kind: 'string', tolerated: true },
+  value2: { wire: 'value2', name: 'value2', kind: 'string', tolerated: true },
+  value3: { wire: 'value3', name: 'value3', kind: 'string', tolerated: true },
+  threatAssessRating: { wire: 'threatAssessRating', name: 'threatAssessRating', kind: 'number', tolerated: true },
+  threatAssessConfidence: {
+    wire: 'threatAssessConfidence',
+    name: 'threatAssessConfidence',
+    kind: 'number',
+    tolerated: true,
+  },
+  publishRootItem: { wire: 'publishRootItem', name: 'publishRootItem', kind: 'boolean', tolerated: true },
+} as const satisfies Record<string, FieldInfo>;
 
 /** A batchable group type name (`Adversary`, `Attack Pattern`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;

@@ -18,6 +18,8 @@ export const ERROR_CODE_INFO = {
   TCB_INVALID_DATE: 'a date cannot be read (ValidationError)',
   TCB_INVALID_XID: 'an xid, or the parts it is derived from, cannot be used (ValidationError)',
   TCB_UNKNOWN_FIELD: 'a field name is not a field of the type (ValidationError)',
+  TCB_INDICATOR_TYPES: 'custom indicator types cannot be used: a bad indicatorTypes answer or a name clash (IndicatorTypesError)',
+  TCB_MISSING_PEER: 'an optional peer dependency the feature needs is not installed (MissingPeerError)',
   TCB_INVALID_SETTING: 'a batch job setting is missing or invalid (ValidationError)',
   TCB_INVALID_OPTION: 'an option of a Batch is invalid (ValidationError)',
   TCB_XID_CONFLICT: 'two items of different types share an xid (XidConflictError)',
@@ -208,5 +210,16 @@ export class MissingPeerError extends TcBatchError {
     this.packages = packages;
     this.feature = feature;
     this.install = install;
+  }
+}
+
+/**
+ * Custom indicator types that cannot be used: a `GET /v2/types/indicatorTypes` answer that is not
+ * one (no `data.indicatorType` array, a custom type without a value label), or a set whose types
+ * clash with built-in types, with each other or with a member of `Batch`.
+ */
+export class IndicatorTypesError extends TcBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TCB_INDICATOR_TYPES', message, options);
   }
 }

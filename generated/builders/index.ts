@@ -2917,14 +2917,19 @@ export abstract class TypedBatch extends BatchCore {
     return (indicatorBuilders as Record<string, IndicatorBuilderClass>)[type];
   }
 
-  /** Interface 2 with a known group type gives its typed builder. */
+  /**
+   * Interface 2: a group by type name gives its typed builder. Only the catalogue's type names
+   * compile; an untyped caller's unknown name throws a ValidationError.
+   */
   override group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
-  override group(type: string, name: string, xid?: XidInput): GroupBuilder;
   override group(type: string, name: string, xid?: XidInput): GroupBuilder {
     return super.group(type, name, xid);
   }
 
-  /** Interface 2 with a known indicator type gives its typed builder. */
+  /**
+   * Interface 2: an indicator by type name gives its typed builder. Only the catalogue's type names
+   * (and a batch's custom types) compile; an untyped caller's unknown name throws a ValidationError.
+   */
   override indicator<T extends keyof IndicatorBuilderMap>(
     type: T,
     summary: string,
@@ -2932,13 +2937,6 @@ export abstract class TypedBatch extends BatchCore {
     confidence?: ConfidenceInput,
     xid?: XidInput,
   ): IndicatorBuilderMap[T];
-  override indicator(
-    type: string,
-    summary: string,
-    rating?: RatingInput,
-    confidence?: ConfidenceInput,
-    xid?: XidInput,
-  ): IndicatorBuilder;
   override indicator(
     type: string,
     summary: string,

@@ -40,12 +40,21 @@ export interface BuilderListener {
 }
 
 /**
- * Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError.
+ * What a builder class may carry besides its catalogue entry: the validator of its type. The
+ * builders of custom indicator types (made by `tcbatch codegen` or `loadIndicatorTypes`) have one;
+ * the generated built-in classes use the generated validator of their type.
+ */
+interface BuilderStatics {
+  readonly validator?: AnyValidator;
+}
+
+/**
+ * Validate `data` with the validator of the builder's class, else the generated one of `type`, and throw the first issue as a ValidationError.
  * @param owner names the item in the error (read only when there is one: no per-call ref object)
  * @param only when given, only issues at these JSON pointers count
  */
 function check(type: string, data: Record<string, unknown>, owner: { readonly ref: ItemRef }, only?: readonly string[]): void {
-  const validate = validators[type];
+  const validate = (owner.constructor as BuilderStatics).validator ?? validators[type];
   if (!validate) return;
   const result = validate(data);
   if (result.valid) return;

@@ -8,6 +8,7 @@ import { Batch, ValidationError } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importRules } from '../../src/importers/rules.js';
 import { items } from './helpers.js';
+import type { IndicatorTypeName } from '../../generated/catalog.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcbatch-defects-model-'));
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
@@ -99,9 +100,9 @@ describe('defect 13: whitespace-only and BOM-only values are refused with the ru
     ['Mutex', '\uFEFF', 'summary: a Mutex is not only whitespace (ThreatConnect refuses it)'],
   ])('%s %j', (type, value, reason) => {
     const batch = new Batch();
-    const e = thrown(() => batch.addIndicator({ type, summary: value, xid: 'x' }));
+    const e = thrown(() => batch.addIndicator({ type: type as IndicatorTypeName, summary: value, xid: 'x' }));
     expect(`${e.field}: ${e.rule}`).toBe(reason);
-    const b = thrown(() => batch.indicator(type, value));
+    const b = thrown(() => batch.indicator(type as IndicatorTypeName, value));
     expect(b.rule).toBe(reason.slice('summary: '.length));
   });
   it('group names and tags', () => {

@@ -105,9 +105,9 @@ describe('fuzz: builders (10,000 cases each)', () => {
   it('Interface 3: addGroup, addIndicator, association', () => {
     fc.assert(fc.property(record, fc.constantFrom(...TYPES), (d, type) => {
       const batch = new Batch();
-      typedOnly(() => batch.addGroup({ ...d, type, xid: 'g' }));
-      typedOnly(() => batch.addIndicator({ ...d, type }));
-      typedOnly(() => batch.addIndicator(d as Record<string, unknown>));
+      typedOnly(() => batch.addGroup({ ...d, type: type as never, xid: 'g' }));
+      typedOnly(() => batch.addIndicator({ ...d, type: type as never }));
+      typedOnly(() => batch.addIndicator(d as never));
       typedOnly(() => batch.association(d as never));
       return true;
     }), params);
@@ -116,9 +116,9 @@ describe('fuzz: builders (10,000 cases each)', () => {
     const arg = fc.oneof(scalar, hostile);
     fc.assert(fc.property(arg, arg, arg, fc.constantFrom(...TYPES), (a, b, c, type) => {
       const batch = new Batch();
-      typedOnly(() => batch.indicator(a as string, b as string));
-      typedOnly(() => batch.indicator(type, a as string, b as number, c as number));
-      typedOnly(() => batch.group(type, a as string, b as string));
+      typedOnly(() => batch.indicator(a as never, b as string));
+      typedOnly(() => batch.indicator(type as never, a as string, b as number, c as number));
+      typedOnly(() => batch.group(type as never, a as string, b as string));
       typedOnly(() => batch.host(a as string, b as number));
       typedOnly(() => batch.file({ md5: a as string, sha256: b as string }));
       typedOnly(() => batch.adversary(a as string, b as string));
