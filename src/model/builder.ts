@@ -201,13 +201,15 @@ export abstract class Builder implements MetadataOwner {
   /**
    * Add a tag (1 to 128 characters, the schemas' tag name length read from the generated catalog's
    * `limits`; ThreatConnect V2 Batch API: limits); adding it again does nothing.
-   * @throws ValidationError when the name is empty or too long.
+   * @throws ValidationError when the name is empty, too long, or only whitespace (a BOM included).
    */
   tag(name: string): this {
     const { minLength, maxLength, rule } = limits.tagName;
     if (typeof name !== 'string' || name.length < minLength || name.length > maxLength) {
       throw new ValidationError({ item: this.ref, field: 'tag', rule, value: name });
     }
+    // Whitespace- or BOM-only: refused here, at the call, with the schema's own rule (not only later by chunks()).
+    if (!/\S/u.test(name)) check(this.type, { ...this.identity(), tag: [{ name }] }, this, ['/tag/0/name']);
     const tags = this.#tags;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
     else if (!tags.includes(name)) tags.push(name);

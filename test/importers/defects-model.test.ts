@@ -110,6 +110,16 @@ describe('defect 13: whitespace-only and BOM-only values are refused with the ru
     expect(thrown(() => batch.addGroup({ type: 'Threat', name: ' \t ', xid: 'g' })).rule).toBe('a group name is not only whitespace (ThreatConnect refuses it)');
     expect(thrown(() => batch.addIndicator({ type: 'Host', summary: 'a.com', xid: 'h', tag: [{ name: '  ' }] })).rule).toBe('a tag name is not only whitespace (ThreatConnect refuses it)');
   });
+  it('a whitespace- or BOM-only tag is refused at the tag() call, not only later by chunks()', () => {
+    const batch = new Batch();
+    const host = batch.host('a.com', undefined, undefined, 'h');
+    for (const name of [' \t ', '\uFEFF', '\u00a0']) {
+      const e = thrown(() => host.tag(name));
+      expect({ code: e.code, field: e.field, rule: e.rule, value: e.value }).toStrictEqual({ code: 'TCB_INVALID_VALUE', field: 'tag/0/name', rule: 'a tag name is not only whitespace (ThreatConnect refuses it)', value: name });
+    }
+    host.tag(' ok ');
+    expect(items(batch).indicators).toStrictEqual([{ summary: 'a.com', type: 'Host', xid: 'h', tag: [{ name: ' ok ' }] }]);
+  });
 });
 
 describe('defect 14: found against the Python reference', () => {
