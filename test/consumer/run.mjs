@@ -48,6 +48,7 @@ const started = performance.now();
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, {
     cwd: opts.cwd ?? app,
+    timeout: opts.timeout,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: {
@@ -275,7 +276,7 @@ console.log(JSON.stringify({ counts: batch.counts, disk, emulator }));
     same(must('npx', ['--no-install', 'tcbatch', '--version']), `${pkg.version}\n`);
   });
   check('the installed CLI: `tcbatch serve` without peers exits 2 naming the packages to install', () => {
-    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0']);
+    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0'], { env: { TC_TOKEN: 'T' }, timeout: 60_000 });
     same({ status: r.status, stderr: r.stderr }, { status: 2, stderr: `tcbatch: ${emulatorMessage}\n` });
   });
 });
