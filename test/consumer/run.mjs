@@ -48,6 +48,7 @@ const started = performance.now();
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, {
     cwd: opts.cwd ?? app,
+    timeout: opts.timeout,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: {
@@ -123,9 +124,14 @@ function write(file, text) {
   writeFileSync(file, text);
 }
 
-/** `node file` in the consumer project; its stdout parsed as JSON. */
+/**
+ * `node file` in the consumer project; its stdout parsed as JSON. With `commonjs`, it runs with
+ * require() of ES modules turned off, as on Node 20 before 20.19: the CommonJS build must not
+ * require() an ES-module-only package (p-retry is imported dynamically).
+ */
 function node(file, opts) {
-  return JSON.parse(must(process.execPath, [file], opts));
+  const flags = opts?.commonjs ? ['--no-experimental-require-module'] : [];
+  return JSON.parse(must(process.execPath, [...flags, file], opts));
 }
 
 const installed = join(app, 'node_modules', 'tcbatch');
@@ -247,7 +253,7 @@ console.log(JSON.stringify({ counts: batch.counts, disk, emulator }));
   check(
     "CommonJS without peers: require('tcbatch') builds and validates; DiskStore and the emulator throw MissingPeerError",
     () => {
-      same(node('lean.cjs'), {
+      same(node('lean.cjs', { commonjs: true }), {
         counts: { groups: 0, indicators: 1, associations: 0 },
         chunks: [{ group: 0, indicator: 1, association: 0 }],
         bad: { name: 'ValidationError', code: 'TCB_INVALID_VALUE', isBase: true },
@@ -275,7 +281,7 @@ console.log(JSON.stringify({ counts: batch.counts, disk, emulator }));
     same(must('npx', ['--no-install', 'tcbatch', '--version']), `${pkg.version}\n`);
   });
   check('the installed CLI: `tcbatch serve` without peers exits 2 naming the packages to install', () => {
-    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0']);
+    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0'], { env: { TC_TOKEN: 'T' }, timeout: 60_000 });
     same({ status: r.status, stderr: r.stderr }, { status: 2, stderr: `tcbatch: ${emulatorMessage}\n` });
   });
 });
@@ -379,7 +385,7 @@ main().catch((e) => { console.error(e); process.exitCode = 1; });
     },
   );
   check('CommonJS: the same through require()', () => {
-    same(node('full.cjs'), expected('cjs'));
+    same(node('full.cjs', { commonjs: true }), expected('cjs'));
   });
   check('the installed CLI: `tcbatch demo --help` defaults to the shipped data/', () => {
     const help = must('npx', ['--no-install', 'tcbatch', 'demo', '--help']);
@@ -459,7 +465,7 @@ console.log(JSON.stringify({ counts: batch.counts, host: validateHost({ type: 'H
         type === 'module' ? /^import /m.test(out) : /require\("tcbatch"\)/.test(out),
         `not ${type} output:\n${out}`,
       );
-      same(node(join(dir, 'out', 'index.js'), { cwd: dir }), {
+      same(node(join(dir, 'out', 'index.js'), { cwd: dir, commonjs: type === 'commonjs' }), {
         counts: { groups: 1, indicators: 2, associations: 0 },
         host: true,
         issues: 1,
