@@ -40,6 +40,46 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
 }
 
+/** A number range of `common/defs.json` with its rule text. */
+function range(defs: Json, name: string): { minimum: number; maximum: number; integer: boolean; rule: string } {
+  const d = defs[name] as Json | undefined;
+  if (!d || typeof d.minimum !== 'number' || typeof d.maximum !== 'number' || typeof d['x-tc-rule'] !== 'string') {
+    throw new Error(`codegen: common/defs.json: $defs/${name} needs minimum, maximum and x-tc-rule`);
+  }
+  return { minimum: d.minimum, maximum: d.maximum, integer: d.type === 'integer', rule: d['x-tc-rule'] };
+}
+
+/** Limits of shared values (rating, confidence, tag name, security label colour) that builders check before the validators run. */
+export function limitsOf(set: SchemaSet): Json {
+  const defs = (set.files.find((f) => f.path === 'common/defs.json')?.schema.$defs ?? {}) as Json;
+  const tagName = ((((defs.tag as Json | undefined)?.properties ?? {}) as Json).name ?? {}) as Json;
+  if (typeof tagName.minLength !== 'number' || typeof tagName.maxLength !== 'number' || typeof tagName['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/tag/properties/name needs minLength, maxLength and x-tc-rule');
+  }
+  const color = ((((defs.securityLabel as Json | undefined)?.properties ?? {}) as Json).color ?? {}) as Json;
+  if (typeof color.pattern !== 'string' || typeof color['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/securityLabel/properties/color needs pattern and x-tc-rule');
+  }
+  return {
+    rating: range(defs, 'rating'),
+    confidence: range(defs, 'confidence'),
+    tagName: { minLength: tagName.minLength, maxLength: tagName.maxLength, rule: tagName['x-tc-rule'] },
+    labelColor: { pattern: color.pattern, rule: color['x-tc-rule'] },
+  };
+}
+
+/** The enum settings of the batch job config (`batch/job-config.json`) with their values and rule texts. */
+export function jobConfigEnumsOf(set: SchemaSet): Json {
+  const props = (set.files.find((f) => f.path === 'batch/job-config.json')?.schema.properties ?? {}) as Record<string, Json>;
+  const out: Json = {};
+  for (const [name, p] of Object.entries(props)) {
+    if (!Array.isArray(p.enum) || typeof p['x-tc-rule'] !== 'string') continue;
+    out[name] = { values: p.enum, rule: p['x-tc-rule'] };
+  }
+  if (!out.action || !out.attributeWriteType) throw new Error('codegen: batch/job-config.json: action and attributeWriteType need an enum and x-tc-rule');
+  return out;
+}
+
 /**
  * The settable fields of a type: its own properties over those of its base, with the rule text and
  * numeric limits of the definition a property refers to (`rating`: 0 to 5).
@@ -120,21 +160,15 @@ export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles
     const b = def['x-tc-builder'];
     if (b && typeof b === 'object') metadata[name as MetadataKind] = b as MetadataInfo;
   }
-  const commonFields = {
-    group: fieldsOf(base('common/group-base.json')!, undefined, new Set(), set.files),
-    indicator: fieldsOf(base('common/indicator-base.json')!, undefined, new Set(), set.files),
-  };
   const statusProps = (base('batch/batch-status.json')?.schema.properties ?? {}) as Record<string, Json>;
   const statusCounts: Record<string, StatusCountInfo> = {};
   for (const [name, prop] of Object.entries(statusProps)) if (prop['x-tc-count']) statusCounts[name] = prop['x-tc-count'] as StatusCountInfo;
-  const configProps = (base('batch/job-config.json')?.schema.properties ?? {}) as Record<string, Json>;
-  const jobConfigEnums: Record<string, string[]> = {};
-  for (const [name, prop] of Object.entries(configProps)) if (Array.isArray(prop.enum)) jobConfigEnums[name] = prop.enum as string[];
   const critical = (base('batch/error-record.json')?.schema['x-tc-critical'] ?? []) as string[];
   const code = `${head}
 /**
  * Every group and indicator type with its metadata, from the schemas' \`x-tc\` keywords and properties,
- * and the other schema facts the runtime reads (metadata keys, status counts, job config values).
+ * and the other schema facts the runtime reads (limits, job config values, metadata keys, status
+ * counts, job-fatal error texts).
  * The runtime reads these tables; it never lists types or rules by hand.
  */
 ${importLine('catalog.ts', 'catalog-types', ['GroupTypeInfo', 'IndicatorTypeInfo', 'FieldInfo', 'MetadataInfo', 'MetadataKind', 'StatusCountInfo'], true)}
@@ -148,23 +182,28 @@ export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<st
 /** Indicator types by wire type name. */
 export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
 
+/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length, security label colour pattern), with their rule texts. */
+export const limits = ${JSON.stringify(limitsOf(set))} as const;
+
+/** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */
+export const jobConfigEnums = ${JSON.stringify(jobConfigEnumsOf(set))} as const;
+/**
+ * The settable fields every indicator type has (\`schemas/common/indicator-base.json\`): the fields
+ * of a custom indicator type (\`tcbatch codegen\`, \`loadIndicatorTypes\`).
+ */
+export const indicatorBaseFields = ${JSON.stringify(fieldsOf(base('common/indicator-base.json')!, undefined, new Set(), set.files))} as const satisfies Record<string, FieldInfo>;
+
 /** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;
 
 /** An indicator type name (\`Address\`, \`Registry Key\`, ...). */
 export type IndicatorTypeName = keyof typeof indicatorTypes;
 
-/** The fields every group (\`common/group-base.json\`) and every indicator (\`common/indicator-base.json\`) has. */
-export const commonFields = ${JSON.stringify(commonFields)} as const satisfies Record<'group' | 'indicator', Record<string, FieldInfo>>;
-
 /** Attributes, security labels, tags and file occurrences: builder arguments and identifying fields (\`x-tc-builder\` of \`common/defs.json\`). */
 export const metadataTypes = ${JSON.stringify(metadata)} as const satisfies Record<MetadataKind, MetadataInfo>;
 
 /** The counts of a \`BatchStatus\` and what each counts (\`x-tc-count\` of \`batch/batch-status.json\`). */
 export const statusCounts = ${JSON.stringify(statusCounts)} as const satisfies Record<string, StatusCountInfo>;
-
-/** The values each enumerated job config setting takes (\`batch/job-config.json\`). */
-export const jobConfigValues = ${JSON.stringify(jobConfigEnums)} as const satisfies Record<string, readonly string[]>;
 
 /** Error record texts that end a job: the rest of it was not processed (\`x-tc-critical\` of \`batch/error-record.json\`). */
 export const criticalReasons = ${JSON.stringify(critical)} as const;

@@ -18,6 +18,8 @@ export const ERROR_CODE_INFO = {
   TCB_INVALID_DATE: 'a date cannot be read (ValidationError)',
   TCB_INVALID_XID: 'an xid, or the parts it is derived from, cannot be used (ValidationError)',
   TCB_UNKNOWN_FIELD: 'a field name is not a field of the type (ValidationError)',
+  TCB_INDICATOR_TYPES: 'custom indicator types cannot be used: a bad indicatorTypes answer or a name clash (IndicatorTypesError)',
+  TCB_MISSING_PEER: 'an optional peer dependency the feature needs is not installed (MissingPeerError)',
   TCB_INVALID_SETTING: 'a batch job setting is missing or invalid (ValidationError)',
   TCB_INVALID_OPTION: 'an option of a Batch is invalid (ValidationError)',
   TCB_XID_CONFLICT: 'two items of different types share an xid (XidConflictError)',
@@ -149,7 +151,7 @@ export class ValidationError extends TcBatchError {
   }
 }
 
-/** Two items share an xid but have different types (first write wins per xid, as in the TcEx batch module, but only for one type). */
+/** Two items share an xid but have different types (ThreatConnect TcEx Batch module: first write wins only for one type). */
 export class XidConflictError extends TcBatchError {
   readonly xid: string;
   readonly existingType: string;
@@ -181,5 +183,43 @@ export function printable(v: unknown): string {
     return typeof v === 'bigint' ? `${v}n` : String(v);
   } catch {
     return Object.prototype.toString.call(v);
+  }
+}
+
+/**
+ * An optional peer dependency that a feature needs is not installed: better-sqlite3 for
+ * `DiskStore` and the emulator's database, fastify and @fastify/multipart for the emulator
+ * (`tcbatch/emulator`, `tcbatch serve`, `tcbatch demo`). Building and submitting batches with the
+ * memory store needs none of them.
+ */
+export class MissingPeerError extends TcBatchError {
+  /** The packages to install, e.g. `['better-sqlite3']`. */
+  readonly packages: readonly string[];
+  /** What needs them, e.g. `DiskStore`. */
+  readonly feature: string;
+  /** The command that installs them, e.g. `npm install better-sqlite3`. */
+  readonly install: string;
+  constructor(feature: string, packages: readonly string[], options?: { cause?: unknown }) {
+    const install = `npm install ${packages.join(' ')}`;
+    const list = packages.join(', ');
+    super(
+      'TCB_MISSING_PEER',
+      `${feature} needs the optional peer ${packages.length > 1 ? 'dependencies' : 'dependency'} ${list}, which ${packages.length > 1 ? 'are' : 'is'} not installed: run \`${install}\``,
+      options,
+    );
+    this.packages = packages;
+    this.feature = feature;
+    this.install = install;
+  }
+}
+
+/**
+ * Custom indicator types that cannot be used: a `GET /v2/types/indicatorTypes` answer that is not
+ * one (no `data.indicatorType` array, a custom type without a value label), or a set whose types
+ * clash with built-in types, with each other or with a member of `Batch`.
+ */
+export class IndicatorTypesError extends TcBatchError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TCB_INDICATOR_TYPES', message, options);
   }
 }

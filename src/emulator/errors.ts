@@ -28,17 +28,18 @@ export class EmulatorHttpError extends TcBatchError {
 }
 
 /**
- * A parenthesised citation of a public source (`(ThreatConnect V2 Batch API: indicator fields)`,
- * `(TcEx batch module)`), which schema rule texts carry for library users.
+ * A parenthesised citation of a rule's source, as schema rule texts carry them: a documentation page
+ * (`(ThreatConnect V2 Batch API: limits)`, `(ThreatConnect REST API: indicator types)`,
+ * `(ThreatConnect TcEx Batch module)`), a section of this README, or a `.md` file name.
  */
-const CITATION = /\s*\([^()]*\b(?:ThreatConnect|TcEx)\b[^()]*\)/g;
+const NOTE_REFERENCE = /\s*\([^()]*(?:\b[\w-]+\.md\b|\bThreatConnect (?:V2 Batch API|REST API|TcEx Batch module)\b|\bREADME:)[^()]*\)/g;
 
 /**
- * Text as a ThreatConnect server would write it: the citations of public sources that schema rule
- * texts carry (see `docs/sources.md`) are removed.
+ * Text as a ThreatConnect server would send it: the source citations of rule texts (which name
+ * the documentation page a rule comes from) are removed.
  */
 export function publicText(text: string): string {
-  return text.replace(CITATION, '');
+  return text.replace(NOTE_REFERENCE, '');
 }
 
 /**

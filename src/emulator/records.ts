@@ -17,7 +17,7 @@ export const CODES = {
   association: '0x1009',
 } as const;
 
-/** Fragment every client treats as job-fatal (`x-tc-critical` of the error record schema, ThreatConnect Batch Module Error Guide). */
+/** Fragment every client treats as job-fatal (`x-tc-critical` of the error record schema; ThreatConnect V2 Batch API: batch job errors). */
 export const UNEXPECTED_EXCEPTION: string = criticalReasons[0];
 /** Fragment every client treats as job-fatal (`x-tc-critical` of the error record schema). */
 export const EXCEEDS_LIMIT: string = criticalReasons[1];

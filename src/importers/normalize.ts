@@ -51,7 +51,7 @@ const HASH_LENGTHS: ReadonlyMap<number, HashKind> = new Map(indicatorTypes.File.
 /**
  * Value slots the importers fill when a feed gives only the first value (ThreatConnect needs all
  * three of a Registry Key: `' '` is its "no value name", `REG_NONE` its "no value type"; ThreatConnect
- * V2 Batch API: indicator fields).
+ * REST API: indicator types).
  */
 const FILLED_SLOTS: Partial<Record<DetectedType, readonly string[]>> = { 'Registry Key': [' ', 'REG_NONE'] };
 

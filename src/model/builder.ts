@@ -7,7 +7,7 @@
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
  */
-import { ValidationError, type ItemRef } from '../errors.js';
+import { ValidationError, printable, type ItemRef } from '../errors.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, MetadataInfo, MetadataKind, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
 import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
@@ -17,7 +17,7 @@ import type { DateInput } from './dates.js';
 import type { ValidationResult } from './validation.js';
 
 /**
- * An xid choice (README: xids): omitted or `true` for the deterministic
+ * An xid choice (README: Design notes): omitted or `true` for the deterministic
  * `sha256("{type}-{name|summary}")`, `false` for a random uuid4, or the xid itself.
  */
 export type XidInput = string | boolean | undefined;
@@ -79,12 +79,21 @@ export interface BuilderListener {
 }
 
 /**
- * Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError.
+ * What a builder class may carry besides its catalogue entry: the validator of its type. The
+ * builders of custom indicator types (made by `tcbatch codegen` or `loadIndicatorTypes`) have one;
+ * the generated built-in classes use the generated validator of their type.
+ */
+interface BuilderStatics {
+  readonly validator?: AnyValidator;
+}
+
+/**
+ * Validate `data` with the validator of the builder's class, else the generated one of `type`, and throw the first issue as a ValidationError.
  * @param owner names the item in the error (read only when there is one: no per-call ref object)
  * @param only when given, only issues at these JSON pointers count
  */
 function check(type: string, data: Record<string, unknown>, owner: { readonly ref: ItemRef; readonly schema: BuilderSchema }, only?: readonly string[]): void {
-  const validate = owner.schema.item(type);
+  const validate = (owner.constructor as BuilderStatics).validator ?? owner.schema.item(type);
   if (!validate) return;
   const result = validate(data);
   if (result.valid) return;
@@ -133,12 +142,12 @@ export abstract class Builder implements MetadataOwner {
    * @internal Check a metadata object of this item against its schema definition.
    * @throws ValidationError naming this item, `<kind>.<field>` and the schema's rule.
    */
-  checkMetadata(kind: MetadataKind, json: Record<string, unknown>): void {
+  checkMetadata(kind: MetadataKind, json: Record<string, unknown>, field?: string): void {
     const result = this.schema.metadata[kind](json);
     if (result.valid) return;
     const issue = result.issues[0]!;
-    const field = issue.pointer.slice(1);
-    throw new ValidationError({ item: this.ref, field: field ? `${kind}.${field}` : kind, rule: issue.rule, value: issue.value === undefined ? json : issue.value });
+    const at = issue.pointer.slice(1);
+    throw new ValidationError({ item: this.ref, field: field ?? (at ? `${kind}.${at}` : kind), rule: issue.rule, value: issue.value === undefined ? json : issue.value });
   }
 
   /**
@@ -164,11 +173,12 @@ export abstract class Builder implements MetadataOwner {
 
   #field(key: string): FieldInfo {
     const fields = this.info.fields;
-    const f = fields[key] ?? Object.values(fields).find((x) => x.wire === key);
+    // own keys only: `constructor` or `__proto__` is no field (not Object.prototype's members)
+    const f = typeof key !== 'string' ? undefined : Object.hasOwn(fields, key) ? fields[key] : Object.values(fields).find((x) => x.wire === key);
     if (!f) {
       throw new ValidationError({
         item: this.ref,
-        field: key,
+        field: typeof key === 'string' ? key : printable(key),
         rule: `is not a field of ${this.type}; known fields: ${Object.keys(fields).join(', ')}`,
         code: 'TCB_UNKNOWN_FIELD',
       });
@@ -248,11 +258,12 @@ export abstract class Builder implements MetadataOwner {
 
   /**
    * Add a tag; adding one with the same name again does nothing (the `tag` definition's identifying
-   * fields). The name's rules are the schema's (ThreatConnect V2 API: tags: at most 128 characters).
-   * @throws ValidationError when the name breaks them.
+   * fields). The name is checked at the call against the schema's `tag` definition (1 to 128
+   * characters, not only whitespace; ThreatConnect V2 Batch API: limits).
+   * @throws ValidationError (field `tag`) when the name breaks a rule.
    */
   tag(name: string): this {
-    this.checkMetadata('tag', { name });
+    this.checkMetadata('tag', { name }, 'tag');
     const tags = this.#tags;
     const merge = this.schema.metadataInfo.tag.key?.includes('name') === true;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
@@ -479,7 +490,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param values the value slots in order; empty or undefined slots are left out of the summary
    * @param xid see {@link XidInput}
    * @throws ValidationError when no value is given or a value breaks the type's rules
-   *   (ThreatConnect V2 Batch API: indicator fields).
+   *   (ThreatConnect REST API: indicator types).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
     let summary: string;

@@ -3,8 +3,8 @@
  * `date`, ...).
  *
  * Output is always `YYYY-MM-DDTHH:mm:ssZ` in UTC with fractional seconds cut. The reference (tcex
- * `any_to_datetime(...).strftime('%Y-%m-%dT%H:%M:%SZ')`, TcEx batch module) keeps the wall-clock time of an
- * aware input and drops its offset; tcbatch converts to UTC instead (README: Differences from the Python reference):
+ * `any_to_datetime(...).strftime('%Y-%m-%dT%H:%M:%SZ')`, ThreatConnect TcEx Batch module) keeps the wall-clock time of an
+ * aware input and drops its offset; tcbatch converts to UTC instead (README: Design notes):
  * `2017-03-03T18:00:00-06:00` → `2017-03-04T00:00:00Z` (the reference gives `2017-03-03T18:00:00Z`).
  *
  * Parsing order for strings: the output form itself (no regex), numeric epoch, ISO-8601, RFC 2822 (strict regexes,
@@ -29,7 +29,7 @@ export interface ToTcDateOptions {
 
 /** The rule text carried by every {@link ValidationError} thrown by {@link toTcDate}. */
 export const DATE_RULE =
-  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago"';
+  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago" (README: Design notes)';
 
 /** Error code of an unparseable date. */
 export const INVALID_DATE_CODE = 'TCB_INVALID_DATE';
@@ -132,7 +132,7 @@ const ISO_RE =
 
 /**
  * RFC 2822 §3.3 date-time (also RFC 1123 / HTTP IMF-fixdate): optional weekday, 1–2 digit day, English month
- * abbreviation, 4-digit year, `HH:MM[:SS]`, zone `±HHMM` or `GMT`/`UT`/`UTC`/`Z` or a US zone (RFC 2822 §4.3). Case-insensitive.
+ * abbreviation, 4-digit year, `HH:MM[:SS]`, zone `±HHMM` or `GMT`/`UT`/`UTC`/`Z` or a US zone (§4.3). Case-insensitive.
  */
 const RFC2822_RE =
   /^(?:(mon|tue|wed|thu|fri|sat|sun),\s*)?(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+([+-]\d{4}|gmt|utc|ut|z|est|edt|cst|cdt|mst|mdt|pst|pdt)$/i;
@@ -222,8 +222,8 @@ function isDate(v: unknown): v is Date {
 }
 
 /**
- * Converts any supported date to ThreatConnect's wire form `YYYY-MM-DDTHH:mm:ssZ`, in UTC (the TcEx batch module
- * keeps the wall clock and drops the offset). Sub-second parts are cut (towards the
+ * Converts any supported date to ThreatConnect's wire form `YYYY-MM-DDTHH:mm:ssZ`, in UTC (README: Design notes; the
+ * reference keeps the wall clock and drops the offset, ThreatConnect TcEx Batch module). Sub-second parts are cut (towards the
  * past), never rounded.
  *
  * Accepted input:

@@ -7,6 +7,7 @@
 import type { ItemRef } from '../errors.js';
 import type { MetadataKind } from './catalog-types.js';
 import { toTcDate, type DateInput } from './dates.js';
+import { limits } from '../../generated/catalog.js';
 
 /**
  * @internal The item a metadata object belongs to: it checks the object against its schema
@@ -106,7 +107,7 @@ export class SecurityLabel {
    * @internal made by `builder.securityLabel()`.
    * @param owner the item it belongs to (checks it, names it in errors, is told of later changes)
    * @throws ValidationError when the label breaks its schema definition (an empty name; a color
-   *   that is not six hex digits, ThreatConnect V3 API: security labels).
+   *   that is not six hex digits, ThreatConnect REST API: group types).
    */
   constructor(name: string, description: string | undefined, color: string | undefined, owner: MetadataOwner) {
     owner.checkMetadata('securityLabel', optional({ name, description, color }));

@@ -7,11 +7,16 @@
 import { ValidationError, type ItemRef } from '../errors.js';
 import type { FieldInfo } from './catalog-types.js';
 import { toTcDate } from './dates.js';
+import { limits } from '../../generated/catalog.js';
 
-/** A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). */
-export type RatingInput = number | string;
-/** A confidence as users pass it: an integer or an integer string (`100`, `'100'`). */
-export type ConfidenceInput = number | string;
+/**
+ * A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). A word (`'high'`) does
+ * not compile; a string of unknown content is passed through {@link parseRating} first (an untyped
+ * caller's bad value throws a ValidationError).
+ */
+export type RatingInput = number | `${number}`;
+/** A confidence as users pass it: an integer or an integer string (`100`, `'100'`); see {@link RatingInput}. */
+export type ConfidenceInput = number | `${number}`;
 
 const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 

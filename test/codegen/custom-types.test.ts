@@ -164,7 +164,7 @@ describe('custom indicator types', () => {
       {
         validator: 'validateCryptocurrencyWallet',
         given: { type: 'Cryptocurrency Wallet', value1: WALLET, rating: 6 },
-        want: [{ pointer: '/rating', keyword: 'maximum', rule: 'rating is a number from 0 to 5 (ThreatConnect V2 Batch API: indicator fields)', value: 6 }],
+        want: [{ pointer: '/rating', keyword: 'maximum', rule: 'rating is a number from 0 to 5 (ThreatConnect REST API: indicator types)', value: 6 }],
       },
     ],
     ['bank account by summary', { validator: 'validateBankAccount', given: { type: 'Bank Account', summary: '12345678 : 021000021 : ACME BANK' }, want: 'valid' }],
@@ -217,7 +217,7 @@ describe('custom indicator types', () => {
       {
         pointer: '/indicator/0',
         keyword: 'discriminator',
-        rule: 'an indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (ThreatConnect V2 Batch API: indicator fields)',
+        rule: 'an indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (ThreatConnect REST API: indicator types)',
         value: { type: 'Phone Number', summary: '+1 555' },
       },
     ]);
