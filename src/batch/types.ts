@@ -11,9 +11,8 @@ import { IndicatorTypesError } from '../errors.js';
 import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
 import type { GroupTypeInfo, IndicatorTypeInfo } from '../model/catalog-types.js';
-import type { IndicatorBuilder } from '../model/builder.js';
+import type { IndicatorBuilder, IndicatorBuilderClass } from '../model/builder.js';
 import type { ValidationResult } from '../model/validation.js';
-import type { IndicatorBuilderClass } from './core.js';
 
 /** A validator of one wire item: `{ valid, value }` or `{ valid: false, issues }`. */
 export type ItemValidator = (data: unknown) => ValidationResult<unknown>;

@@ -7,7 +7,6 @@
 import type { ItemRef } from '../errors.js';
 import type { MetadataKind } from './catalog-types.js';
 import { toTcDate, type DateInput } from './dates.js';
-import { limits } from '../../generated/catalog.js';
 
 /**
  * @internal The item a metadata object belongs to: it checks the object against its schema

@@ -7,7 +7,6 @@
 import { ValidationError, type ItemRef } from '../errors.js';
 import type { FieldInfo } from './catalog-types.js';
 import { toTcDate } from './dates.js';
-import { limits } from '../../generated/catalog.js';
 
 /**
  * A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). A word (`'high'`) does

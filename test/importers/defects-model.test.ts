@@ -115,7 +115,7 @@ describe('defect 13: whitespace-only and BOM-only values are refused with the ru
     const host = batch.host('a.com', undefined, undefined, 'h');
     for (const name of [' \t ', '\uFEFF', '\u00a0']) {
       const e = thrown(() => host.tag(name));
-      expect({ code: e.code, field: e.field, rule: e.rule, value: e.value }).toStrictEqual({ code: 'TCB_INVALID_VALUE', field: 'tag/0/name', rule: 'a tag name is not only whitespace (ThreatConnect refuses it)', value: name });
+      expect({ code: e.code, field: e.field, rule: e.rule, value: e.value }).toStrictEqual({ code: 'TCB_INVALID_VALUE', field: 'tag', rule: 'a tag name is not only whitespace (ThreatConnect refuses it)', value: name });
     }
     host.tag(' ok ');
     expect(items(batch).indicators).toStrictEqual([{ summary: 'a.com', type: 'Host', xid: 'h', tag: [{ name: ' ok ' }] }]);
