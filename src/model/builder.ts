@@ -42,6 +42,10 @@ export interface BuilderSchema {
   readonly metadataInfo: Readonly<Record<MetadataKind, MetadataInfo>>;
 }
 
+/** Metadata objects (their JSON text) known to pass a metadata validator; at most {@link VALID_METADATA_CACHE} per validator. */
+const validMetadata = new Map<AnyValidator, Set<string>>();
+const VALID_METADATA_CACHE = 4096;
+
 /** Whether `a` and `b` agree on every identifying field (none: never the same object). */
 function sameKey(a: object, b: object, key: readonly string[] | undefined): boolean {
   if (key === undefined || key.length === 0) return false;
@@ -143,8 +147,18 @@ export abstract class Builder implements MetadataOwner {
    * @throws ValidationError naming this item, `<kind>.<field>` and the schema's rule.
    */
   checkMetadata(kind: MetadataKind, json: Record<string, unknown>, field?: string): void {
-    const result = this.schema.metadata[kind](json);
-    if (result.valid) return;
+    const validate = this.schema.metadata[kind];
+    // feeds repeat the same tags, labels and attributes on every item: a valid object is remembered
+    let known = validMetadata.get(validate);
+    if (known === undefined) validMetadata.set(validate, (known = new Set()));
+    const key = JSON.stringify(json);
+    if (known.has(key)) return;
+    const result = validate(json);
+    if (result.valid) {
+      if (known.size >= VALID_METADATA_CACHE) known.clear();
+      known.add(key);
+      return;
+    }
     const issue = result.issues[0]!;
     const at = issue.pointer.slice(1);
     throw new ValidationError({ item: this.ref, field: field ?? (at ? `${kind}.${at}` : kind), rule: issue.rule, value: issue.value === undefined ? json : issue.value });

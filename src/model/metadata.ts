@@ -89,10 +89,11 @@ export class Attribute {
   }
 }
 
-/** `o` without its undefined values. */
+/** A copy of `o` without its undefined values. */
 function optional(o: Record<string, unknown>): Record<string, unknown> {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 /** A security label: `{ name, description?, color? }`; color and description matter only when the label is new in the owner. */
