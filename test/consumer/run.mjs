@@ -484,8 +484,14 @@ console.log(JSON.stringify({ counts: batch.counts, host: validateHost({ type: 'H
     { name: 'Interface 1: a misspelt type method', line: `batch.adversry('x');`, code: 'TS2551' },
     { name: 'a misspelt field', line: `batch.host('example.com').ratng = 3;`, code: 'TS2551' },
     { name: "Interface 2: batch.group('Evnt', ...)", line: `batch.group('Evnt', 'name');` },
-    { name: "Interface 3: addGroup({ type: 'File Drop' })", line: `batch.addGroup({ type: 'File Drop', name: 'x' });` },
-    { name: "a typed field: rating = 'high'", line: `batch.host('example.com').rating = 'high';` },
+    {
+      name: "Interface 3: addGroup({ type: 'File Drop' })",
+      line: `batch.addGroup({ type: 'File Drop', name: 'x' });`,
+    },
+    {
+      name: "a typed field: rating = 'high'",
+      line: `batch.host('example.com').rating = 'high';`,
+    },
   ];
   for (const dirName of ['ts-esm', 'ts-cjs']) {
     const dir = join(app, dirName);
