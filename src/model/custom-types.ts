@@ -7,7 +7,7 @@
  *
  * Plain data and functions; no ajv, no generated code.
  */
-import type { FieldInfo, IndicatorTypeInfo, ValueInfo } from './catalog-types.js';
+import type { FieldInfo, IndicatorTypeInfo, TypeMeta, ValueInfo } from './catalog-types.js';
 import { IndicatorTypesError } from '../errors.js';
 
 /** A JSON Schema object. */
@@ -31,22 +31,14 @@ export function typeNameRule(kind: 'group' | 'indicator', names: readonly string
   return `${article(kind)} type is one of ${names.join(', ')} (ThreatConnect REST API: ${kind} types)`;
 }
 
-/** Builder metadata of a custom indicator type: the `x-tc` keyword of its schema. */
-export interface CustomTypeMeta {
+/** Builder metadata of a custom indicator type: the `x-tc` keyword of its schema (a {@link TypeMeta} of an indicator). */
+export type CustomTypeMeta = TypeMeta & {
   kind: 'indicator';
-  /** The wire `type` string (`Bank Account`). */
-  type: string;
-  /** Interface 1 method name (`bankAccount`). */
-  method: string;
-  /** Builder class and TS type name (`BankAccount`). */
-  className: string;
-  apiBranch: string;
-  apiEntity: string;
   /** Value slots `value1..3`, in order. */
   values: ValueInfo[];
   casePreference: string;
   custom: true;
-}
+};
 
 /** The schema of one custom indicator type. */
 export interface CustomTypeSchema {
