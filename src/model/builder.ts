@@ -46,6 +46,15 @@ export interface BuilderSchema {
 const validMetadata = new Map<AnyValidator, Set<string>>();
 const VALID_METADATA_CACHE = 4096;
 
+/** The JSON text of a metadata object made of strings and booleans (what feeds pass), else undefined (not cached). */
+function cacheKey(json: Record<string, unknown>): string | undefined {
+  for (const k in json) {
+    const t = typeof json[k];
+    if (t !== 'string' && t !== 'boolean') return undefined;
+  }
+  return JSON.stringify(json);
+}
+
 /** Whether `a` and `b` agree on every identifying field (none: never the same object). */
 function sameKey(a: object, b: object, key: readonly string[] | undefined): boolean {
   if (key === undefined || key.length === 0) return false;
@@ -151,10 +160,11 @@ export abstract class Builder implements MetadataOwner {
     // feeds repeat the same tags, labels and attributes on every item: a valid object is remembered
     let known = validMetadata.get(validate);
     if (known === undefined) validMetadata.set(validate, (known = new Set()));
-    const key = JSON.stringify(json);
-    if (known.has(key)) return;
+    const key = cacheKey(json);
+    if (key !== undefined && known.has(key)) return;
     const result = validate(json);
     if (result.valid) {
+      if (key === undefined) return;
       if (known.size >= VALID_METADATA_CACHE) known.clear();
       known.add(key);
       return;

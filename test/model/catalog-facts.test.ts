@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { criticalReasons, metadataTypes, statusCounts } from '../../generated/catalog.js';
-import { Batch, CRITICAL_REASONS, hasErrors } from '../../src/index.js';
+import { Batch, CRITICAL_REASONS, ValidationError, hasErrors } from '../../src/index.js';
 import { EXCEEDS_LIMIT, UNEXPECTED_EXCEPTION } from '../../src/emulator/records.js';
 import { statusCount } from '../../src/submit/accounting.js';
 
@@ -46,6 +46,20 @@ describe('catalogue facts', () => {
       tag: [{ name: 't' }],
       fileOccurrence: [{ fileName: 'a.exe' }, { fileName: 'a.exe' }],
     });
+  });
+
+  it('a metadata value that is no string (a BigInt, a Symbol) is a ValidationError with the schema rule, never a TypeError', () => {
+    const host = new Batch({ owner: 'o' }).host('example.com');
+    for (const bad of [1n, Symbol('s'), { name: 'x' }]) {
+      let e: unknown;
+      try {
+        host.tag(bad as never);
+      } catch (err) {
+        e = err;
+      }
+      expect(e instanceof ValidationError ? [e.code, e.field, e.rule] : e).toStrictEqual(['TCB_INVALID_VALUE', 'tag', defs.tag.properties.name['x-tc-rule']]);
+    }
+    expect(host.tags).toStrictEqual([]);
   });
 
   it('statusCounts are the x-tc-count marks of batch/batch-status.json, and the runtime reads counts by them', () => {
