@@ -9,8 +9,8 @@
 //      `--version` and `serve` names the missing packages;
 //   2. with the peers (fastify, @fastify/multipart, better-sqlite3): an ES module script (.mjs) and a
 //      CommonJS script (.cjs) each build a batch, validate payloads with tcbatch/validators, start the
-//      emulator from the installed package and submit to it, and read the stored group back; the CLI's
-//      `demo --help` points at the shipped data/;
+//      emulator from the installed package and submit to it, and read the stored group back; the
+//      installed CLI's `demo` runs on the shipped data/;
 //   3. with typescript: `tsc --strict` (module NodeNext) passes on a consumer file compiled once as an
 //      ES module and once as CommonJS (each resolving its own condition's .d.ts), the output runs, and
 //      misspelt names are compile errors naming their line;
@@ -281,7 +281,10 @@ console.log(JSON.stringify({ counts: batch.counts, disk, emulator }));
     same(must('npx', ['--no-install', 'tcbatch', '--version']), `${pkg.version}\n`);
   });
   check('the installed CLI: `tcbatch serve` without peers exits 2 naming the packages to install', () => {
-    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0'], { env: { TC_TOKEN: 'T' }, timeout: 60_000 });
+    const r = run('npx', ['--no-install', 'tcbatch', 'serve', '--port', '0'], {
+      env: { TC_TOKEN: 'T' },
+      timeout: 60_000,
+    });
     same({ status: r.status, stderr: r.stderr }, { status: 2, stderr: `tcbatch: ${emulatorMessage}\n` });
   });
 });
@@ -387,6 +390,19 @@ main().catch((e) => { console.error(e); process.exitCode = 1; });
   check('CommonJS: the same through require()', () => {
     same(node('full.cjs', { commonjs: true }), expected('cjs'));
   });
+  check(
+    'the installed CLI: `tcbatch demo` imports the shipped data/ and submits it to the emulator, counts reconciled',
+    () => {
+      const r = run('npx', ['--no-install', 'tcbatch', 'demo', '--quiet'], { timeout: 300_000 });
+      ensure(r.status === 0, `exit ${r.status}\n${r.stdout}\n${r.stderr}`);
+      ensure(
+        /^Checks: every file imported: yes; jobs Completed: yes; (\d+) items = \1 succeeded \+ 0 failed \+ 0 unprocessed/m.test(
+          r.stdout,
+        ),
+        `no reconciled Checks line:\n${r.stdout}`,
+      );
+    },
+  );
   check('the installed CLI: `tcbatch demo --help` defaults to the shipped data/', () => {
     const help = must('npx', ['--no-install', 'tcbatch', 'demo', '--help']);
     const dir = /--data <dir>[^(]*\(default:\s+"([^"]+)"\)/.exec(help)?.[1];
