@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TypedBatch } from '../../generated/builders/index.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
-import type { BatchStore, FileUpload } from './store.js';
+import type { BatchStore, FileUpload, StoredItem } from './store.js';
 import { DiskStore } from './disk-store.js';
 import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
@@ -19,9 +19,21 @@ import { chunkLookup, uploadDataSafely } from '../submit/chunk-run.js';
 import { pollJob, type PollOptions } from '../submit/poll.js';
 import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
 import { uploadFiles, type FileResult } from '../submit/files.js';
+import type { XidInput } from '../model/builder.js';
+import type { ConfidenceInput, RatingInput } from '../model/values.js';
+import type { CustomBuilderMap, CustomMethods, IndicatorTypeSet } from './types.js';
 
-/** Options of a {@link Batch}: job settings, chunk limits and the store. */
-export interface BatchOptions extends JobSettings {
+/** A set without custom types: the type of a `Batch` made without `types`. */
+export type NoCustomTypes = IndicatorTypeSet<{}, {}>;
+
+/** Options of a {@link Batch}: job settings, chunk limits, the store and custom indicator types. */
+export interface BatchOptions<T extends IndicatorTypeSet = NoCustomTypes> extends JobSettings {
+  /**
+   * Custom indicator types of the instance, accepted besides the built-in ones: the `customTypes`
+   * of a module written by `tcbatch codegen` (typed: `batch.bankAccount(...)` compiles), or the
+   * set `loadIndicatorTypes` returns (Interfaces 2 and 3). Unknown types are still refused.
+   */
+  types?: T;
   /** Chunk limits (items, bytes, indicators per chunk). */
   limits?: ChunkLimits;
   /**
@@ -36,17 +48,8 @@ export interface BatchOptions extends JobSettings {
   client?: TcClient;
 }
 
-/**
- * A batch of groups, indicators and associations for one owner.
- *
- * ```ts
- * const batch = new Batch({ owner: 'MyOrg' });
- * const adversary = batch.adversary('adversary-001', 'my-xid-000');
- * adversary.attribute('Description', 'Example Description', true);
- * for (const chunk of batch.chunks()) console.log(chunk.text);
- * ```
- */
-export class Batch extends TypedBatch {
+/** The implementation of {@link Batch}; use `Batch`. */
+class BatchImpl extends TypedBatch {
   /** Job settings; change them before submitting. */
   readonly options: JobSettings;
   /** Default chunk limits. */
@@ -58,16 +61,17 @@ export class Batch extends TypedBatch {
   readonly #pendingFiles: Array<{ batchId: number; files: FileUpload[] }> = [];
   readonly #completed = new Set<number>();
 
-  constructor(options: BatchOptions = {}) {
-    const { limits, store, storeDir, client, ...settings } = options;
-    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store });
+  constructor(options: BatchOptions<IndicatorTypeSet> = {}) {
+    const { limits, store, storeDir, client, types, ...settings } = options;
+    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store, types });
     this.options = settings;
     this.limits = limits ?? {};
     this.client = client;
+    this.addCustomMethods();
   }
 
   /**
-   * The exact job config that will be sent (tc-batch-api.md §4), e.g.
+   * The exact job config that will be sent (ThreatConnect V2 Batch API: batch job settings), e.g.
    * `{"action":"Create","attributeWriteType":"Replace","haltOnError":"true","owner":"MyOrg","playbookTriggersEnabled":"false","securityLabelWriteType":"Replace","tagWriteType":"Replace","version":"V2"}`.
    * The owner falls back to the client's (`TC_OWNER`).
    * @throws ValidationError when the owner is missing or a setting is outside its enum.
@@ -184,3 +188,50 @@ export class Batch extends TypedBatch {
     return paths;
   }
 }
+
+/**
+ * What a set of custom types adds to a {@link Batch}: its Interface 1 methods (`bankAccount(...)`,
+ * from `tcbatch codegen`), and its type names in Interfaces 2 and 3.
+ */
+export type CustomTypeMembers<T extends IndicatorTypeSet> = CustomMethods<T> & {
+  /** Interface 2 with a custom type of the batch gives its builder. */
+  indicator<K extends keyof T['indicators'] & string>(type: K, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): CustomBuilderMap<T>[K];
+  /** Interface 3 with a custom type of the batch. */
+  addIndicator(indicator: { readonly type: keyof T['indicators'] & string } & Record<string, unknown>): StoredItem;
+};
+
+/**
+ * A batch of groups, indicators and associations for one owner. With `types` (custom indicator
+ * types), it has their members too ({@link CustomTypeMembers}).
+ */
+export type Batch<T extends IndicatorTypeSet = NoCustomTypes> = BatchImpl & CustomTypeMembers<T>;
+
+/** The constructor of {@link Batch}. */
+export interface BatchConstructor {
+  /**
+   * @param options job settings (owner, actions, write types), chunk limits, store, client and custom types
+   * @throws IndicatorTypesError when a custom type's method name is a member of Batch
+   */
+  new <T extends IndicatorTypeSet = NoCustomTypes>(options?: BatchOptions<T>): Batch<T>;
+  readonly prototype: Batch;
+}
+
+/**
+ * A batch of groups, indicators and associations for one owner.
+ *
+ * ```ts
+ * const batch = new Batch({ owner: 'MyOrg' });
+ * const adversary = batch.adversary('adversary-001', 'my-xid-000');
+ * adversary.attribute('Description', 'Example Description', true);
+ * for (const chunk of batch.chunks()) console.log(chunk.text);
+ * ```
+ *
+ * With the custom types of a module written by `tcbatch codegen`:
+ *
+ * ```ts
+ * import { customTypes } from './tc-types/index.js';
+ * const batch = new Batch({ owner: 'MyOrg', types: customTypes });
+ * batch.bankAccount('123456', '021000021', 'Example Bank');
+ * ```
+ */
+export const Batch: BatchConstructor = BatchImpl as unknown as BatchConstructor;

@@ -20,6 +20,16 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./demo.js')).registerDemo,
 };
 
+/**
+ * `tcbatch ... | head -1`: the reader went away. Every command (and `--help`) ends quietly with
+ * its own exit code instead of an EPIPE stack trace; what it still writes there is dropped.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 const program = new Command('tcbatch')
   .description('schema-first toolkit for the ThreatConnect Batch V2 API')
   .version(packageVersion, '-V, --version', 'print the tcbatch version')

@@ -14,6 +14,7 @@ import type { paths } from '../../generated/client/openapi.js';
 import type { BatchErrorRecord, BatchResultRecord, BatchStatus, IndicatorTypesResponse } from '../../generated/types/index.js';
 import { assertCredentials, hmacHeaders, tokenHeaders } from './auth.js';
 import { AbortError, BadAnswerError, ConfigError, NetworkError, TcApiError } from './errors.js';
+import { TcBatchError } from '../errors.js';
 import { RETRYABLE_STATUSES, shouldRetry, type AttemptFailure } from './retry.js';
 
 /**
@@ -103,13 +104,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-class RetryableStatus extends Error {
+/** A retryable status inside the retry loop; it leaves `call()` as a {@link TcApiError}. */
+class RetryableStatus extends TcBatchError {
   constructor(
     readonly response: Response,
     readonly body: unknown,
     readonly retryAfterMs: number,
   ) {
-    super(`HTTP ${response.status}`);
+    super('TCB_API_ERROR', `HTTP ${response.status}`);
   }
 }
 
