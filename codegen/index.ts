@@ -19,8 +19,10 @@ import { emitClient } from './client.js';
 import { emitCatalog } from './catalog.js';
 import { emitBuilders } from './builders.js';
 import { header, type OutputFiles } from './emit.js';
+import { packageRoot } from '../src/package-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The tcbatch package folder (a checkout, or the installed package when codegen runs from dist/esm/codegen). */
+const ROOT = packageRoot;
 
 /** Options of one codegen run. */
 export interface CodegenOptions {
