@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { TypedBatch } from '../../generated/builders/index.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
-import type { BatchStore, FileUpload, StoredItem } from './store.js';
+import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
 import { DiskStore } from './disk-store.js';
 import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
@@ -235,3 +235,18 @@ export interface BatchConstructor {
  * ```
  */
 export const Batch: BatchConstructor = BatchImpl as unknown as BatchConstructor;
+
+let members: ReadonlySet<string> | undefined;
+
+/**
+ * @internal The names of every member of a `Batch` (its methods, the built-in types' methods,
+ * accessors and fields): a custom type's Interface 1 method may not take one.
+ */
+export function batchMemberNames(): ReadonlySet<string> {
+  if (members) return members;
+  const names = new Set<string>();
+  for (let p: object | null = new BatchImpl({ store: new MemoryStore() }); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+  }
+  return (members = names);
+}

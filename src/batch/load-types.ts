@@ -17,6 +17,7 @@ import type { IndicatorTypeInfo } from '../model/catalog-types.js';
 import { customTypeInfo, customTypeSchemas, IndicatorTypesAnswerError, type CustomTypeSchema } from '../model/custom-types.js';
 import type { XidInput } from '../model/builder.js';
 import type { TcClient } from '../client/client.js';
+import { batchMemberNames } from './batch.js';
 import { defineIndicatorTypes, type CustomIndicatorType, type IndicatorTypeSet, type ItemValidator } from './types.js';
 
 /** A builder class made at run time for a custom indicator type. */
@@ -68,7 +69,7 @@ export const INDICATOR_BASE_PROPERTIES: readonly string[] = Object.keys(
  */
 export function answerSchemas(answer: unknown): CustomTypeSchema[] {
   try {
-    return customTypeSchemas(answer, new Set(Object.keys(indicatorTypes)), INDICATOR_BASE_PROPERTIES);
+    return customTypeSchemas(answer, new Set(Object.keys(indicatorTypes)), INDICATOR_BASE_PROPERTIES, batchMemberNames());
   } catch (e) {
     if (e instanceof IndicatorTypesAnswerError) throw new IndicatorTypesError(`GET /v2/types/indicatorTypes answer: ${e.message}`);
     throw e;

@@ -126,11 +126,18 @@ const BUILDER_MEMBERS = new Set([
  * @param response the parsed answer
  * @param known type names that already have a schema (the built-in indicator types)
  * @param baseFields the property names of `common/indicator-base.json` (the common fields)
+ * @param takenMethods names an Interface 1 method may not have (the members of `Batch`): a type
+ *   whose camelCase name is one gets `Indicator` appended (`Submit` -> `submitIndicator`)
  * @returns the schemas, in the answer's order
  * @throws IndicatorTypesAnswerError when the answer has no `data.indicatorType` array or a custom
  *   type has no value label
  */
-export function customTypeSchemas(response: unknown, known: ReadonlySet<string>, baseFields: readonly string[]): CustomTypeSchema[] {
+export function customTypeSchemas(
+  response: unknown,
+  known: ReadonlySet<string>,
+  baseFields: readonly string[],
+  takenMethods: ReadonlySet<string> = new Set(),
+): CustomTypeSchema[] {
   const taken = new Set([...BUILDER_MEMBERS, ...baseFields]);
   const list = (response as { data?: { indicatorType?: unknown } } | null | undefined)?.data?.indicatorType;
   if (!Array.isArray(list)) throw new IndicatorTypesAnswerError('the answer has no data.indicatorType array');
@@ -140,6 +147,7 @@ export function customTypeSchemas(response: unknown, known: ReadonlySet<string>,
     const typeName = typeof raw.name === 'string' ? raw.name : '';
     if (!typeName || known.has(typeName) || !truthy(raw.custom)) continue;
     const n = customTypeNames(typeName);
+    while (takenMethods.has(n.method)) n.method = `${n.method}Indicator`;
     const labels = [raw.value1Label, raw.value2Label, raw.value3Label].filter((l): l is string => typeof l === 'string' && l !== '');
     if (labels.length === 0) throw new IndicatorTypesAnswerError(`custom indicator type "${typeName}" has no value1Label`);
     const values: ValueInfo[] = [];
@@ -205,10 +213,13 @@ export function customTypeSchemas(response: unknown, known: ReadonlySet<string>,
  * The catalogue entry of a custom type, as codegen writes it into `generated/catalog.ts` for a
  * custom type of this repository's own `--indicator-types` run.
  *
- * @param fields the settable fields: those every indicator type has (the catalogue's `indicatorBaseFields`)
+ * @param baseFields the fields every indicator type has (the catalogue's `indicatorBaseFields`);
+ *   the type's own value slots (`value1..3`) are left out, as codegen leaves them out
  */
-export function customTypeInfo(s: CustomTypeSchema, fields: Readonly<Record<string, FieldInfo>>): IndicatorTypeInfo {
+export function customTypeInfo(s: CustomTypeSchema, baseFields: Readonly<Record<string, FieldInfo>>): IndicatorTypeInfo {
   const meta = s.schema['x-tc'] as CustomTypeMeta;
+  const own = new Set(meta.values.map((v) => v.field));
+  const fields = Object.fromEntries(Object.entries(baseFields).filter(([, f]) => !own.has(f.wire)));
   return {
     kind: 'indicator',
     type: meta.type,
