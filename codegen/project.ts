@@ -27,7 +27,10 @@ import type { IndicatorTypeInfo } from '../src/model/catalog-types.js';
 import { answerSchemas } from '../src/batch/load-types.js';
 import { customTypesAjv } from '../src/batch/compile-types.js';
 import { HEADER, type OutputFiles } from './files.js';
-import { SET_TYPES, lit, prop, typeOf } from './ts-types.js';
+import { SET_TYPES, quote as lit, prop as propOf, typeOf as typeOfField, type TypedField } from './ts-types.js';
+
+const prop = (v: string) => propOf(v, lit);
+const typeOf = (f: TypedField, table: Readonly<Record<string, string>>) => typeOfField(f, table, lit);
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (
   ajv: Ajv2020,

@@ -25,16 +25,19 @@ export const SET_TYPES: Readonly<Record<string, string>> = {
 /** A getter's return type by field kind (values as the builder stores them). */
 export const GET_TYPES: Readonly<Record<string, string>> = { ...SET_TYPES, boolean: 'boolean', date: 'string', rating: 'number', confidence: 'number' };
 
-/** A string literal in TypeScript, single-quoted unless the text holds a `'`. */
-export function lit(v: string): string {
+/** A string literal in TypeScript (JSON's double quotes; the in-repo output is re-laid out by prettier). */
+export const lit = (v: string): string => JSON.stringify(v);
+
+/** A string literal in TypeScript, single-quoted unless the text holds a `'` (code written without a formatter). */
+export function quote(v: string): string {
   const json = JSON.stringify(v);
   return v.includes("'") ? json : `'${json.slice(1, -1).replace(/\\"/g, '"')}'`;
 }
 
 /** A property name in TypeScript: as is when an identifier, else quoted. */
-export const prop = (v: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : lit(v));
+export const prop = (v: string, q: (s: string) => string = lit): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : q(v));
 
 /** The TypeScript type of a field: its enum's literals, else the table's type for its kind. */
-export function typeOf(f: TypedField, table: Readonly<Record<string, string>>): string {
-  return f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!;
+export function typeOf(f: TypedField, table: Readonly<Record<string, string>>, q: (s: string) => string = lit): string {
+  return f.enum ? f.enum.map(q).join(' | ') : table[f.kind]!;
 }
