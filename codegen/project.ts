@@ -24,7 +24,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { indicatorBaseFields } from '../generated/catalog.js';
 import { customTypeInfo, type CustomTypeSchema, type JsonSchema } from '../src/model/custom-types.js';
 import type { IndicatorTypeInfo } from '../src/model/catalog-types.js';
-import { answerSchemas } from '../src/batch/load-types.js';
+import { answerEntry, answerSchemas } from '../src/batch/load-types.js';
 import { customTypesAjv } from '../src/batch/compile-types.js';
 import { HEADER, type OutputFiles } from './files.js';
 import { SET_TYPES, quote as lit, prop as propOf, typeOf as typeOfField, type TypedField } from './ts-types.js';
@@ -90,20 +90,24 @@ interface TypeView {
   validator: string;
   /** `BankAccountBuilder` */
   builder: string;
+  /** The type's entry in the answer. */
+  entry: Record<string, unknown> | undefined;
 }
 
 /** Options of {@link generateProject}. */
 export interface ProjectCodegenOptions {
-  /** Where the answer came from, for the header (`answer.json`, `GET /v2/types/indicatorTypes`). */
-  source: string;
   /** The version written into the header (default: this package's). */
   version?: string;
 }
 
 const doc = (lines: string[], indent = ''): string => [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`.trimEnd()), `${indent} */`].join('\n');
 
-function fileHeader(hash: string, version: string, source: string, what: string): string {
-  return `${HEADER}\n// From ${source} (custom types sha256 ${hash.slice(0, 16)}) by tcbatch codegen ${version}. Run \`tcbatch codegen\` to update.\n\n${doc([what])}\n`;
+/**
+ * The header: the marker, then the hash of the custom types (what the answer holds about them:
+ * a file and the instance give the same output) and the tcbatch version.
+ */
+function fileHeader(hash: string, version: string, what: string): string {
+  return `${HEADER}\n// From a GET /v2/types/indicatorTypes answer (custom types sha256 ${hash.slice(0, 16)}) by tcbatch codegen ${version}. Run \`tcbatch codegen\` to update.\n\n${doc([what])}\n`;
 }
 
 /** The wire type of a custom type, from its schema's properties (`type` literal, string values). */
@@ -132,6 +136,9 @@ export const indicatorTypes = ${JSON.stringify(entries, null, 2)} as const satis
 
 /** A custom indicator type name. */
 export type CustomIndicatorTypeName = keyof typeof indicatorTypes;
+
+/** The types' entries in the \`GET /v2/types/indicatorTypes\` answer they were made from (the emulator serves them). */
+export const answerEntries = ${JSON.stringify(Object.fromEntries(types.map((t) => [t.info.type, t.entry ?? {}])), null, 2)} as const;
 `;
 }
 
@@ -240,7 +247,12 @@ ${types.map((t) => `  ${lit(t.info.type)}: ${t.builder},`).join('\n')}
 }
 
 function indexFile(types: TypeView[], head: string): string {
-  const imports = new Imports().add(PACKAGE, 'defineIndicatorTypes').add(PACKAGE, 'CustomIndicatorType', true).add('./catalog.js', 'indicatorTypes').add('./builders.js', 'CustomTypeMethods', true);
+  const imports = new Imports()
+    .add(PACKAGE, 'defineIndicatorTypes')
+    .add(PACKAGE, 'CustomIndicatorType', true)
+    .add('./catalog.js', 'answerEntries')
+    .add('./catalog.js', 'indicatorTypes')
+    .add('./builders.js', 'CustomTypeMethods', true);
   for (const t of types) imports.add('./builders.js', t.builder).add('./validators.js', t.validator);
   return `${head}${imports}
 
@@ -257,7 +269,9 @@ ${doc([
   '- `startEmulator({ indicatorTypes: customTypes })` (tcbatch/emulator): a local server that accepts them.',
 ])}
 export const customTypes = defineIndicatorTypes<CustomTypes, CustomTypeMethods>({
-${types.map((t) => `  ${lit(t.info.type)}: { info: indicatorTypes[${lit(t.info.type)}], builder: ${t.builder}, validate: ${t.validator} },`).join('\n')}
+${types
+  .map((t) => `  ${lit(t.info.type)}: {\n    info: indicatorTypes[${lit(t.info.type)}],\n    builder: ${t.builder},\n    validate: ${t.validator},\n    entry: answerEntries[${lit(t.info.type)}],\n  },`)
+  .join('\n')}
 });
 
 export * from './builders.js';
@@ -274,17 +288,18 @@ export type { ${['AnyCustomIndicator', ...types.map((t) => t.info.className)].jo
  * @returns the files by name (empty when the answer has no custom type)
  * @throws IndicatorTypesError when the answer is not an indicatorTypes answer
  */
-export function generateProject(answer: unknown, options: ProjectCodegenOptions): OutputFiles {
+export function generateProject(answer: unknown, options: ProjectCodegenOptions = {}): OutputFiles {
   const schemas = answerSchemas(answer);
   const out: OutputFiles = new Map();
   if (schemas.length === 0) return out;
   const types: TypeView[] = schemas.map((s) => {
     const info = customTypeInfo(s, indicatorBaseFields);
-    return { schema: s, info, validator: `validate${info.className}`, builder: `${info.className}Builder` };
+    return { schema: s, info, validator: `validate${info.className}`, builder: `${info.className}Builder`, entry: answerEntry(answer, info.type) };
   });
-  const hash = createHash('sha256').update(JSON.stringify(schemas)).digest('hex');
+  const entries = Object.fromEntries(types.map((t) => [t.info.type, t.entry ?? {}]));
+  const hash = createHash('sha256').update(JSON.stringify([schemas, entries])).digest('hex');
   const version = options.version ?? tcbatchVersion();
-  const head = (what: string) => fileHeader(hash, version, options.source, what);
+  const head = (what: string) => fileHeader(hash, version, what);
 
   const ajv = customTypesAjv(schemas, true);
   const js = standaloneCode(ajv, Object.fromEntries(types.map((t) => [t.validator, t.schema.id]))).trimEnd();

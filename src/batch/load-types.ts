@@ -76,6 +76,13 @@ export function answerSchemas(answer: unknown): CustomTypeSchema[] {
   }
 }
 
+/** The entry of `type` in an answer's `data.indicatorType` list (a copy), if there is one. */
+export function answerEntry(answer: unknown, type: string): Record<string, unknown> | undefined {
+  const list = (answer as { data?: { indicatorType?: unknown } } | null)?.data?.indicatorType;
+  const found = Array.isArray(list) ? (list as unknown[]).find((e) => (e as { name?: unknown } | null)?.name === type) : undefined;
+  return found !== null && typeof found === 'object' ? (structuredClone(found) as Record<string, unknown>) : undefined;
+}
+
 /** Where {@link loadIndicatorTypes} reads the answer: a client, a file path, or the parsed answer. */
 export type IndicatorTypesSource = Pick<TcClient, 'indicatorTypes'> | string | { readonly data?: unknown };
 
@@ -133,7 +140,8 @@ export async function loadIndicatorTypes(source: IndicatorTypesSource, options: 
     const info = customTypeInfo(s, indicatorBaseFields);
     const compiled: RawValidator = raw[i]!;
     const validate: ItemValidator = (data) => runValidator(compiled, data);
-    types[info.type] = { info, builder: customBuilderClass(info, validate), validate };
+    const entry = answerEntry(answer, info.type);
+    types[info.type] = { info, builder: customBuilderClass(info, validate), validate, ...(entry ? { entry } : {}) };
   });
   return defineIndicatorTypes(types);
 }

@@ -61,11 +61,8 @@ export function registerCodegen(program: Command): void {
       if ((flags.indicatorTypes === undefined) === (flags.fromInstance !== true)) throw new UsageError('give one of --indicator-types FILE or --from-instance');
       if (flags.out === undefined) throw new UsageError('give --out DIR, the folder of your project to write');
       let answer: unknown;
-      let source: string;
-      if (flags.indicatorTypes !== undefined) {
-        answer = readAnswerFile(flags.indicatorTypes);
-        source = flags.indicatorTypes.split(/[\\/]/).pop()!;
-      } else {
+      if (flags.indicatorTypes !== undefined) answer = readAnswerFile(flags.indicatorTypes);
+      else {
         const client = new TcClient();
         try {
           answer = await client.indicatorTypes();
@@ -77,9 +74,8 @@ export function registerCodegen(program: Command): void {
           }
           throw e;
         }
-        source = 'GET /v2/types/indicatorTypes';
       }
-      const files = generateProject(answer, { source });
+      const files = generateProject(answer);
       const outDir = resolve(flags.out);
       const shown = relative(process.cwd(), outDir) || '.';
       const names = [...files.keys()].length === 0 ? 'no custom indicator types' : `${files.size} files`;
