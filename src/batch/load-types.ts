@@ -84,7 +84,7 @@ export function answerEntry(answer: unknown, type: string): Record<string, unkno
 }
 
 /** Where {@link loadIndicatorTypes} reads the answer: a client, a file path, or the parsed answer. */
-export type IndicatorTypesSource = Pick<TcClient, 'indicatorTypes'> | string | { readonly data?: unknown };
+export type IndicatorTypesSource = Pick<TcClient, 'indicatorTypes'> | string | object;
 
 async function readAnswer(source: IndicatorTypesSource, signal?: AbortSignal): Promise<unknown> {
   if (typeof source === 'string') {
