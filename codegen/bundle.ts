@@ -45,7 +45,7 @@ export function expandUnions(set: SchemaSet): SchemaFile[] {
         required: ['type'],
         discriminator: { propertyName: 'type' },
         oneOf: members.map((t) => ({ $ref: t.file.id })),
-        'x-tc-rule': `${kind === 'indicator' ? 'an' : 'a'} ${String(kind)} type is one of ${names.join(', ')} (tc-batch-api.md §${kind === 'group' ? '10' : '9'})`,
+        'x-tc-rule': `${kind === 'indicator' ? 'an' : 'a'} ${String(kind)} type is one of ${names.join(', ')} (${kind === 'group' ? 'ThreatConnect REST API: group types' : 'ThreatConnect REST API: indicator types'})`,
       };
     }) as Json;
     return { ...file, schema };

@@ -35,6 +35,46 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
 }
 
+/** A number range of `common/defs.json` with its rule text. */
+function range(defs: Json, name: string): { minimum: number; maximum: number; integer: boolean; rule: string } {
+  const d = defs[name] as Json | undefined;
+  if (!d || typeof d.minimum !== 'number' || typeof d.maximum !== 'number' || typeof d['x-tc-rule'] !== 'string') {
+    throw new Error(`codegen: common/defs.json: $defs/${name} needs minimum, maximum and x-tc-rule`);
+  }
+  return { minimum: d.minimum, maximum: d.maximum, integer: d.type === 'integer', rule: d['x-tc-rule'] };
+}
+
+/** Limits of shared values (rating, confidence, tag name, security label colour) that builders check before the validators run. */
+export function limitsOf(set: SchemaSet): Json {
+  const defs = (set.files.find((f) => f.path === 'common/defs.json')?.schema.$defs ?? {}) as Json;
+  const tagName = ((((defs.tag as Json | undefined)?.properties ?? {}) as Json).name ?? {}) as Json;
+  if (typeof tagName.minLength !== 'number' || typeof tagName.maxLength !== 'number' || typeof tagName['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/tag/properties/name needs minLength, maxLength and x-tc-rule');
+  }
+  const color = ((((defs.securityLabel as Json | undefined)?.properties ?? {}) as Json).color ?? {}) as Json;
+  if (typeof color.pattern !== 'string' || typeof color['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/securityLabel/properties/color needs pattern and x-tc-rule');
+  }
+  return {
+    rating: range(defs, 'rating'),
+    confidence: range(defs, 'confidence'),
+    tagName: { minLength: tagName.minLength, maxLength: tagName.maxLength, rule: tagName['x-tc-rule'] },
+    labelColor: { pattern: color.pattern, rule: color['x-tc-rule'] },
+  };
+}
+
+/** The enum settings of the batch job config (`batch/job-config.json`) with their values and rule texts. */
+export function jobConfigEnumsOf(set: SchemaSet): Json {
+  const props = (set.files.find((f) => f.path === 'batch/job-config.json')?.schema.properties ?? {}) as Record<string, Json>;
+  const out: Json = {};
+  for (const [name, p] of Object.entries(props)) {
+    if (!Array.isArray(p.enum) || typeof p['x-tc-rule'] !== 'string') continue;
+    out[name] = { values: p.enum, rule: p['x-tc-rule'] };
+  }
+  if (!out.action || !out.attributeWriteType) throw new Error('codegen: batch/job-config.json: action and attributeWriteType need an enum and x-tc-rule');
+  return out;
+}
+
 export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
   const merged: Array<[string, Json, string]> = [];
   const own = (file.schema.properties ?? {}) as Record<string, Json>;
@@ -115,6 +155,11 @@ export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<st
 /** Indicator types by wire type name. */
 export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
 
+/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length, security label colour pattern), with their rule texts. */
+export const limits = ${JSON.stringify(limitsOf(set))} as const;
+
+/** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */
+export const jobConfigEnums = ${JSON.stringify(jobConfigEnumsOf(set))} as const;
 /**
  * The settable fields every indicator type has (\`schemas/common/indicator-base.json\`): the fields
  * of a custom indicator type (\`tcbatch codegen\`, \`loadIndicatorTypes\`).

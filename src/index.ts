@@ -38,7 +38,7 @@ export { Attribute, SecurityLabel, FileOccurrence } from './model/metadata.js';
 export { parseRating, parseConfidence, parseBoolean, type RatingInput, type ConfidenceInput } from './model/values.js';
 export { generateXid, defaultXid, randomXid, pyFloat } from './model/xid.js';
 export { toTcDate, type DateInput } from './model/dates.js';
-export { TcBatchError, ValidationError, XidConflictError, IndicatorTypesError, type ItemRef } from './errors.js';
+export { TcBatchError, ValidationError, XidConflictError, MissingPeerError, IndicatorTypesError, ERROR_CODES, ERROR_CODE_INFO, isErrorCode, type ErrorCode, type ItemRef } from './errors.js';
 export { TcClient, sleep, type TcClientOptions, type RetryOptions, type RetryEvent, type CallOptions, type ErrorsRead } from './client/client.js';
 export { hmacHeaders, tokenHeaders } from './client/auth.js';
 export { TcApiError, NetworkError, BadAnswerError, PollTimeoutError, AbortError, ConfigError } from './client/errors.js';

@@ -71,7 +71,7 @@ class BatchImpl extends TypedBatch {
   }
 
   /**
-   * The exact job config that will be sent (tc-batch-api.md §4), e.g.
+   * The exact job config that will be sent (ThreatConnect V2 Batch API: batch job settings), e.g.
    * `{"action":"Create","attributeWriteType":"Replace","haltOnError":"true","owner":"MyOrg","playbookTriggersEnabled":"false","securityLabelWriteType":"Replace","tagWriteType":"Replace","version":"V2"}`.
    * The owner falls back to the client's (`TC_OWNER`).
    * @throws ValidationError when the owner is missing or a setting is outside its enum.

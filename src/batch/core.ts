@@ -180,7 +180,7 @@ export abstract class BatchCore {
   /**
    * Interface 2: add a group by type name (`'Event'`), name and optional xid. Type-specific
    * fields are set with `addKeyValue`.
-   * @throws ValidationError when the type is not a batchable group type (tc-batch-api.md §10).
+   * @throws ValidationError when the type is not a batchable group type (ThreatConnect REST API: group types).
    */
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
     const Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
@@ -218,7 +218,7 @@ export abstract class BatchCore {
       throw new ValidationError({ item: ref, field: 'type', rule: typeNameRule(kind, this.typeLookup.names(kind)), value: type, pointer: '/type' });
     }
     if (typeof json.xid !== 'string' || json.xid === '') {
-      throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (seed-batch.md)', value: json.xid, pointer: '/xid' });
+      throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (README: Interface 3: raw objects)', value: json.xid, pointer: '/xid' });
     }
     renameApiFields(this.typeLookup.info(kind, type), json);
     const result = validate(json);
@@ -249,7 +249,7 @@ export abstract class BatchCore {
   }
 
   /**
-   * Add an entry to the top-level `association` array (TC >= 7.8.2, tc-batch-api.md §5.3).
+   * Add an entry to the top-level `association` array (TC >= 7.8.2, ThreatConnect V2 Batch API: associations).
    * A->B and B->A with the same associationType are the same entry; the first orientation is kept.
    * @throws ValidationError when a side has neither ref nor id.
    */
@@ -296,7 +296,7 @@ function renameApiFields(info: GroupTypeInfo | IndicatorTypeInfo | undefined, js
 /**
  * Split a summary into value slots: single-value types keep it whole; File parts are placed by
  * hash length (32 md5, 40 sha1, 64 sha256); other multi-value types split on `' : '`, the second
- * slot taking any extra parts (tc-batch-api.md §5.1). Only `' : '` separates: `Foo: Bar` stays one part.
+ * slot taking any extra parts (ThreatConnect V2 Batch API: indicator fields). Only `' : '` separates: `Foo: Bar` stays one part.
  */
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;

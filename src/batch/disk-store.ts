@@ -13,7 +13,7 @@
  *   ({@link Builder.attachStore}); a change to a cached builder marks it dirty, and a change to an
  *   evicted builder re-admits that builder to the cache, so it is written again on its next
  *   eviction or before chunking. Changes are never lost (the reference's pickled shelf keeps a
- *   snapshot and loses them, tcex-batch.md §8).
+ *   snapshot and loses them, ThreatConnect TcEx Batch module).
  * - **Dedupe by xid on disk.** A fixed-size Bloom filter answers "new xid" without touching disk
  *   (almost every add of a feed). Positives are checked exactly against an LSM-style xid index: the
  *   xids written since the last seal are in a bounded in-memory map; sealed runs are sorted
@@ -38,13 +38,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { STORE_DIR_PREFIX, sweepStale } from './stale.js';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
 import { RawItem } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
 import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
+import { requirePeer } from '../peers.js';
 
 /** Options of a {@link DiskStore}. */
 export interface DiskStoreOptions {
@@ -315,8 +316,14 @@ export class DiskStore implements BatchStore, BuilderListener {
   #xidSets = 0;
   #closed = false;
 
-  /** @param options see {@link DiskStoreOptions} */
+  /**
+   * @param options see {@link DiskStoreOptions}
+   * @throws MissingPeerError (`TCB_MISSING_PEER`) when better-sqlite3, an optional peer
+   *   dependency, is not installed (`npm install better-sqlite3`); nothing is created on disk then
+   */
   constructor(options: DiskStoreOptions = {}) {
+    // an optional peer, loaded at first use so that `import 'tcbatch'` never needs it
+    const Database = requirePeer<typeof BetterSqlite3>('better-sqlite3', 'DiskStore');
     this.#ownDir = options.dir === undefined;
     // the databases of killed runs (folders and files named after a process that is gone)
     if (this.#ownDir) sweepStale(tmpdir(), STORE_DIR_PREFIX);

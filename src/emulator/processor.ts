@@ -5,6 +5,7 @@
  * error and leaves the rest unprocessed. Everything runs in one SQLite transaction.
  */
 import { applyEntry, applyPending } from './associations.js';
+import { TcBatchError } from '../errors.js';
 import type { JobConfig } from './config.js';
 import { FatalItemError, type ItemOutcome, type JobContext, type PendingAssociation } from './context.js';
 import { applyGroup } from './groups.js';
@@ -34,7 +35,12 @@ export interface ProcessOutput {
   errors: ErrorRecord[];
 }
 
-class Halt extends Error {}
+/** Thrown to stop processing a job after a fatal error; never leaves the processor. */
+class Halt extends TcBatchError {
+  constructor() {
+    super('TCE_HALTED', 'processing halted');
+  }
+}
 
 /** Counters of one run. */
 class Tally {

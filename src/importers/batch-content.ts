@@ -1,7 +1,7 @@
 /**
  * Batch content files (the ThreatConnect Batch V2 shape itself: `{group, indicator, association}`,
  * an array of items, or NDJSON) into a Batch through Interface 3, each item validated. Indicators
- * without an xid get the deterministic one (`sha256("{type}-{summary}")`, DESIGN.md §3); groups
+ * without an xid get the deterministic one (`sha256("{type}-{summary}")`, README: Design notes); groups
  * need theirs (TC requires it).
  */
 import type { Batch } from '../batch/batch.js';

@@ -316,7 +316,7 @@ export function addToBatch(batch: Batch, report: IndicatorImportReport, where: s
         builder = batch.asn({ asNumber: indicator.value, ...extra });
         break;
       case 'Registry Key':
-        // TC needs all three values; ' ' is TC's "no value name", REG_NONE "no value type" (tc-batch-api.md §9)
+        // TC needs all three values; ' ' is TC's "no value name", REG_NONE "no value type" (ThreatConnect REST API: indicator types)
         builder = batch.registryKey({ keyName: indicator.value, valueName: ' ', valueType: 'REG_NONE', ...extra });
         break;
       case 'User Agent':

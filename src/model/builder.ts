@@ -2,13 +2,14 @@
  * Hand-written bases of the generated builder classes (`generated/builders`). A builder holds one
  * group or indicator: identity (type, xid, name or summary), scalar fields by wire name, and
  * metadata (attributes, tags, security labels, associations, file occurrences). `toJSON()` is
- * pure and gives the exact Batch V2 wire object (tc-batch-api.md §5.1, §5.2).
+ * pure and gives the exact Batch V2 wire object (ThreatConnect V2 Batch API: indicator fields; ThreatConnect V2 Batch API: group fields).
  *
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
  */
-import { ValidationError, type ItemRef } from '../errors.js';
+import { ValidationError, printable, type ItemRef } from '../errors.js';
 import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
+import { limits } from '../../generated/catalog.js';
 import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
 import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
@@ -18,7 +19,7 @@ import type { DateInput } from './dates.js';
 import type { ValidationResult } from './validation.js';
 
 /**
- * An xid choice (DESIGN.md §3): omitted or `true` for the deterministic
+ * An xid choice (README: Design notes): omitted or `true` for the deterministic
  * `sha256("{type}-{name|summary}")`, `false` for a random uuid4, or the xid itself.
  */
 export type XidInput = string | boolean | undefined;
@@ -118,11 +119,12 @@ export abstract class Builder implements MetadataOwner {
 
   #field(key: string): FieldInfo {
     const fields = this.info.fields;
-    const f = fields[key] ?? Object.values(fields).find((x) => x.wire === key);
+    // own keys only: `constructor` or `__proto__` is no field (not Object.prototype's members)
+    const f = typeof key !== 'string' ? undefined : Object.hasOwn(fields, key) ? fields[key] : Object.values(fields).find((x) => x.wire === key);
     if (!f) {
       throw new ValidationError({
         item: this.ref,
-        field: key,
+        field: typeof key === 'string' ? key : printable(key),
         rule: `is not a field of ${this.type}; known fields: ${Object.keys(fields).join(', ')}`,
         code: 'TCB_UNKNOWN_FIELD',
       });
@@ -197,13 +199,17 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
-   * Add a tag (at most 128 characters, tc-batch-api.md §7.4); adding it again does nothing.
-   * @throws ValidationError when the name is empty or too long.
+   * Add a tag (1 to 128 characters, the schemas' tag name length read from the generated catalog's
+   * `limits`; ThreatConnect V2 Batch API: limits); adding it again does nothing.
+   * @throws ValidationError when the name is empty, too long, or only whitespace (a BOM included).
    */
   tag(name: string): this {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
+    const { minLength, maxLength, rule } = limits.tagName;
+    if (typeof name !== 'string' || name.length < minLength || name.length > maxLength) {
+      throw new ValidationError({ item: this.ref, field: 'tag', rule, value: name });
     }
+    // Whitespace- or BOM-only: refused here, at the call, with the schema's own rule (not only later by chunks()).
+    if (!/\S/u.test(name)) check(this.type, { ...this.identity(), tag: [{ name }] }, this, ['/tag/0/name']);
     const tags = this.#tags;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
     else if (!tags.includes(name)) tags.push(name);
@@ -427,7 +433,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param values the value slots in order; empty or undefined slots are left out of the summary
    * @param xid see {@link XidInput}
    * @throws ValidationError when no value is given or a value breaks the type's rules
-   *   (tc-batch-api.md §9).
+   *   (ThreatConnect REST API: indicator types).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
     let summary: string;
@@ -466,7 +472,7 @@ export abstract class IndicatorBuilder extends Builder {
     check(info.type, probe, this);
   }
 
-  /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
+  /** The indicator value; multi-value types join their values with `' : '` (ThreatConnect V2 Batch API: indicator fields). */
   get summary(): string {
     return this.#summary;
   }

@@ -75,7 +75,7 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
   readonly custom: boolean;
   /**
    * The value slots are alternative identities of one item (File hashes): any non-empty subset is
-   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, tc-batch-api.md §8).
+   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, ThreatConnect V2 Batch API).
    */
   readonly partialValues: boolean;
   /** The type takes file occurrences (`fileOccurrence[]`, File). */
@@ -84,5 +84,5 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
 
 export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;
 
-/** Separator of multi-value summaries (tc-batch-api.md §5.1; tcex `build_summary`). */
+/** Separator of multi-value summaries (ThreatConnect V2 Batch API: indicator fields; tcex `build_summary`). */
 export const SUMMARY_SEPARATOR = ' : ';

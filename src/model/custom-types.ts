@@ -8,6 +8,7 @@
  * Plain data and functions; no ajv, no generated code.
  */
 import type { FieldInfo, IndicatorTypeInfo, ValueInfo } from './catalog-types.js';
+import { IndicatorTypesError } from '../errors.js';
 
 /** A JSON Schema object. */
 export type JsonSchema = Record<string, unknown>;
@@ -92,7 +93,7 @@ export interface CustomTypeSchema {
  * `data.indicatorType` array, or a custom type without a value label. The callers wrap it into
  * their own error (codegen's message, `IndicatorTypesError`).
  */
-export class IndicatorTypesAnswerError extends Error {}
+export class IndicatorTypesAnswerError extends IndicatorTypesError {}
 
 /** Class name, camelCase method name and argument names for a custom type name. */
 export function customTypeNames(typeName: string): { className: string; method: string; arg: (label: string) => string } {
@@ -164,7 +165,7 @@ export function customTypeSchemas(
         : {
             type: 'string',
             pattern: `^.+?${' ?: .*?'.repeat(labels.length - 1)}$`,
-            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
+            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (ThreatConnect V2 Batch API: indicator fields)`,
           };
     if (regexes.length > 0) {
       summary.anyOf = regexes.map((r) => ({ pattern: r }));

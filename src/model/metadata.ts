@@ -6,8 +6,10 @@
  */
 import { ValidationError, type ItemRef } from '../errors.js';
 import { toTcDate, type DateInput } from './dates.js';
+import { limits } from '../../generated/catalog.js';
 
-const COLOR = /^[0-9A-Fa-f]{6}$/;
+/** A security label colour, as the schemas' pattern states it (from the generated catalog). */
+const COLOR = new RegExp(limits.labelColor.pattern);
 
 /**
  * @internal The item a metadata object belongs to: it names the item in error messages and is told
@@ -24,7 +26,7 @@ export interface MetadataOwner {
 const isOwner = (x: ItemRef | MetadataOwner | undefined): x is MetadataOwner => x !== undefined && typeof (x as MetadataOwner).metadataChanged === 'function';
 const refOf = (x: ItemRef | MetadataOwner | undefined): ItemRef | undefined => (isOwner(x) ? x.ref : x);
 
-/** An attribute: `{ type, value, displayed?, source?, pinned? }` (tc-batch-api.md §5.1). */
+/** An attribute: `{ type, value, displayed?, source?, pinned? }` (ThreatConnect V2 Batch API: indicator fields). */
 export class Attribute {
   readonly type: string;
   readonly value: string;
@@ -108,7 +110,7 @@ export class SecurityLabel {
   }
 
   static #badColor(item: ItemRef | MetadataOwner | undefined, value: unknown): never {
-    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: 'a security label color is six hex digits such as FFC000 (tc-batch-api.md §10)', value });
+    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: limits.labelColor.rule, value });
   }
 
   /** Label description (used when the label is new in the owner). */
@@ -139,7 +141,7 @@ export class SecurityLabel {
   }
 }
 
-/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (tc-batch-api.md §5.1). */
+/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (ThreatConnect V2 Batch API: indicator fields). */
 export class FileOccurrence {
   #fileName: string | undefined;
   #path: string | undefined;

@@ -7,6 +7,7 @@
 import { ValidationError, type ItemRef } from '../errors.js';
 import type { FieldInfo } from './catalog-types.js';
 import { toTcDate } from './dates.js';
+import { limits } from '../../generated/catalog.js';
 
 /**
  * A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). A word (`'high'`) does
@@ -26,32 +27,30 @@ function toNumber(value: unknown): number | undefined {
 }
 
 /**
- * Parse a rating: a number from 0 to 5, decimals allowed (tc-batch-api.md §9; v3 BigDecimal).
+ * Parse a rating: a number in the range of the schemas' `rating` (0 to 5, decimals allowed;
+ * ThreatConnect REST API: indicator types; v3 BigDecimal), read from the generated catalog's `limits`.
  * @throws ValidationError (`TCB_INVALID_RATING`) when not numeric or out of range.
  */
 export function parseRating(value: unknown, item?: ItemRef): number {
   const n = toNumber(value);
-  if (n === undefined || n < 0 || n > 5) {
-    throw new ValidationError({ item, field: 'rating', rule: 'rating is a number from 0 to 5 (tc-batch-api.md §9)', value, code: 'TCB_INVALID_RATING' });
+  const { minimum, maximum, rule } = limits.rating;
+  if (n === undefined || n < minimum || n > maximum) {
+    throw new ValidationError({ item, field: 'rating', rule, value, code: 'TCB_INVALID_RATING' });
   }
   return n;
 }
 
 /**
- * Parse a confidence: an integer from 0 to 100 (tc-batch-api.md §9). `'100'` is accepted; `50.5`
- * is refused rather than truncated as the reference does.
+ * Parse a confidence: an integer in the range of the schemas' `confidence` (0 to 100; ThreatConnect
+ * REST API: indicator types), read from the generated catalog's `limits`. `'100'` is accepted;
+ * `50.5` is refused rather than truncated as the reference does.
  * @throws ValidationError (`TCB_INVALID_CONFIDENCE`) when not an integer or out of range.
  */
 export function parseConfidence(value: unknown, item?: ItemRef): number {
   const n = toNumber(value);
-  if (n === undefined || !Number.isInteger(n) || n < 0 || n > 100) {
-    throw new ValidationError({
-      item,
-      field: 'confidence',
-      rule: 'confidence is an integer from 0 to 100 (tc-batch-api.md §9)',
-      value,
-      code: 'TCB_INVALID_CONFIDENCE',
-    });
+  const { minimum, maximum, rule } = limits.confidence;
+  if (n === undefined || !Number.isInteger(n) || n < minimum || n > maximum) {
+    throw new ValidationError({ item, field: 'confidence', rule, value, code: 'TCB_INVALID_CONFIDENCE' });
   }
   return n;
 }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { BatchStatus } from '../../generated/types/index.js';
 import { sleep as realSleep, type TcClient } from '../client/client.js';
 import { AbortError, BadAnswerError, NetworkError, PollTimeoutError, TcApiError } from '../client/errors.js';
+import { TcBatchError, type ErrorCode } from '../errors.js';
 import { chunkIn, completedStates, noItemsByKind, type StatesByKind } from './accounting.js';
 import { failureRecord, readErrors, type ErrorItem, type ItemLookup, type SubmitErrorRecord } from './errors.js';
 import type { ProgressEvent } from './events.js';
@@ -44,7 +45,7 @@ export interface JobResult {
   /** Document/Report uploads of this chunk. */
   files: FileResult[];
   /** Why the chunk did not complete, or why its errors could not be read. */
-  failure?: { code: string; message: string; batchId?: number; status?: number };
+  failure?: { code: ErrorCode; message: string; batchId?: number; status?: number };
 }
 
 /** What a chunk run needs. */
@@ -104,10 +105,10 @@ export function hasErrors(s: BatchStatus | undefined): boolean {
 
 type Phase = 'new' | 'check' | 'created' | 'uploading' | 'uploaded' | 'completed';
 
-function describe(e: unknown): { code: string; message: string; status?: number } {
-  const err = e as { code?: unknown; message?: unknown; status?: unknown };
+function describe(e: unknown): { code: ErrorCode; message: string; status?: number } {
+  const err = e as { message?: unknown; status?: unknown };
   return {
-    code: typeof err.code === 'string' && err.code.startsWith('TCB_') ? err.code : 'TCB_INTERNAL',
+    code: e instanceof TcBatchError ? e.code : 'TCB_INTERNAL',
     message: typeof err.message === 'string' ? err.message : String(e),
     ...(typeof err.status === 'number' ? { status: err.status } : {}),
   };

@@ -6,7 +6,7 @@
  */
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
-import { TcBatchError } from '../errors.js';
+import { TcBatchError, type ErrorCode } from '../errors.js';
 
 /** TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them). */
 export const CRITICAL_REASONS = ['Encountered an unexpected Exception while processing batch job', 'would exceed the number of allowed indicators'] as const;
@@ -91,7 +91,7 @@ export interface ReadErrorsOptions {
 }
 
 /** A failure of the run as an error record (origin `client`, code = the TcBatchError code). */
-export function failureRecord(failure: { code: string; message: string; batchId?: number }, critical: boolean): SubmitErrorRecord {
+export function failureRecord(failure: { code: ErrorCode; message: string; batchId?: number }, critical: boolean): SubmitErrorRecord {
   return { batchId: failure.batchId, origin: 'client', code: failure.code, severity: 'Error', reason: failure.message, source: undefined, item: undefined, critical };
 }
 

@@ -3,6 +3,7 @@
  * Events never carry a secret, a header or file content.
  */
 import type { RetryEvent } from '../client/client.js';
+import type { ErrorCode } from '../errors.js';
 
 /** Everything the orchestrator reports while it runs. */
 export type ProgressEvent =
@@ -14,7 +15,7 @@ export type ProgressEvent =
   /** An upload's answer was lost: the job's status is asked before anything is sent again. */
   | { type: 'upload-check'; chunk: number; batchId: number; reason: string; status: string }
   /** The chunk ended without a Completed job: `unknown` (sent, outcome not known), `notSent`, or `refused` by the server. */
-  | { type: 'chunk-failed'; chunk: number; batchId: number | undefined; state: 'unknown' | 'notSent' | 'refused'; code: string; message: string }
+  | { type: 'chunk-failed'; chunk: number; batchId: number | undefined; state: 'unknown' | 'notSent' | 'refused'; code: ErrorCode; message: string }
   | { type: 'halted'; reason: string }
   | { type: 'poll'; batchId: number; attempt: number; status: string; waitedSeconds: number }
   | { type: 'completed'; chunk: number; batchId: number | undefined; status: BatchCounts }

@@ -12,6 +12,7 @@
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
 import { TcApiError, NetworkError } from '../client/errors.js';
+import type { ErrorCode } from '../errors.js';
 import { AccountingError, addStates, checkIdentity, chunkIn, KINDS, noItems, noItemsByKind, type ItemStates } from './accounting.js';
 import { chunkHash, failureCause, runChunk, type ChunkContext, type JobResult } from './chunk-run.js';
 import { failureRecord, type SubmitErrorRecord } from './errors.js';
@@ -78,7 +79,7 @@ export interface SubmitResult {
   halted: boolean;
   haltReason?: string;
   /** The failure that halted the run. */
-  failure?: { code: string; message: string; chunk?: number; batchId?: number; status?: number };
+  failure?: { code: ErrorCode; message: string; chunk?: number; batchId?: number; status?: number };
   /** Chunks taken up from the journal of an earlier run. */
   resumed: number;
 }
