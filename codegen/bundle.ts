@@ -9,7 +9,7 @@
  *   `generated/schemas/bundle.json` for tools in other languages.
  */
 import { type Json, type SchemaSet, type SchemaFile } from './load.js';
-import { BUNDLE_ID, bundleDefKey } from '../src/model/custom-types.js';
+import { BUNDLE_ID, bundleDefKey, typeNameRule } from '../src/model/custom-types.js';
 
 /** `$defs` key of a schema file: its path without `.json`, slashes turned into dots. */
 export const defKey = bundleDefKey;
@@ -45,7 +45,7 @@ export function expandUnions(set: SchemaSet): SchemaFile[] {
         required: ['type'],
         discriminator: { propertyName: 'type' },
         oneOf: members.map((t) => ({ $ref: t.file.id })),
-        'x-tc-rule': `${kind === 'indicator' ? 'an' : 'a'} ${String(kind)} type is one of ${names.join(', ')} (${kind === 'group' ? 'ThreatConnect REST API: group types' : 'ThreatConnect REST API: indicator types'})`,
+        'x-tc-rule': typeNameRule(kind as 'group' | 'indicator', names),
       };
     }) as Json;
     return { ...file, schema };

@@ -16,15 +16,13 @@
  * compiler; the code is written laid out. Imports are collected per module by {@link Imports}.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { indicatorBaseFields } from '../generated/catalog.js';
 import { customTypeInfo, type CustomTypeSchema, type JsonSchema } from '../src/model/custom-types.js';
 import type { IndicatorTypeInfo } from '../src/model/catalog-types.js';
 import { answerEntry, answerSchemas } from '../src/batch/load-types.js';
+import { packageVersion } from '../src/package-root.js';
 import { customTypesAjv } from '../src/batch/compile-types.js';
 import { HEADER, type OutputFiles } from './files.js';
 import { SET_TYPES, quote as lit, prop as propOf, typeOf as typeOfField, type TypedField } from './ts-types.js';
@@ -39,19 +37,6 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
 
 /** The package name the generated files import. */
 export const PACKAGE = 'tcbatch';
-
-/** The version of the tcbatch package this module belongs to (its nearest `package.json` named tcbatch). */
-export function tcbatchVersion(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === PACKAGE && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // no package.json here: keep looking upwards
-    }
-    if (dirname(dir) === dir) return '0.0.0';
-  }
-}
 
 /**
  * The import lines of one generated module: names (and type-only names) collected per module
@@ -298,7 +283,7 @@ export function generateProject(answer: unknown, options: ProjectCodegenOptions 
   });
   const entries = Object.fromEntries(types.map((t) => [t.info.type, t.entry ?? {}]));
   const hash = createHash('sha256').update(JSON.stringify([schemas, entries])).digest('hex');
-  const version = options.version ?? tcbatchVersion();
+  const version = options.version ?? packageVersion;
   const head = (what: string) => fileHeader(hash, version, what);
 
   const ajv = customTypesAjv(schemas, true);

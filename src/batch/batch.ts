@@ -197,7 +197,7 @@ export type CustomTypeMembers<T extends IndicatorTypeSet> = CustomMethods<T> & {
   /** Interface 2 with a custom type of the batch gives its builder. */
   indicator<K extends keyof T['indicators'] & string>(type: K, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): CustomBuilderMap<T>[K];
   /** Interface 3 with a custom type of the batch. */
-  addIndicator(indicator: { readonly type: keyof T['indicators'] & string } & Record<string, unknown>): StoredItem;
+  addIndicator<I extends { readonly type: keyof T['indicators'] & string }>(indicator: I): StoredItem;
 };
 
 /**

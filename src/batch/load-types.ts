@@ -64,12 +64,15 @@ export const INDICATOR_BASE_PROPERTIES: readonly string[] = Object.keys(
 );
 
 /**
- * The custom type schemas of an answer (types not built into tcbatch).
+ * The custom type schemas of an answer (types not built into tcbatch), sorted by type name (a
+ * file and the instance may list them in different orders).
  * @throws IndicatorTypesError when the answer is not one
  */
 export function answerSchemas(answer: unknown): CustomTypeSchema[] {
   try {
-    return customTypeSchemas(answer, new Set(Object.keys(indicatorTypes)), INDICATOR_BASE_PROPERTIES, batchMemberNames());
+    const schemas = customTypeSchemas(answer, new Set(Object.keys(indicatorTypes)), INDICATOR_BASE_PROPERTIES, batchMemberNames());
+    const name = (s: CustomTypeSchema) => (s.schema['x-tc'] as { type: string }).type;
+    return schemas.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
   } catch (e) {
     if (e instanceof IndicatorTypesAnswerError) throw new IndicatorTypesError(`GET /v2/types/indicatorTypes answer: ${e.message}`);
     throw e;

@@ -6,7 +6,7 @@
  * as `tcbatch submit`). `--check` writes nothing and exits 1 naming the stale files.
  */
 import { readFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TcClient } from '../client/client.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
@@ -77,7 +77,7 @@ export function registerCodegen(program: Command): void {
       }
       const files = generateProject(answer);
       const outDir = resolve(flags.out);
-      const shown = relative(process.cwd(), outDir) || '.';
+      const shown = flags.out;
       const names = [...files.keys()].length === 0 ? 'no custom indicator types' : `${files.size} files`;
       if (flags.check) {
         const stale = staleFiles(files, outDir, true);

@@ -55,7 +55,7 @@ beforeAll(async () => {
 
 describe('loadIndicatorTypes', () => {
   it('registers the custom types of the answer only (built-ins listed in it are skipped)', () => {
-    expect(Object.keys(types.indicators)).toEqual(['Cryptocurrency Wallet', 'Bank Account']);
+    expect(Object.keys(types.indicators)).toEqual(['Bank Account', 'Cryptocurrency Wallet']);
     expect(types.indicators['Bank Account']!.info).toMatchObject({
       kind: 'indicator',
       type: 'Bank Account',
@@ -230,9 +230,9 @@ describe('Batch with custom types', () => {
     const r = validateBatchContent(content, { types });
     expect(r.valid).toBe(false);
     expect(r.issues.map((i) => [i.pointer, i.keyword, i.rule, i.value, i.item?.pointer])).toEqual([
-      ['/indicator/1/summary', 'pattern', "a Bank Account summary joins Account Number, Routing Number, Bank Name with ' : ' (tc-batch-api.md §5.1)", 'x', '/indicator/1'],
+      ['/indicator/1/summary', 'pattern', "a Bank Account summary joins Account Number, Routing Number, Bank Name with ' : ' (ThreatConnect V2 Batch API: indicator fields)", 'x', '/indicator/1'],
       ['/indicator/2', 'discriminator', `an indicator type is one of ${ALL_NAMES.join(', ')} (ThreatConnect REST API: indicator types)`, { type: 'Nope', summary: 'x' }, '/indicator/2'],
-      ['/indicator/3/summary', 'format', 'an Address is a valid IPv4 (no leading zeros) or IPv6 address (tc-batch-api.md §9)', 'bad', '/indicator/3'],
+      ['/indicator/3/summary', 'format', 'an Address is a valid IPv4 (no leading zeros) or IPv6 address (ThreatConnect REST API: indicator types)', 'bad', '/indicator/3'],
       ['/indicator/4/foo', 'unevaluatedProperties', 'foo is not a field of this object in the Batch V2 format', 1, '/indicator/4'],
     ]);
     const good = { indicator: [content.indicator[0], { type: 'Bank Account', summary: ACCOUNT, xid: 'i1' }] };
