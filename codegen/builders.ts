@@ -9,6 +9,7 @@ import { formatCode, type OutputFiles } from './emit.js';
 import { fieldsOf } from './catalog.js';
 import { article, type Json, type SchemaSet } from './load.js';
 import { importLine } from './modules.js';
+import { GET_TYPES, SET_TYPES, lit, prop, typeOf } from './ts-types.js';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/builders.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -18,23 +19,7 @@ const template = Handlebars.compile(readFileSync(new URL('./templates/builders.h
 /** Members of the builder bases that a field accessor must not shadow. */
 const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association', 'schema']);
 
-const SET_TYPES: Record<string, string> = {
-  string: 'string',
-  boolean: "boolean | 'true' | 'false'",
-  integer: 'number',
-  number: 'number',
-  date: 'DateInput',
-  rating: 'RatingInput',
-  confidence: 'ConfidenceInput',
-  fileContent: 'FileContent',
-};
-const GET_TYPES: Record<string, string> = { ...SET_TYPES, boolean: 'boolean', date: 'string', rating: 'number', confidence: 'number' };
-
-const lit = (v: string) => JSON.stringify(v);
-const prop = (v: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : lit(v));
-
 type FieldView = ReturnType<typeof fieldsOf>[string];
-const typeOf = (f: FieldView, table: Record<string, string>) => (f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!);
 
 /** Getter/setter view of the settable, documented fields. */
 function accessorsOf(fields: readonly FieldView[]) {

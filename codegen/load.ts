@@ -83,9 +83,9 @@ function checkMeta(meta: TypeMeta, path: string): void {
  *
  * @throws Error when the answer has no `data.indicatorType` array or a custom type has no value label.
  */
-export function customTypeSchemas(response: unknown, known: Set<string>): SchemaFile[] {
+export function customTypeSchemas(response: unknown, known: Set<string>, baseFields: readonly string[]): SchemaFile[] {
   try {
-    return customSchemas(response, known);
+    return customSchemas(response, known, baseFields);
   } catch (e) {
     if (e instanceof IndicatorTypesAnswerError) throw new Error(`codegen: ${e.message.replace(/^the answer/, '--indicator-types file')}`);
     throw e;
@@ -128,7 +128,8 @@ export function loadSchemas(schemasDir: string, indicatorTypesFile?: string): Sc
       throw new Error(`codegen: ${indicatorTypesFile} is not valid JSON: ${(e as Error).message}`);
     }
     const known = new Set(typed.map((f) => (f.schema['x-tc'] as TypeMeta).type));
-    const custom = customTypeSchemas(parsed, known);
+    const base = files.find((f) => f.path === 'common/indicator-base.json');
+    const custom = customTypeSchemas(parsed, known, Object.keys((base?.schema.properties ?? {}) as Json));
     files.push(...custom);
     typed.push(...custom);
   }

@@ -12,7 +12,7 @@ export * from '../generated/validators/index.js';
  */
 export type * as Wire from '../generated/types/index.js';
 export type * from '../generated/types/index.js';
-export { groupTypes, indicatorTypes, schemaHash, type GroupTypeName, type IndicatorTypeName } from '../generated/catalog.js';
+export { groupTypes, indicatorTypes, indicatorBaseFields, schemaHash, type GroupTypeName, type IndicatorTypeName } from '../generated/catalog.js';
 export type {
   FieldInfo,
   FieldKind,
@@ -23,7 +23,20 @@ export type {
 } from './model/catalog-types.js';
 export { formatIssue, toIssues, runValidator } from './model/validation.js';
 export type { ValidationIssue, ValidationResult, IssueItem, RawError, RawValidator } from './model/validation.js';
-export { Batch, type BatchOptions } from './batch/batch.js';
+export { Batch, type BatchOptions, type BatchConstructor, type CustomTypeMembers, type NoCustomTypes } from './batch/batch.js';
+export type { GroupInput, IndicatorInput } from './batch/core.js';
+export {
+  defineIndicatorTypes,
+  type CustomIndicatorType,
+  type CustomIndicatorTypes,
+  type IndicatorTypeSet,
+  type CustomBuilderMap,
+  type CustomMethods,
+  type ItemValidator,
+} from './batch/types.js';
+export { loadIndicatorTypes, customBuilderClass, type IndicatorTypesSource, type RuntimeBuilderClass } from './batch/load-types.js';
+// takes precedence over the generated validateBatchContent of the `export *` above (same checks, plus custom types)
+export { validateBatchContent, type ContentValidationOptions } from './batch/validate-content.js';
 export { chunkStore, DEFAULT_LIMITS, type Chunk, type ChunkLimits, type InvalidItem } from './batch/chunker.js';
 export { jobConfig, type JobSettings, type WireJobConfig } from './batch/settings.js';
 export { MemoryStore, type BatchStore, type StoredItem, type FileUpload } from './batch/store.js';

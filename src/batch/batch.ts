@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BatchCore } from './core.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
-import type { BatchStore, FileUpload, StoredItem } from './store.js';
+import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
 import { DiskStore } from './disk-store.js';
 import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
@@ -197,7 +197,7 @@ export type CustomTypeMembers<T extends IndicatorTypeSet> = CustomMethods<T> & {
   /** Interface 2 with a custom type of the batch gives its builder. */
   indicator<K extends keyof T['indicators'] & string>(type: K, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): CustomBuilderMap<T>[K];
   /** Interface 3 with a custom type of the batch. */
-  addIndicator(indicator: { readonly type: keyof T['indicators'] & string } & Record<string, unknown>): StoredItem;
+  addIndicator<I extends { readonly type: keyof T['indicators'] & string }>(indicator: I): StoredItem;
 };
 
 /**
@@ -235,3 +235,18 @@ export interface BatchConstructor {
  * ```
  */
 export const Batch: BatchConstructor = BatchImpl as unknown as BatchConstructor;
+
+let members: ReadonlySet<string> | undefined;
+
+/**
+ * @internal The names of every member of a `Batch` (its methods, the built-in types' methods,
+ * accessors and fields): a custom type's Interface 1 method may not take one.
+ */
+export function batchMemberNames(): ReadonlySet<string> {
+  if (members) return members;
+  const names = new Set<string>();
+  for (let p: object | null = new BatchImpl({ store: new MemoryStore() }); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+  }
+  return (members = names);
+}

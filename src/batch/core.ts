@@ -71,13 +71,15 @@ export interface BatchCoreOptions {
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface BatchCore extends TypedBatch {}
 /**
- * Interface 3 input: a raw group object in the wire shape, `xid` required. Its `type` is a group
- * type name (a misspelt name does not compile; an untyped caller gets a ValidationError).
+ * Interface 3 input: a raw group object in the wire shape (a generated wire type such as
+ * `Adversary`, or an object literal), `xid` required. Its `type` is a group type name (a misspelt
+ * name does not compile; an untyped caller gets a ValidationError). The other fields are checked
+ * by the type's validator at run time.
  */
-export type GroupInput = { readonly type: GroupTypeName } & Record<string, unknown>;
+export type GroupInput = { readonly type: GroupTypeName };
 
 /** Interface 3 input: a raw indicator object; see {@link GroupInput}. */
-export type IndicatorInput = { readonly type: IndicatorTypeName } & Record<string, unknown>;
+export type IndicatorInput = { readonly type: IndicatorTypeName };
 
 /** Storage and the generic factories behind the typed per-type methods. */
 export abstract class BatchCore {
@@ -257,12 +259,12 @@ export abstract class BatchCore {
    * @returns the stored item (the existing one when the xid is already in the batch)
    * @throws ValidationError naming the pointer and rule of the first problem.
    */
-  addGroup(group: GroupInput): StoredItem {
+  addGroup<T extends GroupInput>(group: T): StoredItem {
     return this.#addRaw('group', group);
   }
 
   /** Interface 3 for indicators; see {@link addGroup}. A custom type of the batch's `types` is accepted too. */
-  addIndicator(indicator: IndicatorInput): StoredItem {
+  addIndicator<T extends IndicatorInput>(indicator: T): StoredItem {
     return this.#addRaw('indicator', indicator);
   }
 

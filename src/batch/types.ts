@@ -25,6 +25,8 @@ export interface CustomIndicatorType<B extends IndicatorBuilder = IndicatorBuild
   readonly builder: IndicatorBuilderClass<B> & { readonly validator: ItemValidator };
   /** Validator of a wire item of the type (Interface 3, `validateBatchContent`, the emulator). */
   readonly validate: ItemValidator;
+  /** The type's entry in the `GET /v2/types/indicatorTypes` answer it was made from (the emulator serves it as is). */
+  readonly entry?: Readonly<Record<string, unknown>>;
 }
 
 /** Custom indicator types by wire type name. */

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   convert: async () => (await import('./convert.js')).registerConvert,
   submit: async () => (await import('./submit.js')).registerSubmit,
   demo: async () => (await import('./demo.js')).registerDemo,
+  codegen: async () => (await import('./codegen.js')).registerCodegen,
 };
 
 /**

@@ -5,6 +5,7 @@
 import type { JobConfig } from './config.js';
 import { TcBatchError } from '../errors.js';
 import type { ErrorRecord, ItemRef, Store } from './store.js';
+import type { TypeLookup } from '../batch/types.js';
 
 /** One job being processed. */
 export interface JobContext {
@@ -13,6 +14,8 @@ export interface JobContext {
   config: JobConfig;
   /** ISO-8601 time written as `dateAdded`/`lastModified`. */
   now: string;
+  /** The indicator types the emulator accepts: built-in, and the custom ones of its `indicatorTypes` option. */
+  types: TypeLookup;
 }
 
 /** An association named inside a group or indicator, applied after all items (ThreatConnect's V2 Batch API page). */

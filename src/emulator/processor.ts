@@ -12,6 +12,7 @@ import { applyGroup } from './groups.js';
 import { applyIndicator } from './indicators.js';
 import * as rec from './records.js';
 import type { ErrorRecord, JobCounts, Store } from './store.js';
+import { BUILT_IN_TYPES, type TypeLookup } from '../batch/types.js';
 
 /** Input of {@link processJob}. */
 export interface ProcessInput {
@@ -24,6 +25,8 @@ export interface ProcessInput {
   indicatorLimit: number;
   /** ISO-8601 time stamp for changed items. */
   now: string;
+  /** The indicator types accepted (built-in and custom); default the built-in ones. */
+  types?: TypeLookup;
 }
 
 /** Counts and error records of a processed job (ThreatConnect's V2 Batch API page). */
@@ -131,7 +134,7 @@ export function* processSteps(input: ProcessInput, sliceItems = SLICE_ITEMS): Ge
     return { counts: tally.counts(0), errors: tally.errors };
   }
   const total = parts.group.length + parts.indicator.length + parts.association.length;
-  const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now };
+  const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now, types: input.types ?? BUILT_IN_TYPES };
   const at: Position = { section: '', index: 0 };
   try {
     yield* run(ctx, parts, input.indicatorLimit, tally, at, Math.max(1, sliceItems));

@@ -19,6 +19,36 @@ export const SCHEMA_BASE = 'https://tcbatch.dev/schemas/';
 /** The custom type schemas' `$ref` to the common indicator fields (relative to `custom/<file>.json`). */
 export const INDICATOR_BASE_REF = '../common/indicator-base.json';
 
+/** `$id` of the bundle of every schema (`generated/schemas/bundle.ts`). */
+export const BUNDLE_ID = `${SCHEMA_BASE}bundle.json`;
+
+/** `$defs` key of a schema file in the bundle: its path without `.json`, slashes turned into dots. */
+export function bundleDefKey(path: string): string {
+  return path.replace(/\.json$/, '').split('/').join('.');
+}
+
+/**
+ * A copy of a custom type schema whose `$ref`s point into the bundle
+ * (`../common/indicator-base.json` -> `bundle.json#/$defs/common.indicator-base`), so it compiles
+ * next to the bundle alone, without the schema files.
+ */
+export function refsIntoBundle(s: CustomTypeSchema): JsonSchema {
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!node || typeof node !== 'object') return node;
+    const out: JsonSchema = {};
+    for (const [k, v] of Object.entries(node as JsonSchema)) {
+      if (k === '$ref' && typeof v === 'string') {
+        const abs = new URL(v, s.id);
+        const path = `${abs.origin}${abs.pathname}`.slice(SCHEMA_BASE.length);
+        out[k] = `${BUNDLE_ID}#/$defs/${bundleDefKey(path)}${decodeURIComponent(abs.hash.replace(/^#/, ''))}`;
+      } else out[k] = k === 'x-tc' ? v : rewrite(v);
+    }
+    return out;
+  };
+  return rewrite(s.schema) as JsonSchema;
+}
+
 /** `a Host`, `an Account`: the article for a type name in a rule text. */
 export const article = (word: string): string => `${/^[AEIO]/i.test(word) ? 'an' : 'a'} ${word}`;
 
@@ -71,20 +101,37 @@ export function customTypeNames(typeName: string): { className: string; method: 
 
 const truthy = (v: unknown) => v === true || v === 'true';
 
+/** Members of the indicator builders a value accessor must not shadow (besides the common fields). */
+const BUILDER_MEMBERS = new Set([
+  'type', 'xid', 'kind', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'tag', 'attribute',
+  'securityLabel', 'association', 'validate', 'toJSON', 'addKeyValue', 'restoreState', 'attachStore', 'metadataChanged', 'constructor',
+]);
+
 /**
  * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer
  * (ThreatConnect REST API: indicator types). A type is custom when its `custom` flag is true
  * (boolean or string) and no type of that name is in `known`. Its value slots come from
  * `value1Label..value3Label`; the instance's `regexes`, when given, become the summary rule.
- * Each schema refers to the common indicator fields by {@link INDICATOR_BASE_REF}.
+ * Each schema refers to the common indicator fields by {@link INDICATOR_BASE_REF}. A value's
+ * argument name is its label in camelCase (`Account Number` -> `accountNumber`), with `Value`
+ * appended when that is a builder member or a common field (`Type` -> `typeValue`).
  *
  * @param response the parsed answer
  * @param known type names that already have a schema (the built-in indicator types)
+ * @param baseFields the property names of `common/indicator-base.json` (the common fields)
+ * @param takenMethods names an Interface 1 method may not have (the members of `Batch`): a type
+ *   whose camelCase name is one gets `Indicator` appended (`Submit` -> `submitIndicator`)
  * @returns the schemas, in the answer's order
  * @throws IndicatorTypesAnswerError when the answer has no `data.indicatorType` array or a custom
  *   type has no value label
  */
-export function customTypeSchemas(response: unknown, known: ReadonlySet<string>): CustomTypeSchema[] {
+export function customTypeSchemas(
+  response: unknown,
+  known: ReadonlySet<string>,
+  baseFields: readonly string[],
+  takenMethods: ReadonlySet<string> = new Set(),
+): CustomTypeSchema[] {
+  const taken = new Set([...BUILDER_MEMBERS, ...baseFields]);
   const list = (response as { data?: { indicatorType?: unknown } } | null | undefined)?.data?.indicatorType;
   if (!Array.isArray(list)) throw new IndicatorTypesAnswerError('the answer has no data.indicatorType array');
   const out: CustomTypeSchema[] = [];
@@ -93,9 +140,15 @@ export function customTypeSchemas(response: unknown, known: ReadonlySet<string>)
     const typeName = typeof raw.name === 'string' ? raw.name : '';
     if (!typeName || known.has(typeName) || !truthy(raw.custom)) continue;
     const n = customTypeNames(typeName);
+    while (takenMethods.has(n.method)) n.method = `${n.method}Indicator`;
     const labels = [raw.value1Label, raw.value2Label, raw.value3Label].filter((l): l is string => typeof l === 'string' && l !== '');
     if (labels.length === 0) throw new IndicatorTypesAnswerError(`custom indicator type "${typeName}" has no value1Label`);
-    const values: ValueInfo[] = labels.map((label, i) => ({ field: `value${i + 1}`, label, arg: n.arg(label) }));
+    const values: ValueInfo[] = [];
+    labels.forEach((label, i) => {
+      let arg = n.arg(label);
+      while (taken.has(arg) || values.some((v) => v.arg === arg)) arg = `${arg}Value`;
+      values.push({ field: `value${i + 1}`, label, arg });
+    });
     const regexes = Array.isArray(raw.regexes) ? (raw.regexes as unknown[]).filter((r): r is string => typeof r === 'string') : [];
     const valueSchema: JsonSchema = { type: 'string', minLength: 1, 'x-tc-rule': `${article(typeName)} value is a non-empty string` };
     const summary: JsonSchema =
@@ -153,10 +206,13 @@ export function customTypeSchemas(response: unknown, known: ReadonlySet<string>)
  * The catalogue entry of a custom type, as codegen writes it into `generated/catalog.ts` for a
  * custom type of this repository's own `--indicator-types` run.
  *
- * @param fields the settable fields: those every indicator type has (the catalogue's `indicatorBaseFields`)
+ * @param baseFields the fields every indicator type has (the catalogue's `indicatorBaseFields`);
+ *   the type's own value slots (`value1..3`) are left out, as codegen leaves them out
  */
-export function customTypeInfo(s: CustomTypeSchema, fields: Readonly<Record<string, FieldInfo>>): IndicatorTypeInfo {
+export function customTypeInfo(s: CustomTypeSchema, baseFields: Readonly<Record<string, FieldInfo>>): IndicatorTypeInfo {
   const meta = s.schema['x-tc'] as CustomTypeMeta;
+  const own = new Set(meta.values.map((v) => v.field));
+  const fields = Object.fromEntries(Object.entries(baseFields).filter(([, f]) => !own.has(f.wire)));
   return {
     kind: 'indicator',
     type: meta.type,

@@ -227,17 +227,17 @@ describe('custom indicator types', () => {
 describe('customTypeSchemas', () => {
   const answer = (t: Record<string, unknown>) => ({ status: 'Success', data: { indicatorType: [t] } });
   it('skips types that are not custom or already known', () => {
-    expect(customTypeSchemas(answer({ name: 'Phone', custom: 'false', value1Label: 'Number' }), new Set())).toEqual([]);
-    expect(customTypeSchemas(answer({ name: 'Host', custom: true, value1Label: 'Host Name' }), new Set(['Host']))).toEqual([]);
+    expect(customTypeSchemas(answer({ name: 'Phone', custom: 'false', value1Label: 'Number' }), new Set(), [])).toEqual([]);
+    expect(customTypeSchemas(answer({ name: 'Host', custom: true, value1Label: 'Host Name' }), new Set(['Host']), [])).toEqual([]);
   });
   it('accepts custom as a boolean or the string "true"', () => {
-    const paths = (c: unknown) => customTypeSchemas(answer({ name: 'Phone Number', custom: c, value1Label: 'Number' }), new Set()).map((f) => f.path);
+    const paths = (c: unknown) => customTypeSchemas(answer({ name: 'Phone Number', custom: c, value1Label: 'Number' }), new Set(), []).map((f) => f.path);
     expect(paths(true)).toEqual(['custom/phoneNumber.json']);
     expect(paths('true')).toEqual(['custom/phoneNumber.json']);
   });
   it('rejects an answer without data.indicatorType and a custom type without labels', () => {
-    expect(() => customTypeSchemas({ status: 'Success', data: {} }, new Set())).toThrow('codegen: --indicator-types file has no data.indicatorType array');
-    expect(() => customTypeSchemas(answer({ name: 'Blank', custom: 'true' }), new Set())).toThrow('codegen: custom indicator type "Blank" has no value1Label');
+    expect(() => customTypeSchemas({ status: 'Success', data: {} }, new Set(), [])).toThrow('codegen: --indicator-types file has no data.indicatorType array');
+    expect(() => customTypeSchemas(answer({ name: 'Blank', custom: 'true' }), new Set(), [])).toThrow('codegen: custom indicator type "Blank" has no value1Label');
   });
 });
 

@@ -19,6 +19,7 @@
 // peers, time per phase) and a closing "N passed, N failed" line; exits 1 when any check failed.
 // TCBATCH_CONSUMER_KEEP=1 keeps the temporary folder.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -569,7 +570,118 @@ console.log(JSON.stringify({ counts: batch.counts, host: validateHost({ type: 'H
  * `must`, `run`, `node`, `check` and `same` as above.
  */
 function codegenSteps() {
-  // added by the codegen work (issue-11-codegen)
+  const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
+  const WALLET = 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh';
+  const ACCOUNT = '12345678 : 021000021 : Example Bank';
+  const sha = (s) => createHash('sha256').update(s).digest('hex');
+  const main = (dialect) => `import { Batch, TcClient, validateBatchContent } from 'tcbatch';
+import { startEmulator } from 'tcbatch/emulator';
+import { customTypes, validateBankAccount, type BankAccount } from './tc-types/index.js';
+
+async function main(): Promise<void> {
+  const emu = await startEmulator({ tokens: ['T'], owners: ['MyOrg'], indicatorTypes: customTypes });
+  try {
+    const client = new TcClient({ apiPath: emu.url, token: 'T' });
+    const batch = new Batch({ owner: 'MyOrg', client, types: customTypes });
+    batch.bankAccount('12345678', '021000021', 'Example Bank', 3, 80).tag('${dialect}');
+    batch.cryptocurrencyWallet({ walletAddress: '${WALLET}', rating: 2 });
+    const second = batch.indicator('Bank Account', '87654321 : 021000021 : Other Bank', 1);
+    second.description = 'via Interface 2';
+    const raw: BankAccount = { type: 'Bank Account', summary: '1 : 2 : 3', xid: '${dialect}-raw-1' };
+    batch.addIndicator(raw);
+    const chunk = [...batch.chunks()][0]!;
+    const valid = validateBatchContent(chunk.content, { types: customTypes }).valid;
+    const bad = validateBankAccount({ type: 'Bank Account', summary: 'no separators' });
+    const result = await batch.submit({ poll: { firstWait: 0, interval: 0, factor: 1, sleep: async () => {} } });
+    const res = await fetch(emu.url + '/v3/indicators/' + encodeURIComponent('${ACCOUNT}') + '?owner=MyOrg&type=' + encodeURIComponent('Bank Account'), { headers: { Authorization: 'TC-Token T' } });
+    const stored = (await res.json()).data;
+    console.log(JSON.stringify({ text: chunk.text, valid, bad: bad.valid ? [] : bad.issues.map((i) => i.pointer), totals: result.totals.succeeded, stored: [stored.type, stored.value1, stored.value3] }));
+  } finally {
+    await emu.close();
+  }
+}
+
+/** Compile errors only (never called). */
+export function misspelt(batch: Batch<typeof customTypes>): void {
+  // @ts-expect-error a misspelt custom type name
+  batch.indicator('Bank Acount', 'x');
+  // @ts-expect-error nor in Interface 3
+  batch.addIndicator({ type: 'Bank Acount', summary: 'x', xid: 'y' });
+  // @ts-expect-error a batch without the custom types has no such method
+  new Batch({ owner: 'MyOrg' }).bankAccount('1', '2', '3');
+}
+
+main().catch((e) => { console.error(e); process.exitCode = 1; });
+`;
+  copyFileSync(join(repo, 'test', 'fixtures', 'indicator-types.json'), join(app, 'indicator-types.json'));
+  const expected = (dialect) => ({
+    text: JSON.stringify({
+      group: [],
+      indicator: [
+        { summary: ACCOUNT, type: 'Bank Account', xid: sha(`Bank Account-${ACCOUNT}`), rating: 3, confidence: 80, tag: [{ name: dialect }] },
+        { summary: WALLET, type: 'Cryptocurrency Wallet', xid: sha(`Cryptocurrency Wallet-${WALLET}`), rating: 2 },
+        { summary: '87654321 : 021000021 : Other Bank', type: 'Bank Account', xid: sha('Bank Account-87654321 : 021000021 : Other Bank'), rating: 1, description: 'via Interface 2' },
+        { type: 'Bank Account', summary: '1 : 2 : 3', xid: `${dialect}-raw-1` },
+      ],
+      association: [],
+    }),
+    valid: true,
+    bad: ['/summary'],
+    totals: 4,
+    stored: ['Bank Account', '12345678', 'EXAMPLE BANK'],
+  });
+  for (const [name, type, dialect] of [
+    ['codegen-esm', 'module', 'esm'],
+    ['codegen-cjs', 'commonjs', 'cjs'],
+  ]) {
+    const dir = join(app, name);
+    // the consumer's own script, as the README documents it
+    write(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name, private: true, type, scripts: { codegen: 'tcbatch codegen --indicator-types ../indicator-types.json --out src/tc-types', 'codegen:check': 'tcbatch codegen --indicator-types ../indicator-types.json --out src/tc-types --check' } }, null, 2)}\n`,
+    );
+    write(
+      join(dir, 'tsconfig.json'),
+      `${JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], outDir: 'out', rootDir: 'src', skipLibCheck: false }, include: ['src'] }, null, 2)}\n`,
+    );
+    write(join(dir, 'src', 'main.ts'), main(dialect));
+    check(`${type}: \`npm run codegen\` (tcbatch codegen) writes src/tc-types importing tcbatch by name`, () => {
+      const out = must('npm', ['run', '--silent', 'codegen'], { cwd: dir });
+      same(out, 'tcbatch codegen: wrote 6 files to src/tc-types\n');
+      const generated = readdirSync(join(dir, 'src', 'tc-types')).sort();
+      same(generated, ['builders.ts', 'catalog.ts', 'index.ts', 'standalone.ts', 'types.ts', 'validators.ts']);
+      for (const f of generated) {
+        const text = readFileSync(join(dir, 'src', 'tc-types', f), 'utf8');
+        ensure(text.startsWith('// Generated by codegen — do not edit\n'), `${f} has no header`);
+        const specifiers = [...text.matchAll(/^(?:import|export)\b[^'"\n]*from '([^']+)'/gm)].map((m) => m[1]);
+        same(
+          specifiers.filter((x) => !['tcbatch', 'tcbatch/types'].includes(x) && !/^\.\/[a-z]+\.js$/.test(x)),
+          [],
+        );
+      }
+    });
+    check(`${type}: tsc --strict compiles the custom types (misspelt custom names are errors), and the output runs: Interfaces 1, 2, 3, validated, submitted to the installed emulator`, () => {
+      const r = run(process.execPath, [tsc, '-p', '.'], { cwd: dir });
+      ensure(r.status === 0, `tsc exit ${r.status}:\n${r.stdout}${r.stderr}`);
+      same(node(join(dir, 'out', 'main.js'), { cwd: dir, commonjs: type === 'commonjs' }), expected(dialect));
+    });
+    check(`${type}: \`tcbatch codegen --check\` passes, then names the stale files once the answer changes`, () => {
+      same(run('npm', ['run', '--silent', 'codegen:check'], { cwd: dir }).status, 0);
+    });
+  }
+  const changed = JSON.parse(readFileSync(join(app, 'indicator-types.json'), 'utf8'));
+  changed.data.indicatorType.find((t) => t.name === 'Bank Account').value3Label = 'Bank';
+  writeFileSync(join(app, 'indicator-types.json'), JSON.stringify(changed));
+  check('after the answer changed, `npm run codegen:check` exits 1 naming every generated file', () => {
+    const r = run('npm', ['run', '--silent', 'codegen:check'], { cwd: join(app, 'codegen-esm') });
+    same(
+      { status: r.status, stderr: r.stderr },
+      {
+        status: 1,
+        stderr: `tcbatch codegen --check: src/tc-types is stale; run tcbatch codegen without --check. Differs:\n  builders.ts\n  catalog.ts\n  index.ts\n  standalone.ts\n  types.ts\n  validators.ts\n`,
+      },
+    );
+  });
 }
 phase('codegen in the consumer project', codegenSteps);
 
