@@ -144,7 +144,7 @@ describe('defineIndicatorTypes', () => {
       [{ Address: bank }, 'custom indicator type "Address": is a built-in type'],
       [{ 'Bank Acct': bank }, 'custom indicator type "Bank Acct": its info.type is "Bank Account"'],
       [{ 'Bank Account': { ...bank, info: { ...bank.info } } }, `custom indicator type "Bank Account": its builder's info is not the type's info`],
-      [{ 'Bank Account': { ...bank, info: renamed, builder: Object.assign(class extends bank.builder {}, { info: renamed }) } }, 'custom indicator type "Bank Account": its method address() is already the method of Address'],
+      [{ 'Bank Account': { ...bank, info: renamed, builder: Object.assign(class extends (bank.builder as new (...args: never[]) => object) {}, { info: renamed }) } }, 'custom indicator type "Bank Account": its method address() is already the method of Address'],
       [{ 'Bank Account': {} }, 'custom indicator type "Bank Account": needs info, builder and validate'],
     ];
     for (const [set, message] of cases) {
