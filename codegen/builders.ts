@@ -9,7 +9,7 @@ import { formatCode, type OutputFiles } from './emit.js';
 import { fieldsOf } from './catalog.js';
 import { article, type Json, type SchemaSet } from './load.js';
 import { importLine } from './modules.js';
-import { GET_TYPES, SET_TYPES, lit, prop, typeOf } from './ts-types.js';
+import { GET_TYPES, SET_TYPES, lit, prop, typeOf } from '../src/emit/ts-types.js';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/builders.hbs', import.meta.url), 'utf8'), {
   noEscape: true,

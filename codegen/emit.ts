@@ -4,9 +4,9 @@
  */
 import * as prettier from 'prettier';
 
-import { HEADER } from './files.js';
+import { HEADER } from '../src/emit/files.js';
 
-export { HEADER, type OutputFiles } from './files.js';
+export { HEADER, type OutputFiles } from '../src/emit/files.js';
 
 /** Header lines for a generated file: the marker, then where it came from. */
 export function header(hash: string, version: string): string {

@@ -20,7 +20,7 @@ import { emitCatalog } from './catalog.js';
 import { emitBuilders } from './builders.js';
 import { header, type OutputFiles } from './emit.js';
 import { packageRoot } from '../src/package-root.js';
-import { staleFiles, writeFiles } from './files.js';
+import { staleFiles, writeFiles } from '../src/emit/files.js';
 
 /** The tcbatch package folder (a checkout, or the installed package when codegen runs from dist/esm/codegen). */
 const ROOT = packageRoot;
@@ -56,7 +56,7 @@ export async function generate(options: CodegenOptions = {}): Promise<OutputFile
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-export { staleFiles, writeFiles } from './files.js';
+export { staleFiles, writeFiles } from '../src/emit/files.js';
 
 async function main(argv: string[]): Promise<number> {
   const opt = (name: string) => {

@@ -1,6 +1,6 @@
 /**
  * `tcbatch codegen`: typed builders, validators and types for an instance's custom indicator types,
- * written into a folder of the user's project (see `codegen/project.ts`). The answer of
+ * written into a folder of the user's project (see `src/codegen/project.ts`). The answer of
  * `GET /v2/types/indicatorTypes` comes from a file (`--indicator-types`) or from the instance
  * (`--from-instance`, with `TC_API_PATH` and `TC_API_ACCESS_ID`/`TC_API_SECRET_KEY` or `TC_TOKEN`,
  * as `tcbatch submit`). `--check` writes nothing and exits 1 naming the stale files.
@@ -10,8 +10,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TcClient } from '../client/client.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
-import { generateProject } from '../../codegen/project.js';
-import { staleFiles, updateFiles } from '../../codegen/files.js';
+import { generateProject } from '../codegen/project.js';
+import { staleFiles, updateFiles } from '../emit/files.js';
 import { EXIT, UsageError } from './usage.js';
 
 interface CodegenFlags {

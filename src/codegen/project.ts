@@ -18,14 +18,14 @@
 import { createHash } from 'node:crypto';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { indicatorBaseFields } from '../generated/catalog.js';
-import { customTypeInfo, type CustomTypeSchema, type JsonSchema } from '../src/model/custom-types.js';
-import type { IndicatorTypeInfo } from '../src/model/catalog-types.js';
-import { answerEntry, answerSchemas } from '../src/batch/load-types.js';
-import { packageVersion } from '../src/package-root.js';
-import { customTypesAjv } from '../src/batch/compile-types.js';
-import { HEADER, type OutputFiles } from './files.js';
-import { SET_TYPES, quote as lit, prop as propOf, typeOf as typeOfField, type TypedField } from './ts-types.js';
+import { indicatorBaseFields } from '../../generated/catalog.js';
+import { customTypeInfo, type CustomTypeSchema, type JsonSchema } from '../model/custom-types.js';
+import type { IndicatorTypeInfo } from '../model/catalog-types.js';
+import { answerEntry, answerSchemas } from '../batch/load-types.js';
+import { packageVersion } from '../package-root.js';
+import { customTypesAjv } from '../batch/compile-types.js';
+import { HEADER, type OutputFiles } from '../emit/files.js';
+import { SET_TYPES, quote as lit, prop as propOf, typeOf as typeOfField, type TypedField } from '../emit/ts-types.js';
 
 const prop = (v: string) => propOf(v, lit);
 const typeOf = (f: TypedField, table: Readonly<Record<string, string>>) => typeOfField(f, table, lit);
