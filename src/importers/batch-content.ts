@@ -104,7 +104,7 @@ function contentReport(source: string): ContentImportReport {
  * Add one (merged) record to `batch`, counting it in `report`; a record whose xid is already in the
  * batch is a duplicate (listed in `duplicateSources`, or in `batchDuplicates` when given).
  */
-function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecord, batchDuplicates = report.duplicateSources): void {
+function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecord, batchDuplicates = report.duplicateSources, rejectedByKind?: Record<'groups' | 'indicators' | 'associations', number>): void {
   report.counts.read++;
   const before = batch.counts;
   const d = item.data;
@@ -124,6 +124,7 @@ function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecor
   } catch (e) {
     if (!(e instanceof TcBatchError)) throw e;
     addReject(report, item.source, describeRecord(d), e.message);
+    if (rejectedByKind) rejectedByKind[`${item.kind}s`]++;
   }
 }
 
@@ -202,9 +203,11 @@ class KeyHashes {
  * by their handles; those later records are then counted as duplicates where they come. The report
  * and the batch are the same as {@link importRecords} gives for the same records (duplicate sources
  * too, in the same order).
- * @param onRecord called after each record of each pass (1 and 2)
+ * @param options.onRecord called after each record of each pass (1 and 2)
+ * @param options.rejectedByKind counts the rejected records by kind
  */
-export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch, source: string, onRecord?: (pass: 1 | 2) => void): Promise<ContentImportReport> {
+export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch, source: string, options: { onRecord?: (pass: 1 | 2) => void; rejectedByKind?: Record<'groups' | 'indicators' | 'associations', number> } = {}): Promise<ContentImportReport> {
+  const { onRecord, rejectedByKind } = options;
   const hashes = new KeyHashes();
   for await (const item of input.records(1)) {
     hashes.push(keyed(item).key);
@@ -227,7 +230,7 @@ export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch
     const { data, key } = keyed(item);
     const same = key !== undefined && hashes.keyed[position] === 1 ? shared.get(hashes.hashes[position]!) : undefined;
     if (same === undefined) {
-      addRecord(batch, report, { ...item, data }, batchDuplicates);
+      addRecord(batch, report, { ...item, data }, batchDuplicates, rejectedByKind);
       onRecord?.(2);
       continue;
     }
@@ -243,7 +246,7 @@ export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch
       const later = keyed(input.read(handles.get(p)!));
       if (later.key === key) merged = mergeRecord(merged, later.data);
     }
-    addRecord(batch, report, { ...item, data: merged }, batchDuplicates);
+    addRecord(batch, report, { ...item, data: merged }, batchDuplicates, rejectedByKind);
     onRecord?.(2);
   }
   report.duplicateSources.push(...batchDuplicates);

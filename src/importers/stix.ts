@@ -768,11 +768,13 @@ export async function importStixFile(file: string, batch: Batch, options: StixFi
   }
   const rest = (['observed', 'relationships', 'refs'] as const).filter((p) => run.needs(p));
   passes = 2 + rest.length;
+  onBytes(2)?.(head.size, head.size); // a pass ends at the last object it needs
   let pass = 2;
   for (const p of rest) {
     const bit = bits[p]!;
     pass++;
     for await (const { value, position } of readElements(file, index, { chunkBytes: options.chunkBytes, onBytes: onBytes(pass), wanted: (i) => (later[i]! & bit) !== 0 })) run.visit(p, value, position);
+    onBytes(pass)?.(head.size, head.size);
   }
   return run.report;
 }
