@@ -20,8 +20,8 @@ export interface JsonElements {
   ends: Float64Array;
   /** Elements that are not objects or arrays, by position. */
   primitives: Map<number, unknown>;
-  /** Members of the root object other than `objects` (a bundle's `type`, `id`...), when the root is an object. */
-  root?: Record<string, unknown>;
+  /** The root object's `type` member (a bundle's `"bundle"`), when the root is an object. */
+  root?: { type?: unknown };
   /** The root object has more than one `objects` member, or `objects` is not an array. */
   irregular: boolean;
 }
@@ -86,30 +86,31 @@ export async function indexJsonElements(file: string, options: IndexOptions): Pr
   let key: string | undefined;
   let objectsSeen = 0;
   let irregular = false;
-  let root: Record<string, unknown> | undefined = options.of === 'objects' ? {} : undefined;
+  const root: { type?: unknown } | undefined = options.of === 'objects' ? {} : undefined;
 
   const tokenizer = new Tokenizer();
-  const parser = new TokenParser({ paths: options.of === 'array' ? ['$.*'] : ['$.objects.*', '$.*'], keepStack: false });
+  const parser = new TokenParser({ paths: [options.of === 'array' ? '$.*' : '$.objects.*'], keepStack: false });
   let position = 0;
-  parser.onValue = ({ value, stack, key: k }) => {
-    if (options.of === 'array' ? stack.length === 1 : stack.length === 2 && stack[1]?.key === 'objects') {
-      if (!inElements) return; // the members of an `objects` that is not an array
-      options.onElement?.(value, position++);
-    } else if (stack.length === 1 && options.of === 'objects' && k !== 'objects') {
-      // a member of the root kept for `root` (emitted, then dropped by the parser)
-      Object.defineProperty(root, String(k), { value, enumerable: true, writable: true, configurable: true });
-    }
+  parser.onValue = ({ value }) => {
+    // (a path that matched `objects` itself would keep every element to emit it whole)
+    if (!inElements) return; // the members of an `objects` that is not an array
+    options.onElement?.(value, position++);
   };
   let lastOffset = 0;
   tokenizer.onToken = (t) => {
     const { token, offset } = t;
     lastOffset = offset;
     if (OPEN.has(token)) {
-      if (depth === 0 && options.of === 'objects') expectKey = token === TokenType.LEFT_BRACE;
-      else if (depth === 1 && options.of === 'objects' && !expectKey && key === 'objects') {
-        if (++objectsSeen > 1 || token !== TokenType.LEFT_BRACKET) irregular = true;
-        else inElements = true;
-      } else if (depth === 1 && options.of === 'array') inElements = true;
+      if (depth === 0) {
+        if (options.of === 'objects') expectKey = token === TokenType.LEFT_BRACE;
+        else inElements = token === TokenType.LEFT_BRACKET;
+      } else if (depth === 1 && options.of === 'objects' && !expectKey) {
+        if (key === 'type') root!.type = undefined; // not a string
+        else if (key === 'objects') {
+          if (++objectsSeen > 1 || token !== TokenType.LEFT_BRACKET) irregular = true;
+          else inElements = true;
+        }
+      }
       if (inElements && depth === elemDepth) start = offset;
       depth++;
       if (depth > maxDepth) maxDepth = depth;
@@ -125,6 +126,7 @@ export async function indexJsonElements(file: string, options: IndexOptions): Pr
         key = t.value as string;
         expectKey = false;
       } else if (token === TokenType.COMMA) expectKey = true;
+      else if (key === 'type' && token !== TokenType.COLON) root!.type = t.value; // the last one wins, as in JSON.parse
       else if (token !== TokenType.COLON && key === 'objects') irregular = true; // `objects` is a primitive
     } else if (inElements && depth === elemDepth && token !== TokenType.COMMA) {
       primitives.set(spans.count, t.value);

@@ -215,7 +215,7 @@ describe('STIX bundle read as a stream', () => {
   });
 
   it('a top-level array of objects, and progress for every pass', async () => {
-    const arr = write('array.json', JSON.stringify((b.objects as unknown[]).slice(0, 300)));
+    const arr = write('array.json', JSON.stringify([7, 'x', ...(b.objects as unknown[]).slice(0, 300), [1], null]));
     const whole = await outcome(memory, (batch) => importStix(JSON.parse(readFileSync(arr, 'utf8')), batch, { source: 'a' }));
     const last = new Map<number, string>(); // the last progress of each pass
     const streamed = await outcome(memory, (batch) => importStixFile(arr, batch, { source: 'a', chunkBytes: 4096, onProgress: (read, total, pass, of) => last.set(pass, `${pass} of ${of}: ${read === total ? 'all' : read}`) }));
