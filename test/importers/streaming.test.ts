@@ -233,6 +233,26 @@ describe('STIX bundle read as a stream', () => {
     expect(await outcome(compact, (batch) => importStix(JSON.parse(text), batch, { source: 'bundle.json' }))).toEqual(reference);
   });
 
+  it('regression: an indicator seen again after the compact store packed it keeps both objects\' changes (exact JSON)', () => {
+    // importStix used to hold the first object's builder until the relationships; a change made
+    // meanwhile through the rebuilt builder (the second object) was lost when the held one changed
+    const objects: unknown[] = [{ type: 'malware', id: 'malware--1', name: 'm', is_family: true }];
+    objects.push({ type: 'indicator', id: 'indicator--a', pattern: "[ipv4-addr:value = '198.51.100.1']", pattern_type: 'stix' });
+    for (let i = 0; i < 20; i++) objects.push({ type: 'indicator', id: `indicator--f${i}`, pattern: `[ipv4-addr:value = '203.0.113.${i}']`, pattern_type: 'stix' });
+    objects.push({ type: 'indicator', id: 'indicator--b', description: 'seen again', pattern: "[ipv4-addr:value = '198.51.100.1']", pattern_type: 'stix' });
+    objects.push({ type: 'relationship', id: 'relationship--1', relationship_type: 'indicates', source_ref: 'indicator--a', target_ref: 'malware--1' });
+    const batch = new Batch({ owner: 'MyOrg', store: new CompactStore({ window: 2 }) });
+    importStix({ type: 'bundle', id: 'bundle--1', objects }, batch);
+    const found = [...batch.chunks()].flatMap((c) => c.content.indicator!).find((i) => i.summary === '198.51.100.1');
+    expect(found).toEqual({
+      summary: '198.51.100.1',
+      type: 'Address',
+      xid: '3daadceefefc73da492d50ef1c85af60f4271b323190d59fc7dada6989c89737',
+      attribute: [{ type: 'Description', value: 'seen again', displayed: true }],
+      associatedGroups: [{ groupXid: 'malware--1' }],
+    });
+  });
+
   it('a syntax error: the same JsonSyntaxError as the whole-text parse (small files are re-read whole to say it)', async () => {
     const bad = write('bad.json', `{"type": "bundle", "objects": [\n {"type": "indicator", "id": "indicator--1",\n  "pattern" 1}]}`);
     const batch = memory();
