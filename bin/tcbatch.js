@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// tcbatch CLI launcher: runs the built CLI when `npm run build` has made dist/, else the
-// TypeScript sources through tsx (a fresh clone after `npm ci`).
+// tcbatch CLI launcher. In a checkout of tcbatch (src/cli/index.ts is there) it runs the TypeScript
+// sources through tsx, so `npm run demo` and `npx tcbatch` always run the code as it is, built or
+// not; in the installed package (no sources) it runs the ES module build, dist/esm.
 import { existsSync } from 'node:fs';
 
-const dist = new URL('../dist/src/cli/index.js', import.meta.url);
-if (existsSync(dist)) {
-  await import(dist.href);
+const source = new URL('../src/cli/index.ts', import.meta.url);
+let tsx;
+if (existsSync(source)) {
+  try {
+    tsx = await import('tsx/esm/api');
+  } catch {
+    // tsx is a devDependency: without it (`npm ci --omit=dev`), the build
+  }
+}
+if (tsx) {
+  tsx.register();
+  await import(source.href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/cli/index.ts', import.meta.url).href);
+  await import(new URL('../dist/esm/src/cli/index.js', import.meta.url).href);
 }

@@ -1,60 +1,21 @@
 /**
- * The one ajv configuration of the project. codegen compiles the standalone validators with it,
- * and tests and benchmarks use it to compile the same schemas in-process for comparison.
+ * The project's ajv configuration (`src/model/ajv.ts`, shared with the run-time compilation of
+ * custom indicator types) over codegen's schema files. Tests and benchmarks use it to compile the
+ * same schemas in-process for comparison.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { createAjv as createAjvOf } from '../src/model/ajv.js';
 import type { SchemaFile } from './load.js';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-  formats: string[],
-) => Ajv2020;
-
-/** Keywords of ours that ajv must accept and ignore (builder metadata and rule texts). */
-export const VOCABULARY = [
-  'x-tc',
-  'x-tc-rule',
-  'x-tc-name',
-  'x-tc-tolerated',
-  'x-tc-client-only',
-  'x-tc-builder',
-  'x-tc-union',
-] as const;
+export { VOCABULARY } from '../src/model/ajv.js';
 
 /**
- * A fresh ajv (draft 2020-12) with every schema file added under its `$id`.
- *
- * Options: `allErrors` (report every broken rule, not the first), `verbose` (errors carry the
- * offending value and the schema that holds the rule text), `discriminator` (content items are
- * picked by `type`), `unicode: false` (string lengths in UTF-16 code units, as Java counts them),
- * formats `ipv4`/`ipv6` from ajv-formats.
- *
+ * A fresh ajv with every schema file added under its `$id`; see `src/model/ajv.ts` for the options.
  * @param code when true, ajv keeps the generated source for `ajv/dist/standalone`.
  */
 export function createAjv(files: SchemaFile[], code = false): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    discriminator: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    // Lengths in UTF-16 code units, as the Java server counts them (String.length); this also keeps
-    // the standalone output free of ajv's CommonJS ucs2length helper.
-    unicode: false,
-    logger: {
-      log: () => {},
-      warn: (...args: unknown[]) => {
-        if (!String(args[0]).startsWith('DEPRECATED: option unicode')) console.warn(...args);
-      },
-      error: (...args: unknown[]) => console.error(...args),
-    },
-    code: code ? { source: true, esm: true, lines: true } : undefined,
-  });
-  addFormats(ajv, ['ipv4', 'ipv6']);
-  ajv.addVocabulary([...VOCABULARY]);
-  for (const f of files) ajv.addSchema(f.schema);
-  return ajv;
+  return createAjvOf(
+    files.map((f) => f.schema),
+    code,
+  );
 }

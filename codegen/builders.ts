@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatCode, type OutputFiles } from './emit.js';
 import { fieldsOf } from './catalog.js';
-import type { Json, SchemaSet } from './load.js';
+import { article, type Json, type SchemaSet } from './load.js';
+import { importLine } from './modules.js';
+import { GET_TYPES, SET_TYPES, lit, prop, typeOf } from './ts-types.js';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/builders.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -15,25 +17,9 @@ const template = Handlebars.compile(readFileSync(new URL('./templates/builders.h
 });
 
 /** Members of the builder bases that a field accessor must not shadow. */
-const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association']);
-
-const SET_TYPES: Record<string, string> = {
-  string: 'string',
-  boolean: "boolean | 'true' | 'false'",
-  integer: 'number',
-  number: 'number',
-  date: 'DateInput',
-  rating: 'RatingInput',
-  confidence: 'ConfidenceInput',
-  fileContent: 'FileContent',
-};
-const GET_TYPES: Record<string, string> = { ...SET_TYPES, boolean: 'boolean', date: 'string', rating: 'number', confidence: 'number' };
-
-const lit = (v: string) => JSON.stringify(v);
-const prop = (v: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(v) ? v : lit(v));
+const RESERVED = new Set(['type', 'xid', 'name', 'summary', 'values', 'ref', 'info', 'tags', 'attributes', 'securityLabels', 'content', 'validate', 'association', 'schema']);
 
 type FieldView = ReturnType<typeof fieldsOf>[string];
-const typeOf = (f: FieldView, table: Record<string, string>) => (f.enum ? f.enum.map(lit).join(' | ') : table[f.kind]!);
 
 /** Getter/setter view of the settable, documented fields. */
 function accessorsOf(fields: readonly FieldView[]) {
@@ -89,6 +75,7 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
       className: t.className,
       method: t.method,
       typeJson: lit(t.type),
+      articleType: article(t.type).split(' ')[0],
       kind: t.kind,
       isGroup,
       schema: t.file.path,
@@ -105,8 +92,21 @@ export async function emitBuilders(set: SchemaSet, head: string, out: OutputFile
       positional,
     };
   });
+  const from = 'builders/index.ts';
+  const indicatorBase = fieldsOf(base('common/indicator-base.json'), undefined, new Set(), set.files);
+  const range = (f: FieldView | undefined) => (f?.minimum !== undefined && f.maximum !== undefined ? `${f.name} ${f.minimum}-${f.maximum}` : undefined);
   const code = template({
     header: head,
+    indicatorNote: [range(indicatorBase.rating), range(indicatorBase.confidence)].filter(Boolean).join(', '),
+    imports: [
+      importLine(from, 'builder', ['GroupBuilder', 'IndicatorBuilder', 'type AnyValidator', 'type BuilderSchema', 'type GroupBuilderClass', 'type IndicatorBuilderClass', 'type XidInput', 'type FileContent']),
+      importLine(from, 'validators', ['groupValidators', 'indicatorValidators', 'metadataValidators']),
+      importLine(from, 'metadata', ['FileOccurrence'], true),
+      importLine(from, 'dates', ['DateInput'], true),
+      importLine(from, 'values', ['RatingInput', 'ConfidenceInput'], true),
+
+      importLine(from, 'catalog', ['groupTypes', 'indicatorTypes', 'metadataTypes']),
+    ].join('\n'),
     commonGroup: common.group,
     commonIndicator: common.indicator,
     types,

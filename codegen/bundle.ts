@@ -8,12 +8,11 @@
  *   every `$ref` a local pointer). json-schema-to-typescript reads it, and it is written to
  *   `generated/schemas/bundle.json` for tools in other languages.
  */
-import { SCHEMA_BASE, type Json, type SchemaSet, type SchemaFile } from './load.js';
+import { type Json, type SchemaSet, type SchemaFile } from './load.js';
+import { BUNDLE_ID, bundleDefKey, typeNameRule } from '../src/model/custom-types.js';
 
 /** `$defs` key of a schema file: its path without `.json`, slashes turned into dots. */
-export function defKey(path: string): string {
-  return path.replace(/\.json$/, '').split('/').join('.');
-}
+export const defKey = bundleDefKey;
 
 function mapDeep(value: unknown, fn: (obj: Json) => Json | undefined): unknown {
   if (Array.isArray(value)) return value.map((v) => mapDeep(v, fn));
@@ -46,7 +45,7 @@ export function expandUnions(set: SchemaSet): SchemaFile[] {
         required: ['type'],
         discriminator: { propertyName: 'type' },
         oneOf: members.map((t) => ({ $ref: t.file.id })),
-        'x-tc-rule': `${kind === 'indicator' ? 'an' : 'a'} ${String(kind)} type is one of ${names.join(', ')} (tc-batch-api.md §${kind === 'group' ? '10' : '9'})`,
+        'x-tc-rule': typeNameRule(kind as 'group' | 'indicator', names),
       };
     }) as Json;
     return { ...file, schema };
@@ -80,7 +79,7 @@ export function bundle(files: SchemaFile[], hash: string): Json {
   }
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: `${SCHEMA_BASE}bundle.json`,
+    $id: BUNDLE_ID,
     title: 'TcBatchSchemas',
     description: `Every tcbatch schema in one file (schemas sha256 ${hash}).`,
     $defs: defs,

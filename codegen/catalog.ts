@@ -3,18 +3,23 @@
  * type's `x-tc` metadata and its settable fields, derived from the schema properties. The runtime
  * imports it instead of listing types (the Octokit pattern: generate data, interpret it by hand).
  */
+import { posix } from 'node:path';
 import { formatCode, type OutputFiles } from './emit.js';
+import { importLine } from './modules.js';
 import type { Json, SchemaFile, SchemaSet } from './load.js';
+import type { FieldInfo, FieldKind, MetadataInfo, MetadataKind, StatusCountInfo } from '../src/model/catalog-types.js';
 
-type Kind = 'string' | 'boolean' | 'integer' | 'number' | 'date' | 'rating' | 'confidence' | 'fileContent';
-export interface Field {
-  wire: string;
-  name: string;
-  kind: Kind;
-  enum?: string[];
-  tolerated?: boolean;
-  clientOnly?: boolean;
-  rule?: string;
+type Kind = FieldKind;
+/** A catalogue field as codegen builds it. */
+export type Field = { -readonly [K in keyof FieldInfo]: FieldInfo[K] };
+
+/** The definition a local `$ref` (`defs.json#/$defs/rating`) points to, or undefined. */
+export function resolveRef(files: readonly SchemaFile[], from: string, ref: string): Json | undefined {
+  const [file, fragment = ''] = ref.split('#');
+  const path = file ? posix.normalize(posix.join(posix.dirname(from), file)) : from;
+  let node: unknown = files.find((f) => f.path === path)?.schema;
+  for (const part of fragment.split('/').filter(Boolean)) node = (node as Json | undefined)?.[part];
+  return node as Json | undefined;
 }
 
 /** Fields the builders manage themselves (identity, value slots, metadata arrays). */
@@ -35,7 +40,51 @@ function kindOf(prop: Json, path: string, wire: string): Kind | undefined {
   throw new Error(`codegen: ${path}: cannot tell the kind of field "${wire}"`);
 }
 
-export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>): Record<string, Field> {
+/** A number range of `common/defs.json` with its rule text. */
+function range(defs: Json, name: string): { minimum: number; maximum: number; integer: boolean; rule: string } {
+  const d = defs[name] as Json | undefined;
+  if (!d || typeof d.minimum !== 'number' || typeof d.maximum !== 'number' || typeof d['x-tc-rule'] !== 'string') {
+    throw new Error(`codegen: common/defs.json: $defs/${name} needs minimum, maximum and x-tc-rule`);
+  }
+  return { minimum: d.minimum, maximum: d.maximum, integer: d.type === 'integer', rule: d['x-tc-rule'] };
+}
+
+/** Limits of shared values (rating, confidence, tag name, security label colour) that builders check before the validators run. */
+export function limitsOf(set: SchemaSet): Json {
+  const defs = (set.files.find((f) => f.path === 'common/defs.json')?.schema.$defs ?? {}) as Json;
+  const tagName = ((((defs.tag as Json | undefined)?.properties ?? {}) as Json).name ?? {}) as Json;
+  if (typeof tagName.minLength !== 'number' || typeof tagName.maxLength !== 'number' || typeof tagName['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/tag/properties/name needs minLength, maxLength and x-tc-rule');
+  }
+  const color = ((((defs.securityLabel as Json | undefined)?.properties ?? {}) as Json).color ?? {}) as Json;
+  if (typeof color.pattern !== 'string' || typeof color['x-tc-rule'] !== 'string') {
+    throw new Error('codegen: common/defs.json: $defs/securityLabel/properties/color needs pattern and x-tc-rule');
+  }
+  return {
+    rating: range(defs, 'rating'),
+    confidence: range(defs, 'confidence'),
+    tagName: { minLength: tagName.minLength, maxLength: tagName.maxLength, rule: tagName['x-tc-rule'] },
+    labelColor: { pattern: color.pattern, rule: color['x-tc-rule'] },
+  };
+}
+
+/** The enum settings of the batch job config (`batch/job-config.json`) with their values and rule texts. */
+export function jobConfigEnumsOf(set: SchemaSet): Json {
+  const props = (set.files.find((f) => f.path === 'batch/job-config.json')?.schema.properties ?? {}) as Record<string, Json>;
+  const out: Json = {};
+  for (const [name, p] of Object.entries(props)) {
+    if (!Array.isArray(p.enum) || typeof p['x-tc-rule'] !== 'string') continue;
+    out[name] = { values: p.enum, rule: p['x-tc-rule'] };
+  }
+  if (!out.action || !out.attributeWriteType) throw new Error('codegen: batch/job-config.json: action and attributeWriteType need an enum and x-tc-rule');
+  return out;
+}
+
+/**
+ * The settable fields of a type: its own properties over those of its base, with the rule text and
+ * numeric limits of the definition a property refers to (`rating`: 0 to 5).
+ */
+export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: Set<string>, files: readonly SchemaFile[] = []): Record<string, Field> {
   const merged: Array<[string, Json, string]> = [];
   const own = (file.schema.properties ?? {}) as Record<string, Json>;
   for (const [wire, prop] of Object.entries((base?.schema.properties ?? {}) as Record<string, Json>)) {
@@ -49,8 +98,14 @@ export function fieldsOf(file: SchemaFile, base: SchemaFile | undefined, skip: S
     if (!kind) continue;
     const name = typeof prop['x-tc-name'] === 'string' ? (prop['x-tc-name'] as string) : wire;
     const field: Field = { wire, name, kind };
-    if (Array.isArray(prop.enum)) field.enum = prop.enum as string[];
-    if (typeof prop['x-tc-rule'] === 'string') field.rule = prop['x-tc-rule'] as string;
+    // the rule text and limits of a referenced number definition (rating, confidence) belong to the field
+    const def = typeof prop.$ref === 'string' && (kind === 'rating' || kind === 'confidence') ? resolveRef(files, path, prop.$ref) : undefined;
+    const spec: Json = { ...def, ...prop };
+    if (Array.isArray(spec.enum)) field.enum = spec.enum as string[];
+    if (typeof spec['x-tc-rule'] === 'string') field.rule = spec['x-tc-rule'] as string;
+    if (def && typeof def.minimum === 'number') field.minimum = def.minimum;
+    if (def && typeof def.maximum === 'number') field.maximum = def.maximum;
+    if (def && def.type === 'integer') field.integer = true;
     const tolerated = (own[wire] ?? prop)['x-tc-tolerated'] === true;
     if (tolerated) field.tolerated = true;
     if (kind === 'fileContent') field.clientOnly = true;
@@ -78,7 +133,7 @@ export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles
         args: t.args ?? [],
         fileContent: t.fileContent === true,
         defaults: t.defaults ?? {},
-        fields: fieldsOf(t.file, base('common/group-base.json'), new Set()),
+        fields: fieldsOf(t.file, base('common/group-base.json'), new Set(), set.files),
       };
     } else {
       const values = t.values ?? [];
@@ -95,16 +150,28 @@ export async function emitCatalog(set: SchemaSet, head: string, out: OutputFiles
         custom: t.custom === true,
         partialValues: t.partialValues === true,
         occurrences: ((t.file.schema.properties ?? {}) as Json).fileOccurrence !== undefined,
-        fields: fieldsOf(t.file, base('common/indicator-base.json'), new Set(values.map((v) => v.field))),
+        fields: fieldsOf(t.file, base('common/indicator-base.json'), new Set(values.map((v) => v.field)), set.files),
       };
     }
   }
+  const defs = (base('common/defs.json')?.schema.$defs ?? {}) as Record<string, Json>;
+  const metadata: Partial<Record<MetadataKind, MetadataInfo>> = {};
+  for (const [name, def] of Object.entries(defs)) {
+    const b = def['x-tc-builder'];
+    if (b && typeof b === 'object') metadata[name as MetadataKind] = b as MetadataInfo;
+  }
+  const statusProps = (base('batch/batch-status.json')?.schema.properties ?? {}) as Record<string, Json>;
+  const statusCounts: Record<string, StatusCountInfo> = {};
+  for (const [name, prop] of Object.entries(statusProps)) if (prop['x-tc-count']) statusCounts[name] = prop['x-tc-count'] as StatusCountInfo;
+  const critical = (base('batch/error-record.json')?.schema['x-tc-critical'] ?? []) as string[];
   const code = `${head}
 /**
- * Every group and indicator type with its metadata, from the schemas' \`x-tc\` keywords and properties.
- * The runtime reads these tables; it never lists types by hand.
+ * Every group and indicator type with its metadata, from the schemas' \`x-tc\` keywords and properties,
+ * and the other schema facts the runtime reads (limits, job config values, metadata keys, status
+ * counts, job-fatal error texts).
+ * The runtime reads these tables; it never lists types or rules by hand.
  */
-import type { GroupTypeInfo, IndicatorTypeInfo } from '../src/model/catalog-types.js';
+${importLine('catalog.ts', 'catalog-types', ['GroupTypeInfo', 'IndicatorTypeInfo', 'FieldInfo', 'MetadataInfo', 'MetadataKind', 'StatusCountInfo'], true)}
 
 /** sha256 of the schemas this file was generated from. */
 export const schemaHash = ${JSON.stringify(set.hash)};
@@ -115,11 +182,31 @@ export const groupTypes = ${JSON.stringify(groups)} as const satisfies Record<st
 /** Indicator types by wire type name. */
 export const indicatorTypes = ${JSON.stringify(indicators)} as const satisfies Record<string, IndicatorTypeInfo>;
 
+/** Limits of shared values, from \`common/defs.json\` (rating and confidence ranges, tag name length, security label colour pattern), with their rule texts. */
+export const limits = ${JSON.stringify(limitsOf(set))} as const;
+
+/** The batch job config's enum settings (\`batch/job-config.json\`): their values and rule texts. */
+export const jobConfigEnums = ${JSON.stringify(jobConfigEnumsOf(set))} as const;
+/**
+ * The settable fields every indicator type has (\`schemas/common/indicator-base.json\`): the fields
+ * of a custom indicator type (\`tcbatch codegen\`, \`loadIndicatorTypes\`).
+ */
+export const indicatorBaseFields = ${JSON.stringify(fieldsOf(base('common/indicator-base.json')!, undefined, new Set(), set.files))} as const satisfies Record<string, FieldInfo>;
+
 /** A batchable group type name (\`Adversary\`, \`Attack Pattern\`, ...). */
 export type GroupTypeName = keyof typeof groupTypes;
 
 /** An indicator type name (\`Address\`, \`Registry Key\`, ...). */
 export type IndicatorTypeName = keyof typeof indicatorTypes;
+
+/** Attributes, security labels, tags and file occurrences: builder arguments and identifying fields (\`x-tc-builder\` of \`common/defs.json\`). */
+export const metadataTypes = ${JSON.stringify(metadata)} as const satisfies Record<MetadataKind, MetadataInfo>;
+
+/** The counts of a \`BatchStatus\` and what each counts (\`x-tc-count\` of \`batch/batch-status.json\`). */
+export const statusCounts = ${JSON.stringify(statusCounts)} as const satisfies Record<string, StatusCountInfo>;
+
+/** Error record texts that end a job: the rest of it was not processed (\`x-tc-critical\` of \`batch/error-record.json\`). */
+export const criticalReasons = ${JSON.stringify(critical)} as const;
 `;
   out.set('catalog.ts', await formatCode(code));
 }

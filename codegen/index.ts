@@ -8,7 +8,7 @@
  * (openapi-typescript) -> catalogue -> builders. Every file gets the {@link HEADER}.
  * `--check` writes nothing: it exits 1 and lists the files that differ when `generated/` is stale.
  */
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSchemas } from './load.js';
@@ -19,8 +19,11 @@ import { emitClient } from './client.js';
 import { emitCatalog } from './catalog.js';
 import { emitBuilders } from './builders.js';
 import { header, type OutputFiles } from './emit.js';
+import { packageRoot } from '../src/package-root.js';
+import { staleFiles, writeFiles } from './files.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The tcbatch package folder (a checkout, or the installed package when codegen runs from dist/esm/codegen). */
+const ROOT = packageRoot;
 
 /** Options of one codegen run. */
 export interface CodegenOptions {
@@ -53,40 +56,7 @@ export async function generate(options: CodegenOptions = {}): Promise<OutputFile
   return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listFiles(p));
-    else out.push(p);
-  }
-  return out;
-}
-
-/** Files of `outDir` that differ from `files`, are missing, or should not be there. */
-export function staleFiles(files: OutputFiles, outDir: string): string[] {
-  const stale: string[] = [];
-  for (const [path, text] of files) {
-    const abs = join(outDir, path);
-    if (!existsSync(abs) || readFileSync(abs, 'utf8') !== text) stale.push(path);
-  }
-  for (const abs of listFiles(outDir)) {
-    const path = relative(outDir, abs).split('\\').join('/');
-    if (!files.has(path)) stale.push(path);
-  }
-  return stale.sort();
-}
-
-/** Replace the contents of `outDir` with `files`. */
-export function writeFiles(files: OutputFiles, outDir: string): void {
-  rmSync(outDir, { recursive: true, force: true });
-  for (const [path, text] of files) {
-    const abs = join(outDir, path);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-  }
-}
+export { staleFiles, writeFiles } from './files.js';
 
 async function main(argv: string[]): Promise<number> {
   const opt = (name: string) => {

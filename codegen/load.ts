@@ -8,55 +8,18 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
+import type { TypeMeta, ValueInfo } from '../src/model/catalog-types.js';
+import { SCHEMA_BASE, IndicatorTypesAnswerError, customTypeSchemas as customSchemas } from '../src/model/custom-types.js';
 
-/** Base URI of every schema `$id`; the path after it mirrors the file layout under `schemas/`. */
-export const SCHEMA_BASE = 'https://tcbatch.dev/schemas/';
+export { SCHEMA_BASE, article } from '../src/model/custom-types.js';
 
 /** A JSON Schema object as read from disk. */
 export type Json = Record<string, unknown>;
 
-/** One value slot of an indicator type (`value1..3`). */
-export interface ValueMeta {
-  /** Wire field name of the value (e.g. `ip`, `AS Number`, `Key Name`). */
-  field: string;
-  /** TC's label for it (`value1Label`). */
-  label: string;
-  /** Argument / property name in the TypeScript API (e.g. `ip`, `asNumber`). */
-  arg: string;
-  /** Fixed length of the value (File hashes: 32, 40, 64): tells which slot a summary part fills. */
-  length?: number;
-}
+/** One value slot of an indicator type (`value1..3`): the catalogue's {@link ValueInfo}. */
+export type ValueMeta = ValueInfo;
 
-/** Builder metadata of one group or indicator type, from the schema's `x-tc` keyword. */
-export interface TypeMeta {
-  kind: 'group' | 'indicator';
-  /** The wire `type` string (`Attack Pattern`). */
-  type: string;
-  /** Interface 1 method name on `Batch` (`attackPattern`). */
-  method: string;
-  /** Builder class and TS type name (`AttackPattern`). */
-  className: string;
-  /** v2 API branch (`attackPatterns`), used by uploads and reads. */
-  apiBranch: string;
-  apiEntity: string;
-  /** Groups: type-specific positional arguments after `name`, in the seed's order (wire names). */
-  args?: string[];
-  /** Groups: Document/Report take file content for the upload step. */
-  fileContent?: boolean;
-  /** Groups: values the builder writes by default (Email `score: 0`, as tcex). */
-  defaults?: Record<string, unknown>;
-  /** Indicators: value slots in order; the summary joins them with `' : '`. */
-  values?: ValueMeta[];
-  /**
-   * Indicators: the value slots are alternative identities of one item (File hashes): any
-   * non-empty subset makes a valid indicator, and each slot alone identifies it (hash merging).
-   */
-  partialValues?: boolean;
-  /** Indicators: TC's casePreference (`lower`, `upper`, `sensitive`). */
-  casePreference?: string;
-  /** True for types made from an indicatorTypes answer. */
-  custom?: boolean;
-}
+export type { TypeMeta };
 
 /** A loaded schema file. */
 export interface SchemaFile {
@@ -114,92 +77,19 @@ function checkMeta(meta: TypeMeta, path: string): void {
   } else if (meta.args && !Array.isArray(meta.args)) fail('args must be an array');
 }
 
-/** Python's `str.replace(' ', '')`-style class name and camelCase method for a custom type name. */
-function names(typeName: string): { className: string; method: string; arg: (label: string) => string } {
-  const words = typeName.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const className = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Custom';
-  const camel = (s: string) => {
-    const ws = s.split(/[^A-Za-z0-9]+/).filter(Boolean);
-    const out = ws.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('');
-    return /^[0-9]/.test(out) ? `v${out}` : out || 'value';
-  };
-  return { className: /^[0-9]/.test(className) ? `T${className}` : className, method: camel(typeName), arg: camel };
-}
-
-const truthy = (v: unknown) => v === true || v === 'true';
-
-/** `a Host`, `an Account`: the article for a type name in a rule text. */
-export const article = (word: string) => `${/^[AEIO]/i.test(word) ? 'an' : 'a'} ${word}`;
-
 /**
- * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer
- * (tc-batch-api.md §3.8). A type is custom when its `custom` flag is true (boolean or string) and no
- * schema already describes a type of that name. Its value slots come from `value1Label..value3Label`;
- * the instance's `regexes`, when given, become the summary rule.
+ * Schemas for the custom indicator types of a `GET /v2/types/indicatorTypes` answer: see
+ * `src/model/custom-types.ts` (the run-time registration and `tcbatch codegen` use the same function).
  *
  * @throws Error when the answer has no `data.indicatorType` array or a custom type has no value label.
  */
-export function customTypeSchemas(response: unknown, known: Set<string>): SchemaFile[] {
-  const list = (response as { data?: { indicatorType?: unknown } })?.data?.indicatorType;
-  if (!Array.isArray(list)) throw new Error('codegen: --indicator-types file has no data.indicatorType array');
-  const out: SchemaFile[] = [];
-  for (const raw of list as Array<Record<string, unknown>>) {
-    const typeName = String(raw.name ?? '');
-    if (!typeName || known.has(typeName) || !truthy(raw.custom)) continue;
-    const n = names(typeName);
-    const labels = [raw.value1Label, raw.value2Label, raw.value3Label].filter((l): l is string => typeof l === 'string' && l !== '');
-    if (labels.length === 0) throw new Error(`codegen: custom indicator type "${typeName}" has no value1Label`);
-    const values: ValueMeta[] = labels.map((label, i) => ({ field: `value${i + 1}`, label, arg: n.arg(label) }));
-    const regexes = Array.isArray(raw.regexes) ? (raw.regexes as unknown[]).filter((r): r is string => typeof r === 'string') : [];
-    const valueSchema: Json = { type: 'string', minLength: 1, 'x-tc-rule': `${article(typeName)} value is a non-empty string` };
-    const summary: Json =
-      labels.length === 1
-        ? { ...valueSchema }
-        : {
-            type: 'string',
-            pattern: `^.+?${' ?: .*?'.repeat(labels.length - 1)}$`,
-            'x-tc-rule': `${article(typeName)} summary joins ${labels.join(', ')} with ' : ' (tc-batch-api.md §5.1)`,
-          };
-    if (regexes.length > 0) {
-      summary.anyOf = regexes.map((r) => ({ pattern: r }));
-      summary['x-tc-rule'] = `${article(typeName)} summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)`;
-      // a 1-value type's value1 is the summary itself
-      if (labels.length === 1) Object.assign(valueSchema, { anyOf: summary.anyOf, 'x-tc-rule': summary['x-tc-rule'] });
-    }
-    const file = `custom/${n.method}.json`;
-    const props: Json = { type: { const: typeName }, summary };
-    for (const v of values) props[v.field] = { ...valueSchema };
-    const schema: Json = {
-      $schema: 'https://json-schema.org/draft/2020-12/schema',
-      $id: `${SCHEMA_BASE}${file}`,
-      title: n.className,
-      description: `Custom ThreatConnect indicator type ${typeName} (from GET /v2/types/indicatorTypes).`,
-      type: 'object',
-      allOf: [
-        { $ref: '../common/indicator-base.json' },
-        {
-          anyOf: [{ required: ['summary'] }, { required: values.map((v) => v.field) }],
-          'x-tc-rule': `${article(typeName)} needs its value in summary or in ${values.map((v) => v.field).join(' and ')}`,
-        },
-      ],
-      properties: props,
-      required: ['type'],
-      unevaluatedProperties: false,
-      'x-tc': {
-        kind: 'indicator',
-        type: typeName,
-        method: n.method,
-        className: n.className,
-        apiBranch: String(raw.apiBranch ?? n.method),
-        apiEntity: String(raw.apiEntity ?? n.method),
-        values,
-        casePreference: String(raw.casePreference ?? 'sensitive'),
-        custom: true,
-      },
-    };
-    out.push({ path: file, id: schema.$id as string, schema });
+export function customTypeSchemas(response: unknown, known: Set<string>, baseFields: readonly string[]): SchemaFile[] {
+  try {
+    return customSchemas(response, known, baseFields);
+  } catch (e) {
+    if (e instanceof IndicatorTypesAnswerError) throw new Error(`codegen: ${e.message.replace(/^the answer/, '--indicator-types file')}`);
+    throw e;
   }
-  return out;
 }
 
 /**
@@ -238,7 +128,8 @@ export function loadSchemas(schemasDir: string, indicatorTypesFile?: string): Sc
       throw new Error(`codegen: ${indicatorTypesFile} is not valid JSON: ${(e as Error).message}`);
     }
     const known = new Set(typed.map((f) => (f.schema['x-tc'] as TypeMeta).type));
-    const custom = customTypeSchemas(parsed, known);
+    const base = files.find((f) => f.path === 'common/indicator-base.json');
+    const custom = customTypeSchemas(parsed, known, Object.keys((base?.schema.properties ?? {}) as Json));
     files.push(...custom);
     typed.push(...custom);
   }

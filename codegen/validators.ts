@@ -10,7 +10,8 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import Handlebars from 'handlebars';
 import { createAjv } from './ajv.js';
 import { formatCode, type OutputFiles } from './emit.js';
-import type { SchemaFile, SchemaSet } from './load.js';
+import { article, type SchemaFile, type SchemaSet } from './load.js';
+import { importLine, importNamespace } from './modules.js';
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (
   ajv: ReturnType<typeof createAjv>,
@@ -28,6 +29,8 @@ export interface ValidatorTarget {
   describe: string;
   kind?: 'group' | 'indicator';
   type?: string;
+  /** Metadata definitions (`x-tc-builder` of `common/defs.json`): the definition's name. */
+  metadata?: string;
 }
 
 /** The schemas that get validators, in a stable order. */
@@ -39,14 +42,20 @@ export function validatorTargets(set: SchemaSet, files: SchemaFile[]): Validator
       typeName: t.className,
       path: t.file.path,
       id: t.file.id,
-      describe: `${t.type} ${t.kind}`,
+      describe: article(`${t.type} ${t.kind}`),
       kind: t.kind,
       type: t.type,
     });
   }
   for (const f of files.filter((f) => f.path.startsWith('batch/'))) {
     const title = String(f.schema.title);
-    out.push({ name: `validate${title}`, typeName: title, path: f.path, id: f.id, describe: title });
+    out.push({ name: `validate${title}`, typeName: title, path: f.path, id: f.id, describe: article(title) });
+  }
+  const defs = files.find((f) => f.path === 'common/defs.json');
+  for (const [name, def] of Object.entries((defs?.schema.$defs ?? {}) as Record<string, Record<string, unknown>>)) {
+    if (!def['x-tc-builder'] || typeof def['x-tc-builder'] !== 'object') continue;
+    const title = String(def.title);
+    out.push({ name: `validate${title}`, typeName: title, path: `${defs!.path}#/$defs/${name}`, id: `${defs!.id}#/$defs/${name}`, describe: article(title), metadata: name });
   }
   return out;
 }
@@ -68,15 +77,17 @@ export async function emitValidators(set: SchemaSet, files: SchemaFile[], head: 
   out.set('validators/standalone.js', `${head}/* eslint-disable */\n${js.trimEnd()}\n`);
   const dts = [
     head,
-    "import type { RawValidator } from '../../src/model/validation.js';",
+    importLine('validators/standalone.d.ts', 'validation', ['RawValidator'], true),
     ...targets.map((t) => `/** Standalone ajv validator for \`schemas/${t.path}\`. */\nexport declare const ${t.name}: RawValidator;`),
   ].join('\n');
   out.set('validators/standalone.d.ts', await formatCode(dts));
   const index = template({
     header: head,
+    imports: [importLine('validators/index.ts', 'validation', ['runValidator', 'type ValidationResult']), importNamespace('validators/index.ts', 'types', 'T')].join('\n'),
     validators: targets,
     groups: targets.filter((t) => t.kind === 'group'),
     indicators: targets.filter((t) => t.kind === 'indicator'),
+    metadata: targets.filter((t) => t.metadata !== undefined),
   });
   out.set('validators/index.ts', await formatCode(index));
 }

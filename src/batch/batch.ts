@@ -1,14 +1,14 @@
 /**
- * `Batch`: build a ThreatConnect batch with the seed's three interfaces (the typed per-type
+ * `Batch`: build a ThreatConnect batch with the three interfaces of TcEx's Module: Batch page (the typed per-type
  * methods come from `generated/builders`), then get its job settings and its content chunk by
  * chunk, or write the chunks to disk (the dry run).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TypedBatch } from '../../generated/builders/index.js';
+import { BatchCore } from './core.js';
 import { chunkStore, type Chunk, type ChunkLimits } from './chunker.js';
 import { jobConfig, type JobSettings, type WireJobConfig } from './settings.js';
-import type { BatchStore, FileUpload } from './store.js';
+import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
 import { DiskStore } from './disk-store.js';
 import { CompactStore } from './compact-store.js';
 import type { BatchStatus } from '../../generated/types/index.js';
@@ -19,9 +19,21 @@ import { chunkLookup, uploadDataSafely } from '../submit/chunk-run.js';
 import { pollJob, type PollOptions } from '../submit/poll.js';
 import { readErrors, type SubmitErrorRecord } from '../submit/errors.js';
 import { uploadFiles, type FileResult } from '../submit/files.js';
+import type { XidInput } from '../model/builder.js';
+import type { ConfidenceInput, RatingInput } from '../model/values.js';
+import type { CustomBuilderMap, CustomMethods, IndicatorTypeSet } from './types.js';
 
-/** Options of a {@link Batch}: job settings, chunk limits and the store. */
-export interface BatchOptions extends JobSettings {
+/** A set without custom types: the type of a `Batch` made without `types`. */
+export type NoCustomTypes = IndicatorTypeSet<{}, {}>;
+
+/** Options of a {@link Batch}: job settings, chunk limits, the store and custom indicator types. */
+export interface BatchOptions<T extends IndicatorTypeSet = NoCustomTypes> extends JobSettings {
+  /**
+   * Custom indicator types of the instance, accepted besides the built-in ones: the `customTypes`
+   * of a module written by `tcbatch codegen` (typed: `batch.bankAccount(...)` compiles), or the
+   * set `loadIndicatorTypes` returns (Interfaces 2 and 3). Unknown types are still refused.
+   */
+  types?: T;
   /** Chunk limits (items, bytes, indicators per chunk). */
   limits?: ChunkLimits;
   /**
@@ -36,17 +48,8 @@ export interface BatchOptions extends JobSettings {
   client?: TcClient;
 }
 
-/**
- * A batch of groups, indicators and associations for one owner.
- *
- * ```ts
- * const batch = new Batch({ owner: 'MyOrg' });
- * const adversary = batch.adversary('adversary-001', 'my-xid-000');
- * adversary.attribute('Description', 'Example Description', true);
- * for (const chunk of batch.chunks()) console.log(chunk.text);
- * ```
- */
-export class Batch extends TypedBatch {
+/** The implementation of {@link Batch}; use `Batch`. */
+class BatchImpl extends BatchCore {
   /** Job settings; change them before submitting. */
   readonly options: JobSettings;
   /** Default chunk limits. */
@@ -58,16 +61,17 @@ export class Batch extends TypedBatch {
   readonly #pendingFiles: Array<{ batchId: number; files: FileUpload[] }> = [];
   readonly #completed = new Set<number>();
 
-  constructor(options: BatchOptions = {}) {
-    const { limits, store, storeDir, client, ...settings } = options;
-    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store });
+  constructor(options: BatchOptions<IndicatorTypeSet> = {}) {
+    const { limits, store, storeDir, client, types, ...settings } = options;
+    super({ store: store === 'disk' ? new DiskStore({ dir: storeDir }) : store === 'memory' || store === undefined ? new CompactStore() : store, types });
     this.options = settings;
     this.limits = limits ?? {};
     this.client = client;
+    this.addCustomMethods();
   }
 
   /**
-   * The exact job config that will be sent (tc-batch-api.md §4), e.g.
+   * The exact job config that will be sent (ThreatConnect V2 Batch API: batch job settings), e.g.
    * `{"action":"Create","attributeWriteType":"Replace","haltOnError":"true","owner":"MyOrg","playbookTriggersEnabled":"false","securityLabelWriteType":"Replace","tagWriteType":"Replace","version":"V2"}`.
    * The owner falls back to the client's (`TC_OWNER`).
    * @throws ValidationError when the owner is missing or a setting is outside its enum.
@@ -183,4 +187,66 @@ export class Batch extends TypedBatch {
     }
     return paths;
   }
+}
+
+/**
+ * What a set of custom types adds to a {@link Batch}: its Interface 1 methods (`bankAccount(...)`,
+ * from `tcbatch codegen`), and its type names in Interfaces 2 and 3.
+ */
+export type CustomTypeMembers<T extends IndicatorTypeSet> = CustomMethods<T> & {
+  /** Interface 2 with a custom type of the batch gives its builder. */
+  indicator<K extends keyof T['indicators'] & string>(type: K, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): CustomBuilderMap<T>[K];
+  /** Interface 3 with a custom type of the batch. */
+  addIndicator<I extends { readonly type: keyof T['indicators'] & string }>(indicator: I): StoredItem;
+};
+
+/**
+ * A batch of groups, indicators and associations for one owner. With `types` (custom indicator
+ * types), it has their members too ({@link CustomTypeMembers}).
+ */
+export type Batch<T extends IndicatorTypeSet = NoCustomTypes> = BatchImpl & CustomTypeMembers<T>;
+
+/** The constructor of {@link Batch}. */
+export interface BatchConstructor {
+  /**
+   * @param options job settings (owner, actions, write types), chunk limits, store, client and custom types
+   * @throws IndicatorTypesError when a custom type's method name is a member of Batch
+   */
+  new <T extends IndicatorTypeSet = NoCustomTypes>(options?: BatchOptions<T>): Batch<T>;
+  readonly prototype: Batch;
+}
+
+/**
+ * A batch of groups, indicators and associations for one owner.
+ *
+ * ```ts
+ * const batch = new Batch({ owner: 'MyOrg' });
+ * const adversary = batch.adversary('adversary-001', 'my-xid-000');
+ * adversary.attribute('Description', 'Example Description', true);
+ * for (const chunk of batch.chunks()) console.log(chunk.text);
+ * ```
+ *
+ * With the custom types of a module written by `tcbatch codegen`:
+ *
+ * ```ts
+ * import { customTypes } from './tc-types/index.js';
+ * const batch = new Batch({ owner: 'MyOrg', types: customTypes });
+ * batch.bankAccount('123456', '021000021', 'Example Bank');
+ * ```
+ */
+export const Batch: BatchConstructor = BatchImpl as unknown as BatchConstructor;
+
+let members: ReadonlySet<string> | undefined;
+
+/**
+ * @internal The names of every member of a `Batch` (its methods, the built-in types' methods,
+ * accessors and fields): a custom type's Interface 1 method may not take one.
+ */
+export function batchMemberNames(): ReadonlySet<string> {
+  if (members) return members;
+  const names = new Set<string>();
+  for (let p: object | null = new BatchImpl({ store: new MemoryStore() }); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const name of Object.getOwnPropertyNames(p)) names.add(name);
+  }
+  return (members = names);
 }

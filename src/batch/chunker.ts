@@ -1,9 +1,9 @@
 /**
  * Chunking: turns a store into batch content files that ThreatConnect accepts, in the order the
- * reference sends them (tcex-batch.md §8): groups first, each with the groups it is associated
+ * reference sends them (ThreatConnect TcEx Batch module): groups first, each with the groups it is associated
  * with pulled into the same chunk (an iterative walk, safe on long chains and cycles), then
  * indicators, then the top-level associations (which must come after groups and indicators,
- * tc-batch-api.md §5).
+ * ThreatConnect V2 Batch API: batch input file).
  *
  * Each item is serialised once; a chunk carries its exact JSON text and byte size, and parses
  * `content` only when asked.
@@ -18,7 +18,7 @@ export interface ChunkLimits {
   maxItems?: number;
   /** Serialised bytes per chunk (UTF-8 JSON); default 75,000,000 (tcex `_batch_max_size`). */
   maxBytes?: number;
-  /** Indicators per chunk; default and hard server cap 25,000 per job (tc-batch-api.md §7.4). */
+  /** Indicators per chunk; default and hard server cap 25,000 per job (ThreatConnect V2 Batch API: limits). */
   maxIndicators?: number;
   /** Check each builder against its type schema before it goes into a chunk (default true). */
   validate?: boolean;

@@ -16,7 +16,7 @@
  *   builder the live item again (so the change is kept) and repacks it later. An item whose JSON
  *   breaks its schema, or a Document/Report with file content, stays live (its error is raised, and
  *   its content uploaded, exactly as with {@link MemoryStore}).
- * - **Materialise on access.** `getGroup`/`getIndicator` of a packed item (the seed's "first write
+ * - **Materialise on access.** `getGroup`/`getIndicator` of a packed item (TcEx's "first write
  *   wins": adding an xid again returns the stored item) rebuild a builder from its JSON
  *   ({@link restoreItem}) and keep it live until it is repacked. While the caller still holds the
  *   original builder, the rebuilt one is a second object for the same item: a change to either is
@@ -29,10 +29,8 @@
  * packed items as views that carry their JSON text as it is.
  */
 import { IndicatorBuilder, Builder, type BuilderListener } from '../model/builder.js';
-import type { IndicatorTypeInfo } from '../model/catalog-types.js';
-import { indicatorTypes } from '../../generated/catalog.js';
 import { RawItem, splitSummary } from './core.js';
-import { restoreItem } from './restore.js';
+import { BuilderClasses, restoreItem } from './restore.js';
 import type { BatchStore, StoredItem } from './store.js';
 
 /** Options of a {@link CompactStore}. */
@@ -61,8 +59,6 @@ function xidInJson(json: string): string {
   const start = json.indexOf(XID_KEY) + XID_KEY.length;
   return json.slice(start, json.indexOf('"', start));
 }
-
-const indicatorInfo = (type: string): IndicatorTypeInfo => (indicatorTypes as Record<string, IndicatorTypeInfo>)[type]!;
 
 /** Register `store` on a builder (raw items never change). */
 function attach(item: StoredItem, store: BuilderListener): void {
@@ -333,6 +329,8 @@ export class CompactStore implements BatchStore, BuilderListener {
   readonly #shelves: [Shelf, Shelf] = [new Shelf('group'), new Shelf('indicator')];
   readonly #associations = new Map<string, Record<string, unknown>>();
   readonly #window: number;
+  /** Builder classes by type, for rebuilding packed items (custom indicator types included). */
+  readonly #classes = new BuilderClasses();
 
   /** @param options see {@link CompactStoreOptions} */
   constructor(options: CompactStoreOptions = {}) {
@@ -421,9 +419,9 @@ export class CompactStore implements BatchStore, BuilderListener {
     if (s !== undefined) return s;
     const json = JSON.parse(shelf.text(i)) as Record<string, unknown>;
     const values = shelf.split.has(i)
-      ? splitSummary(indicatorInfo(json.type as string), json.summary as string)
+      ? splitSummary(this.#classes.indicator(json.type as string)!.info, json.summary as string)
       : shelf.values.get(i);
-    const item = restoreItem(shelf.kind, json, values, shelf.raw.has(i));
+    const item = restoreItem(shelf.kind, json, values, shelf.raw.has(i), this.#classes);
     attach(item, this);
     shelf.live[i] = item;
     this.#queue(shelf, i);
@@ -431,6 +429,7 @@ export class CompactStore implements BatchStore, BuilderListener {
   }
 
   #put(shelf: Shelf, item: StoredItem): void {
+    this.#classes.note(item);
     shelf.add(item);
     if (shelf.count - shelf.packedUpTo >= 2 * this.#window) this.#packRange(shelf, shelf.count - this.#window);
   }
@@ -481,7 +480,7 @@ export class CompactStore implements BatchStore, BuilderListener {
       else shelf.assoc.delete(i);
     } else if (isMultiValue(item)) {
       const values = item.values;
-      const derived = splitSummary(indicatorInfo(item.type), item.summary);
+      const derived = splitSummary(this.#classes.indicator(item.type)!.info, item.summary);
       if (derived.length !== values.length || derived.some((v, k) => v !== values[k])) {
         shelf.values.set(i, values.slice());
         shelf.split.delete(i);

@@ -1,31 +1,24 @@
 /**
  * `BatchCore`: the part of `Batch` that the generated per-type methods (`generated/builders`)
- * build on. It turns the seed's positional and options-object call forms into builders, stores
+ * build on. It turns the positional and options-object call forms of TcEx's Module: Batch page into builders, stores
  * them (first write wins per xid; another type under the same xid is an error), and takes raw
  * objects (Interface 3) and top-level associations after checking them with the generated
  * validators.
  */
-import { ValidationError, XidConflictError, type ItemRef } from '../errors.js';
-import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
-import { groupValidators, indicatorValidators, validateAssociationEntry } from '../../generated/validators/index.js';
+import { IndicatorTypesError, ValidationError, XidConflictError, type ItemRef } from '../errors.js';
+import type { GroupTypeName, IndicatorTypeName } from '../../generated/catalog.js';
+import { validateAssociationEntry } from '../../generated/validators/index.js';
 import type { GroupTypeInfo, IndicatorTypeInfo } from '../model/catalog-types.js';
 import { SUMMARY_SEPARATOR } from '../model/catalog-types.js';
-import type { GroupBuilder, IndicatorBuilder, XidInput, FileContent } from '../model/builder.js';
-import type { ValidationResult } from '../model/validation.js';
+import type { GroupBuilder, GroupBuilderClass, IndicatorBuilder, IndicatorBuilderClass, XidInput, FileContent } from '../model/builder.js';
+import { groupBuilders, indicatorBuilders, type GroupBuilderMap, type IndicatorBuilderMap, type TypedBatch } from '../../generated/builders/index.js';
+import type { RatingInput, ConfidenceInput } from '../model/values.js';
+import { typeNameRule } from '../model/custom-types.js';
 import type { AssociationEntry } from '../../generated/types/index.js';
 import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
+import { typeLookup, type IndicatorTypeSet, type TypeLookup } from './types.js';
 
-/** A generated group builder class. */
-export interface GroupBuilderClass<B extends GroupBuilder = GroupBuilder> {
-  new (name: string, xid?: XidInput): B;
-  readonly info: GroupTypeInfo;
-}
-
-/** A generated indicator builder class. */
-export interface IndicatorBuilderClass<B extends IndicatorBuilder = IndicatorBuilder> {
-  new (values: ReadonlyArray<string | undefined>, xid?: XidInput): B;
-  readonly info: IndicatorTypeInfo;
-}
+export type { GroupBuilderClass, IndicatorBuilderClass };
 
 const isOptions = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
@@ -66,19 +59,54 @@ export class RawItem implements StoredItem {
   }
 }
 
-/** Options every Batch takes for its store. */
+/** Options every Batch takes for its store and types. */
 export interface BatchCoreOptions {
   /** Where items live until chunked (default: in memory). */
   store?: BatchStore;
+  /** Custom indicator types (from `tcbatch codegen` or `loadIndicatorTypes`), accepted besides the built-in ones. */
+  types?: IndicatorTypeSet;
 }
+
+/** The typed Interface 1 and 2 methods of the generated catalogue, implemented by {@link BatchCore}. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface BatchCore extends TypedBatch {}
+/**
+ * Interface 3 input: a raw group object in the wire shape (a generated wire type such as
+ * `Adversary`, or an object literal), `xid` required. Its `type` is a group type name (a misspelt
+ * name does not compile; an untyped caller gets a ValidationError). The other fields are checked
+ * by the type's validator at run time.
+ */
+export type GroupInput = { readonly type: GroupTypeName };
+
+/** Interface 3 input: a raw indicator object; see {@link GroupInput}. */
+export type IndicatorInput = { readonly type: IndicatorTypeName };
 
 /** Storage and the generic factories behind the typed per-type methods. */
 export abstract class BatchCore {
   /** @internal */
   protected readonly store: BatchStore;
+  /** @internal the built-in and custom types this batch accepts */
+  protected readonly typeLookup: TypeLookup;
 
   constructor(options: BatchCoreOptions = {}) {
     this.store = options.store ?? new MemoryStore();
+    this.typeLookup = typeLookup(options.types);
+  }
+
+  /**
+   * @internal Add the Interface 1 method of each custom type (`bankAccount(...)`) to this batch.
+   * Called by the subclass once its own members exist, so a clash with any of them is found.
+   * @throws IndicatorTypesError when a custom type's method name is already a member of the batch.
+   */
+  protected addCustomMethods(): void {
+    for (const t of Object.values(this.typeLookup.custom)) {
+      const method = t.info.method;
+      if (method in this) {
+        throw new IndicatorTypesError(`custom indicator type ${JSON.stringify(t.info.type)}: its method name ${method}() is already a member of Batch`);
+      }
+      const Ctor = t.builder;
+      Object.defineProperty(this, method, { value: (...args: unknown[]) => this.createIndicator(Ctor, args), configurable: true, writable: false, enumerable: false });
+    }
   }
 
   #register<T extends StoredItem>(item: T): T {
@@ -93,7 +121,7 @@ export abstract class BatchCore {
   }
 
   /**
-   * @internal Interface 1 for a group type: `(name, ...type args in seed order, xid?)` or
+   * @internal Interface 1 for a group type: `(name, ...type args in TcEx's order, xid?)` or
    * `({ name, xid, ...fields })`. Returns the stored builder (the existing one when the xid is
    * already in the batch).
    */
@@ -141,20 +169,42 @@ export abstract class BatchCore {
     return this.#register(builder);
   }
 
-  /** @internal the generated builder class of a group type name, or a ValidationError. */
-  protected abstract groupClass(type: string): GroupBuilderClass | undefined;
+  /** @internal the generated builder class of a group type name. */
+  protected groupClass(type: string): GroupBuilderClass | undefined {
+    return Object.hasOwn(groupBuilders, type) ? (groupBuilders as Record<string, GroupBuilderClass>)[type] : undefined;
+  }
   /** @internal the generated builder class of an indicator type name. */
-  protected abstract indicatorClass(type: string): IndicatorBuilderClass | undefined;
+  protected indicatorClass(type: string): IndicatorBuilderClass | undefined {
+    return Object.hasOwn(indicatorBuilders, type) ? (indicatorBuilders as Record<string, IndicatorBuilderClass>)[type] : undefined;
+  }
+
+  // Interface 1 ({@link TypedBatch}): one method per catalogue type, named by the catalogue, on the prototype.
+  static {
+    const define = (method: string, value: (this: BatchCore, ...args: unknown[]) => unknown) =>
+      Object.defineProperty(BatchCore.prototype, method, { value, writable: true, configurable: true, enumerable: false });
+    for (const Ctor of Object.values(groupBuilders) as GroupBuilderClass[]) {
+      define(Ctor.info.method, function (...args) {
+        return this.createGroup(Ctor, args);
+      });
+    }
+    for (const Ctor of Object.values(indicatorBuilders) as IndicatorBuilderClass[]) {
+      define(Ctor.info.method, function (...args) {
+        return this.createIndicator(Ctor, args);
+      });
+    }
+  }
 
   /**
-   * Interface 2: add a group by type name (`'Event'`), name and optional xid. Type-specific
-   * fields are set with `addKeyValue`.
-   * @throws ValidationError when the type is not a batchable group type (tc-batch-api.md §10).
+   * Interface 2: add a group by type name (`'Event'`), name and optional xid; a catalogue type name
+   * gives its typed builder (only those compile; an untyped caller's unknown name throws).
+   * Type-specific fields are set with `addKeyValue`.
+   * @throws ValidationError when the type is not a batchable group type (ThreatConnect REST API: group types).
    */
+  group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
-    const Ctor = typeof type === 'string' && Object.hasOwn(groupTypes, type) ? this.groupClass(type) : undefined;
+    const Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
     if (!Ctor) {
-      throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: `a group type is one of ${Object.keys(groupTypes).join(', ')} (tc-batch-api.md §10)`, value: type });
+      throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: typeNameRule('group', this.typeLookup.names('group')), value: type });
     }
     return this.#register(new Ctor(name, xid));
   }
@@ -164,10 +214,12 @@ export abstract class BatchCore {
    * summaries are split on `' : '` (File hashes are told apart by length).
    * @throws ValidationError when the type is unknown or the summary breaks the type's rules.
    */
+  indicator<T extends keyof IndicatorBuilderMap>(type: T, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilderMap[T];
   indicator(type: string, summary: string, rating?: number | string, confidence?: number | string, xid?: XidInput): IndicatorBuilder {
-    const Ctor = typeof type === 'string' && Object.hasOwn(indicatorTypes, type) ? this.indicatorClass(type) : undefined;
+    const info = this.typeLookup.indicator(type);
+    const Ctor = info === undefined ? undefined : info.custom ? this.typeLookup.customBuilder(type) ?? this.indicatorClass(type) : this.indicatorClass(type);
     if (!Ctor) {
-      throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: `an indicator type is one of ${Object.keys(indicatorTypes).join(', ')} (tc-batch-api.md §9)`, value: type });
+      throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: typeNameRule('indicator', this.typeLookup.names('indicator')), value: type });
     }
     const builder = new Ctor(splitSummary(Ctor.info, summary), xid);
     if (rating !== undefined) builder.addKeyValue('rating', rating);
@@ -181,22 +233,20 @@ export abstract class BatchCore {
     const type = json.type;
     const label = json.summary ?? json.name;
     const ref: ItemRef = { kind, type: typeof type === 'string' ? type : undefined, xid: typeof json.xid === 'string' ? json.xid : undefined, summary: typeof label === 'string' ? label : undefined };
-    const validators: Record<string, ((d: unknown) => ValidationResult<unknown>) | undefined> = kind === 'group' ? groupValidators : indicatorValidators;
-    const validate = typeof type === 'string' && Object.hasOwn(validators, type) ? validators[type] : undefined;
+    const validate = this.typeLookup.validator(kind, type);
     if (!validate) {
-      const names = Object.keys(kind === 'group' ? groupTypes : indicatorTypes).join(', ');
-      throw new ValidationError({ item: ref, field: 'type', rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} type is one of ${names}`, value: type, pointer: '/type' });
+      throw new ValidationError({ item: ref, field: 'type', rule: typeNameRule(kind, this.typeLookup.names(kind)), value: type, pointer: '/type' });
     }
     if (typeof json.xid !== 'string' || json.xid === '') {
-      throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (seed-batch.md)', value: json.xid, pointer: '/xid' });
+      throw new ValidationError({ item: ref, field: 'xid', rule: 'Interface 3 needs an xid on every item (README: Interface 3: raw objects)', value: json.xid, pointer: '/xid' });
     }
-    renameApiFields(kind, type as string, json);
+    renameApiFields(this.typeLookup.info(kind, type), json);
     const result = validate(json);
     if (!result.valid) {
       const issue = result.issues[0]!;
       throw new ValidationError({ item: ref, field: issue.pointer.slice(1), rule: issue.rule, value: issue.value, pointer: issue.pointer });
     }
-    if (fileContent !== undefined && kind === 'group' && !(groupTypes as Record<string, GroupTypeInfo>)[type as string]?.fileContent) {
+    if (fileContent !== undefined && kind === 'group' && !this.typeLookup.group(type)?.fileContent) {
       throw new ValidationError({ item: ref, field: 'fileContent', rule: 'only Document and Report groups take file content' });
     }
     return this.#register(new RawItem(kind, structuredClone(json), fileContent as FileContent | undefined));
@@ -209,17 +259,17 @@ export abstract class BatchCore {
    * @returns the stored item (the existing one when the xid is already in the batch)
    * @throws ValidationError naming the pointer and rule of the first problem.
    */
-  addGroup(group: Record<string, unknown>): StoredItem {
+  addGroup<T extends GroupInput>(group: T): StoredItem {
     return this.#addRaw('group', group);
   }
 
-  /** Interface 3 for indicators; see {@link addGroup}. */
-  addIndicator(indicator: Record<string, unknown>): StoredItem {
+  /** Interface 3 for indicators; see {@link addGroup}. A custom type of the batch's `types` is accepted too. */
+  addIndicator<T extends IndicatorInput>(indicator: T): StoredItem {
     return this.#addRaw('indicator', indicator);
   }
 
   /**
-   * Add an entry to the top-level `association` array (TC >= 7.8.2, tc-batch-api.md §5.3).
+   * Add an entry to the top-level `association` array (TC >= 7.8.2, ThreatConnect V2 Batch API: associations).
    * A->B and B->A with the same associationType are the same entry; the first orientation is kept.
    * @throws ValidationError when a side has neither ref nor id.
    */
@@ -262,9 +312,7 @@ export abstract class BatchCore {
  * and `whoisActive` are `flag1` and `flag2`, as the reference writes them): renamed in place when
  * the wire name is not there too. Names come from the catalog.
  */
-function renameApiFields(kind: 'group' | 'indicator', type: string, json: Record<string, unknown>): void {
-  const types: Record<string, GroupTypeInfo | IndicatorTypeInfo> = kind === 'group' ? groupTypes : indicatorTypes;
-  const info = Object.hasOwn(types, type) ? types[type] : undefined;
+function renameApiFields(info: GroupTypeInfo | IndicatorTypeInfo | undefined, json: Record<string, unknown>): void {
   if (!info) return;
   for (const f of Object.values(info.fields)) {
     if (f.name !== f.wire && Object.hasOwn(json, f.name) && !Object.hasOwn(json, f.wire)) {
@@ -277,7 +325,7 @@ function renameApiFields(kind: 'group' | 'indicator', type: string, json: Record
 /**
  * Split a summary into value slots: single-value types keep it whole; File parts are placed by
  * hash length (32 md5, 40 sha1, 64 sha256); other multi-value types split on `' : '`, the second
- * slot taking any extra parts (tc-batch-api.md §5.1). Only `' : '` separates: `Foo: Bar` stays one part.
+ * slot taking any extra parts (ThreatConnect V2 Batch API: indicator fields). Only `' : '` separates: `Foo: Bar` stays one part.
  */
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;

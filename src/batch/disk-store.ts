@@ -13,7 +13,7 @@
  *   ({@link Builder.attachStore}); a change to a cached builder marks it dirty, and a change to an
  *   evicted builder re-admits that builder to the cache, so it is written again on its next
  *   eviction or before chunking. Changes are never lost (the reference's pickled shelf keeps a
- *   snapshot and loses them, tcex-batch.md §8).
+ *   snapshot and loses them, ThreatConnect TcEx Batch module).
  * - **Dedupe by xid on disk.** A fixed-size Bloom filter answers "new xid" without touching disk
  *   (almost every add of a feed). Positives are checked exactly against an LSM-style xid index: the
  *   xids written since the last seal are in a bounded in-memory map; sealed runs are sorted
@@ -21,7 +21,8 @@
  *   B-tree index on random xids degrades to tens of microseconds per insert beyond a few million
  *   rows; sorted runs keep inserts sequential.)
  * - **Restore.** `getGroup`/`getIndicator` of an evicted item rebuild a builder from its row
- *   (`restoreItem`: the generated class by type, then `restoreState(json)`). While the original
+ *   (`restoreItem`: the builder class of the type, generated or noted when a builder of a custom
+ *   type was added, then `restoreState(json)`). While the original
  *   builder object is still held by the caller, the restored one is a second object for the same
  *   item; a change to either is written back with that object's whole state (the last changed
  *   object wins).
@@ -37,13 +38,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { STORE_DIR_PREFIX, sweepStale } from './stale.js';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
 import { RawItem } from './core.js';
-import { restoreItem } from './restore.js';
+import { BuilderClasses, restoreItem } from './restore.js';
 import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
+import { requirePeer } from '../peers.js';
 
 /** Options of a {@link DiskStore}. */
 export interface DiskStoreOptions {
@@ -259,12 +261,14 @@ class RowItem implements StoredItem {
   readonly xid: string;
   readonly associatedGroupXids: readonly string[];
   readonly #row: Row;
-  constructor(kind: Kind, row: Row) {
+  readonly #classes: BuilderClasses;
+  constructor(kind: Kind, row: Row, classes: BuilderClasses) {
     this.kind = KIND_NAME[kind];
     this.type = row.type;
     this.xid = row.xid;
     this.associatedGroupXids = row.assoc === null ? EMPTY : (JSON.parse(row.assoc) as string[]);
     this.#row = row;
+    this.#classes = classes;
   }
   toJSON(): Record<string, unknown> {
     return JSON.parse(this.#row.json) as Record<string, unknown>;
@@ -273,7 +277,7 @@ class RowItem implements StoredItem {
     if (validate && this.#row.valid === 0) {
       // rebuild the builder so the error names the item and rule exactly as the memory store would
       const json = this.toJSON();
-      const item = restoreItem(this.kind, json, this.#row.extra === null ? undefined : (JSON.parse(this.#row.extra) as string[]), this.#row.raw === 1);
+      const item = restoreItem(this.kind, json, this.#row.extra === null ? undefined : (JSON.parse(this.#row.extra) as string[]), this.#row.raw === 1, this.#classes);
       item.validate?.(json);
     }
     return this.#row.json;
@@ -298,6 +302,8 @@ export class DiskStore implements BatchStore, BuilderListener {
   readonly #pending: [Map<string, Row>, Map<string, Row>] = [new Map(), new Map()];
   readonly #index: [XidIndex, XidIndex];
   readonly #bloom: Bloom;
+  /** Builder classes by type, for restoring evicted items (custom indicator types included). */
+  readonly #classes = new BuilderClasses();
   readonly #seq: [number, number] = [0, 0];
   readonly #counts: [number, number] = [0, 0];
   #associations = 0;
@@ -310,8 +316,14 @@ export class DiskStore implements BatchStore, BuilderListener {
   #xidSets = 0;
   #closed = false;
 
-  /** @param options see {@link DiskStoreOptions} */
+  /**
+   * @param options see {@link DiskStoreOptions}
+   * @throws MissingPeerError (`TCB_MISSING_PEER`) when better-sqlite3, an optional peer
+   *   dependency, is not installed (`npm install better-sqlite3`); nothing is created on disk then
+   */
   constructor(options: DiskStoreOptions = {}) {
+    // an optional peer, loaded at first use so that `import 'tcbatch'` never needs it
+    const Database = requirePeer<typeof BetterSqlite3>('better-sqlite3', 'DiskStore');
     this.#ownDir = options.dir === undefined;
     // the databases of killed runs (folders and files named after a process that is gone)
     if (this.#ownDir) sweepStale(tmpdir(), STORE_DIR_PREFIX);
@@ -485,13 +497,14 @@ export class DiskStore implements BatchStore, BuilderListener {
       row = this.#bySeq[kind].get(seq);
       if (row === undefined) return undefined;
     }
-    const item = restoreItem(KIND_NAME[kind], JSON.parse(row.json) as Record<string, unknown>, row.extra === null ? undefined : (JSON.parse(row.extra) as string[]), row.raw === 1);
+    const item = restoreItem(KIND_NAME[kind], JSON.parse(row.json) as Record<string, unknown>, row.extra === null ? undefined : (JSON.parse(row.extra) as string[]), row.raw === 1, this.#classes);
     if (item instanceof Builder) item.attachStore(this);
     this.#admit(kind, xid, new Entry(item, row.seq, false, true));
     return item;
   }
 
   #put(kind: Kind, item: StoredItem): void {
+    this.#classes.note(item);
     const seq = ++this.#seq[kind];
     this.#counts[kind]++;
     this.#bloom.add(kind, item.xid);
@@ -573,7 +586,7 @@ export class DiskStore implements BatchStore, BuilderListener {
       if (rows.length === 0) return;
       for (const r of rows) {
         const live = kind === 0 ? this.#withContent(r) : undefined;
-        yield live ?? new RowItem(kind, r);
+        yield live ?? new RowItem(kind, r, this.#classes);
       }
       after = rows[rows.length - 1]!.seq;
     }

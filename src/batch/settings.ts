@@ -1,6 +1,6 @@
 /**
- * Batch job settings (tc-batch-api.md §4): typed options in, the exact config object out, sent as
- * the reference sends it (tcex-batch.md §9): `version: "V2"`, `haltOnError` and
+ * Batch job settings (ThreatConnect V2 Batch API: batch job settings): typed options in, the exact config object out, sent as
+ * the reference sends it (ThreatConnect TcEx Batch module): `version: "V2"`, `haltOnError` and
  * `playbookTriggersEnabled` as the strings `"true"`/`"false"`, `hashCollisionMode` and
  * `fileMergeMode` only when set. The result is checked with the generated job config validator.
  */

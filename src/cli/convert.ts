@@ -58,17 +58,6 @@ export function storeFor(flag: string | undefined, files: readonly string[]): 'm
   return bytes >= DISK_STORE_BYTES ? 'disk' : 'memory';
 }
 
-/**
- * `tcbatch convert ... | head -1`: the reader went away. End quietly with the exit code so far
- * instead of an EPIPE stack trace.
- */
-function quietOnClosedPipe(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-
 /** One line per file: format, records read, items made, rejected, skipped, duplicates. */
 export function reportLine(r: ImportReport & { format: string; file: string }): string {
   const dup = (r as { duplicates?: number }).duplicates;
@@ -90,7 +79,6 @@ export function registerConvert(program: Command): void {
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nEvery input record ends up in a chunk file or in rejects.json (rejected or skipped, with its source and reason).\nExit codes: 0 ok, 1 records rejected, 2 usage or I/O error.')
     .action(async (files: string[], flags: ConvertFlags) => {
-      quietOnClosedPipe();
       if (flags.from !== 'auto' && !(FORMATS as readonly string[]).includes(flags.from)) throw new UsageError(`--from must be one of ${FORMATS.join(', ')} or auto`);
       const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems }, store: storeFor(flags.store, files) });
       try {

@@ -7,8 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
 import { TcClient } from '../client/client.js';
@@ -18,8 +17,10 @@ import { importAll, reportLine } from './convert.js';
 import { progressView } from './progress.js';
 import { formatSummary } from './summary.js';
 import { EXIT, UsageError } from './usage.js';
+import { packageRoot } from '../package-root.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The package's own folder: `data/` is there (in a checkout and in the installed package). */
+const ROOT = packageRoot;
 
 /** Every data file under `dir` (licences, READMEs and dotfiles left out), sorted. */
 export function dataFiles(dir: string): string[] {

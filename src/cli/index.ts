@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { EXIT } from './usage.js';
+import { packageVersion } from '../package-root.js';
 
 type Register = (program: Command) => void;
 
@@ -17,16 +18,29 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   convert: async () => (await import('./convert.js')).registerConvert,
   submit: async () => (await import('./submit.js')).registerSubmit,
   demo: async () => (await import('./demo.js')).registerDemo,
+  codegen: async () => (await import('./codegen.js')).registerCodegen,
 };
+
+/**
+ * `tcbatch ... | head -1`: the reader went away. Every command (and `--help`) ends quietly with
+ * its own exit code instead of an EPIPE stack trace; what it still writes there is dropped.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
 
 const program = new Command('tcbatch')
   .description('schema-first toolkit for the ThreatConnect Batch V2 API')
+  .version(packageVersion, '-V, --version', 'print the tcbatch version')
   .exitOverride()
   .showHelpAfterError();
 
 try {
   const requested = process.argv[2];
-  const names = requested !== undefined && requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
+  const version = requested === '-V' || requested === '--version';
+  const names = requested !== undefined && requested in COMMANDS ? [requested] : version ? [] : Object.keys(COMMANDS);
   for (const name of names) (await COMMANDS[name]!())(program);
   await program.parseAsync(process.argv);
 } catch (e) {

@@ -39,6 +39,7 @@ interface ServeFlags {
   batchApiUnavailable?: boolean;
   console?: boolean;
   quiet?: boolean;
+  indicatorTypes?: string;
 }
 
 /** Warnings for secrets given as command-line arguments (visible to every user of the machine in `ps`). */
@@ -122,6 +123,7 @@ export function registerServe(program: Command): void {
     .option('--secret-key <key>', 'HMAC secret key (default: TC_API_SECRET_KEY, preferred: arguments are visible in ps)')
     .option('--token <token>', 'TC-Token accepted, repeatable (default: TC_TOKEN)', collect)
     .option('--users <file>', 'users, their credentials and rights per owner (JSON or YAML)')
+    .option('--indicator-types <file>', "an instance's GET /v2/types/indicatorTypes answer: its custom types are accepted in jobs and listed")
     .option('--owner <name>', 'owner name (repeatable; the first is the Organization)', collect)
     .option('--max-upload-bytes <n>', 'largest batch upload in bytes', nonNegativeNumber)
     .option('--indicator-limit <n>', 'indicators allowed per job', nonNegativeNumber)
@@ -149,10 +151,13 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const file = flags.users !== undefined ? (await import('../emulator/users.js')).loadUsersFile(flags.users) : undefined;
       const options = serveOptions(flags, process.env, file);
+      if (flags.indicatorTypes !== undefined) options.indicatorTypes = await (await import('../batch/load-types.js')).loadIndicatorTypes(flags.indicatorTypes);
+      const custom = Object.keys(options.indicatorTypes?.indicators ?? {});
       for (const w of argumentWarnings(flags)) process.stderr.write(`${w}\n`);
       const emu = await startEmulator(options);
       const owners = (options.owners ?? ['Demo Organization']).map((w) => (typeof w === 'string' ? w : w.name)).join(', ');
       process.stdout.write(`tcbatch emulator listening on ${emu.url} (owners: ${owners}; database: ${flags.db})\n`);
+      if (custom.length > 0) process.stdout.write(`custom indicator types: ${custom.join(', ')}\n`);
       if (emu.consoleUrl) process.stdout.write(`console: ${emu.consoleUrl}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {

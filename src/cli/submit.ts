@@ -17,6 +17,8 @@ import { storeFor, DISK_STORE_BYTES } from './convert.js';
 import { formatSummary } from './summary.js';
 import { EXIT, UsageError, nonNegativeNumber, positiveInteger } from './usage.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
+import { jobConfigEnums } from '../../generated/catalog.js';
+import type { BatchJobConfig } from '../../generated/types/index.js';
 
 /** An item refused before sending. */
 export interface Reject {
@@ -57,9 +59,9 @@ interface SubmitFlags {
   json?: boolean;
   report?: string;
   journal?: string;
-  action?: 'Create' | 'Delete';
+  action?: BatchJobConfig['action'];
   haltOnError?: boolean;
-  attributeWriteType?: 'Append' | 'Replace' | 'Singleton' | 'Static';
+  attributeWriteType?: BatchJobConfig['attributeWriteType'];
   maxItems?: number;
   concurrency?: number;
   pollSchedule?: 'default' | 'tcex';
@@ -68,6 +70,11 @@ interface SubmitFlags {
   pollInterval?: number;
   quiet?: boolean;
   store?: string;
+}
+
+/** `A, B or C`: the values of a job config setting, from the schemas, for the help text. */
+function oneOf(values: readonly string[]): string {
+  return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
 
 /**
@@ -132,9 +139,9 @@ export function registerSubmit(program: Command): void {
     .option('--dry-run', 'build and write the chunks instead of sending them')
     .option('--out <dir>', 'with --dry-run: where to write the chunk files', 'tcbatch-out')
     .option('--journal <file>', 'record every step in FILE; running the same submit again with it resumes (nothing is sent twice)')
-    .option('--action <action>', 'Create or Delete', 'Create')
+    .option('--action <action>', oneOf(jobConfigEnums.action.values), 'Create')
     .option('--halt-on-error', 'ask the server to stop a job at its first error', false)
-    .option('--attribute-write-type <type>', 'Append, Replace, Singleton or Static', 'Replace')
+    .option('--attribute-write-type <type>', oneOf(jobConfigEnums.attributeWriteType.values), 'Replace')
     .option('--max-items <n>', 'items per chunk (default 5000)', positiveInteger)
     .option('--concurrency <n>', 'batch jobs in flight at once (default 2)', positiveInteger)
     .option('--poll-schedule <name>', 'default (first poll after 0.25 s, growing 1.5x to 20 s) or tcex (max(items/300, 5) s, then 5 + 2.5 n up to 20 s)')

@@ -1,5 +1,5 @@
 /**
- * ThreatConnect API authentication (tc-batch-api.md §2): HMAC over `path?query:METHOD:timestamp`
+ * ThreatConnect API authentication (ThreatConnect REST API: authentication): HMAC over `path?query:METHOD:timestamp`
  * with the secret key (base64 HMAC-SHA256), or a `TC-Token`.
  */
 import { createHmac } from 'node:crypto';
@@ -35,7 +35,7 @@ export function hmacHeaders(accessId: string, secretKey: string, pathAndQuery: s
   return { Authorization: `TC ${accessId}:${signature}`, Timestamp: String(timestamp) };
 }
 
-/** The token header (tc-batch-api.md §2.2). */
+/** The token header (ThreatConnect REST API: authentication). */
 export function tokenHeaders(token: string): Record<string, string> {
   return { Authorization: `TC-Token ${token}` };
 }

@@ -10,12 +10,20 @@
  */
 import { gunzipSync } from 'node:zlib';
 import createClient, { type Client } from 'openapi-fetch';
-import pRetry, { AbortError as PRetryAbort } from 'p-retry';
 import type { paths } from '../../generated/client/openapi.js';
 import type { BatchErrorRecord, BatchResultRecord, BatchStatus, IndicatorTypesResponse } from '../../generated/types/index.js';
 import { assertCredentials, hmacHeaders, tokenHeaders } from './auth.js';
 import { AbortError, BadAnswerError, ConfigError, NetworkError, TcApiError } from './errors.js';
+import { TcBatchError } from '../errors.js';
 import { RETRYABLE_STATUSES, shouldRetry, type AttemptFailure } from './retry.js';
+
+/**
+ * p-retry, imported at the first call: it is an ES module only, and a dynamic `import()` (kept as
+ * it is in the CommonJS build) loads it on every Node 20, where `require()` of an ES module needs
+ * 20.19 or later.
+ */
+let pRetryModule: Promise<typeof import('p-retry')> | undefined;
+const loadPRetry = (): Promise<typeof import('p-retry')> => (pRetryModule ??= import('p-retry'));
 
 /** Retry policy of a {@link TcClient}. */
 export interface RetryOptions {
@@ -96,13 +104,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-class RetryableStatus extends Error {
+/** A retryable status inside the retry loop; it leaves `call()` as a {@link TcApiError}. */
+class RetryableStatus extends TcBatchError {
   constructor(
     readonly response: Response,
     readonly body: unknown,
     readonly retryAfterMs: number,
   ) {
-    super(`HTTP ${response.status}`);
+    super('TCB_API_ERROR', `HTTP ${response.status}`);
   }
 }
 
@@ -201,6 +210,7 @@ export class TcClient {
   async call<R extends { response: Response }>(method: string, path: string, run: () => Promise<R>, options: CallOptions = {}, idempotent = true): Promise<R> {
     const { signal } = options;
     const retries = this.#retry.retries;
+    const { default: pRetry, AbortError: PRetryAbort } = await loadPRetry();
     try {
       return await pRetry(
         async () => {

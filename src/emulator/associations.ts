@@ -17,7 +17,7 @@ export function findGroup(ctx: JobContext, xid: string): ItemRef | undefined {
 
 /** Find an indicator by type and summary (any File hash matches) in the owner. */
 export function findIndicator(ctx: JobContext, type: string, summary: string): ItemRef | undefined {
-  const info = indicatorInfo(type);
+  const info = indicatorInfo(type, ctx.types);
   const ident = info && identify(info, { summary });
   if (!ident) return undefined;
   for (const k of ident.keys) {
@@ -48,9 +48,9 @@ function side(ctx: JobContext, e: Record<string, unknown>, n: 1 | 2): Side {
   const ref = e[`ref_${n}`];
   const type = e[`type_${n}`];
   const label = typeof ref === 'string' ? ref : `id ${String(id)}`;
-  if (typeof type === 'string' && !indicatorInfo(type) && !groupInfo(type))
+  if (typeof type === 'string' && !indicatorInfo(type, ctx.types) && !groupInfo(type))
     return { ref: undefined, label, problem: `'${type}' is not a group or indicator type` };
-  const isIndicator = typeof type === 'string' && indicatorInfo(type) !== undefined;
+  const isIndicator = typeof type === 'string' && indicatorInfo(type, ctx.types) !== undefined;
   if (typeof id === 'number') {
     // id wins over ref when both are given (ThreatConnect's V2 Batch API page)
     const item = isIndicator ? ctx.store.indicatorById(id, ctx.owner) : ctx.store.groupById(id, ctx.owner);

@@ -90,5 +90,5 @@ export function authenticate(req: AuthRequest, cfg: AuthConfig): Principal {
 }
 
 function fail(status: number, key: keyof typeof AUTH_MESSAGES): EmulatorHttpError {
-  return v2Failure(`TCE_AUTH_${key.toUpperCase()}`, status, AUTH_MESSAGES[key]);
+  return v2Failure(`TCE_AUTH_${key.toUpperCase() as Uppercase<typeof key>}`, status, AUTH_MESSAGES[key]);
 }

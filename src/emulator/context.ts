@@ -3,7 +3,9 @@
  * stamp written on changed items.
  */
 import type { JobConfig } from './config.js';
+import { TcBatchError } from '../errors.js';
 import type { ErrorRecord, ItemRef, Store } from './store.js';
+import type { TypeLookup } from '../batch/types.js';
 
 /** One job being processed. */
 export interface JobContext {
@@ -12,6 +14,8 @@ export interface JobContext {
   config: JobConfig;
   /** ISO-8601 time written as `dateAdded`/`lastModified`. */
   now: string;
+  /** The indicator types the emulator accepts: built-in, and the custom ones of its `indicatorTypes` option. */
+  types: TypeLookup;
 }
 
 /** An association named inside a group or indicator, applied after all items (ThreatConnect's V2 Batch API page). */
@@ -26,11 +30,10 @@ export interface PendingAssociation {
 export type ItemOutcome = { ok: true; pending: PendingAssociation[] } | { ok: false; record: ErrorRecord };
 
 /** Thrown inside item handlers for a job-fatal problem (0x1003); carries the record. */
-export class FatalItemError extends Error {
-  readonly code = 'TCE_FATAL_ITEM';
+export class FatalItemError extends TcBatchError {
   readonly record: ErrorRecord;
   constructor(record: ErrorRecord) {
-    super(record.errorReason);
+    super('TCE_FATAL_ITEM', record.errorReason);
     this.record = record;
   }
 }

@@ -2,7 +2,9 @@
  * Opens the emulator's SQLite database (better-sqlite3) and creates its tables. A file database
  * keeps everything across restarts; `:memory:` lives as long as the server.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { requirePeer } from '../peers.js';
+import { EMULATOR } from './peers.js';
 
 /** The SQLite handle type used by the store. */
 export type Db = Database.Database;
@@ -59,10 +61,12 @@ function addMissingColumns(db: Db): void {
  *
  * @param file a path or `:memory:`
  * @returns the handle, in WAL mode for files
- * @throws the better-sqlite3 error when the file cannot be opened
+ * @throws MissingPeerError (`TCB_MISSING_PEER`) when better-sqlite3 (an optional peer dependency)
+ *   is not installed; the better-sqlite3 error when the file cannot be opened
  */
 export function openDb(file: string): Db {
-  const db = new Database(file);
+  const Sqlite = requirePeer<typeof Database>('better-sqlite3', EMULATOR);
+  const db = new Sqlite(file);
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = OFF');
   db.exec(SCHEMA);

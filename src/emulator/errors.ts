@@ -2,7 +2,7 @@
  * Error classes of the emulator. Each has a stable string `code` (like every tcbatch error) and,
  * when it ends an HTTP request, the status and body the emulator answers with.
  */
-import { TcBatchError } from '../errors.js';
+import { TcBatchError, type ErrorCode } from '../errors.js';
 
 /**
  * A request the emulator refuses. `status` is the HTTP status; `body` is the exact JSON body sent
@@ -18,7 +18,7 @@ export class EmulatorHttpError extends TcBatchError {
   readonly headers: Record<string, string>;
   /** When set, the answer is this plain text (`text/plain`) instead of `body`. */
   readonly text: string | undefined;
-  constructor(code: string, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, text?: string) {
+  constructor(code: ErrorCode, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}, text?: string) {
     super(code, `${status} ${text ?? JSON.stringify(body)}`);
     this.status = status;
     this.body = body;
@@ -27,12 +27,16 @@ export class EmulatorHttpError extends TcBatchError {
   }
 }
 
-/** A parenthesised reference to the project's own notes: a `.md` file name in parentheses, with its section. */
-const NOTE_REFERENCE = /\s*\([^()]*\b[\w-]+\.md\b[^()]*\)/g;
+/**
+ * A parenthesised citation of a rule's source, as schema rule texts carry them: a documentation page
+ * (`(ThreatConnect V2 Batch API: limits)`, `(ThreatConnect REST API: indicator types)`,
+ * `(ThreatConnect TcEx Batch module)`), a section of this README, or a `.md` file name.
+ */
+const NOTE_REFERENCE = /\s*\([^()]*(?:\b[\w-]+\.md\b|\bThreatConnect (?:V2 Batch API|REST API|TcEx Batch module)\b|\bREADME:)[^()]*\)/g;
 
 /**
- * Text as a ThreatConnect user may see it: references to the project's own notes (which schema rule
- * texts carry for developers) are removed.
+ * Text as a ThreatConnect server would send it: the source citations of rule texts (which name
+ * the documentation page a rule comes from) are removed.
  */
 export function publicText(text: string): string {
   return text.replace(NOTE_REFERENCE, '');
@@ -42,7 +46,7 @@ export function publicText(text: string): string {
  * A plain-text answer, as ThreatConnect sends for a missing permission (401) or a disabled batch
  * API (503) on its V2 Batch API page.
  */
-export function plainText(code: string, status: number, text: string): EmulatorHttpError {
+export function plainText(code: ErrorCode, status: number, text: string): EmulatorHttpError {
   return new EmulatorHttpError(code, status, {}, {}, publicText(text));
 }
 
@@ -53,7 +57,7 @@ export function plainText(code: string, status: number, text: string): EmulatorH
  * @param status HTTP status
  * @param message the `message` text
  */
-export function v2Failure(code: string, status: number, message: string): EmulatorHttpError {
+export function v2Failure(code: ErrorCode, status: number, message: string): EmulatorHttpError {
   return new EmulatorHttpError(code, status, { status: 'Failure', message: publicText(message) });
 }
 
@@ -61,12 +65,12 @@ export function v2Failure(code: string, status: number, message: string): Emulat
  * The batch endpoints' "Invalid" shape: `{"status":"Invalid","description":<text>}` with status 400
  * (ThreatConnect's V2 Batch API page).
  */
-export function v2Invalid(code: string, description: string): EmulatorHttpError {
+export function v2Invalid(code: ErrorCode, description: string): EmulatorHttpError {
   return new EmulatorHttpError(code, 400, { status: 'Invalid', description: publicText(description) });
 }
 
 /** A v3 error: `{"message":<text>,"status":"Error"}` (ThreatConnect API docs, Overview). */
-export function v3Error(code: string, status: number, message: string): EmulatorHttpError {
+export function v3Error(code: ErrorCode, status: number, message: string): EmulatorHttpError {
   return new EmulatorHttpError(code, status, { message: publicText(message), status: 'Error' });
 }
 

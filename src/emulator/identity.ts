@@ -4,14 +4,16 @@
  * `' : '`, ThreatConnect's V2 Batch API page), case-normalised per the type's `casePreference` from the generated
  * catalogue. Every value slot of a File is an identity of its own, so hashes of one file merge.
  */
-import { indicatorTypes } from '../../generated/catalog.js';
 import { indicatorValidators } from '../../generated/validators/index.js';
 import { SUMMARY_SEPARATOR, type IndicatorTypeInfo } from '../model/catalog-types.js';
+import { BUILT_IN_TYPES, type TypeLookup } from '../batch/types.js';
 
-/** The catalogue entry of an indicator type, if the type is known. */
-export function indicatorInfo(type: unknown): IndicatorTypeInfo | undefined {
-  if (typeof type !== 'string' || !Object.hasOwn(indicatorTypes, type)) return undefined;
-  return (indicatorTypes as Record<string, IndicatorTypeInfo>)[type];
+/**
+ * The catalogue entry of an indicator type, if the type is known.
+ * @param types the emulator's types (built-in, and the custom ones of `indicatorTypes`)
+ */
+export function indicatorInfo(type: unknown, types: TypeLookup = BUILT_IN_TYPES): IndicatorTypeInfo | undefined {
+  return types.indicator(type);
 }
 
 /**

@@ -7,6 +7,7 @@ import { resolveOptions, type EmulatorOptions } from './options.js';
 import { seededRandom } from './random.js';
 import { buildApp } from './server.js';
 import { Store, type JobSummary } from './store.js';
+import { requireEmulatorPeers } from './peers.js';
 
 export type { EmulatorOptions, FaultOptions, TimingOptions, OwnerOption, HmacCredential, TokenCredential } from './options.js';
 export type { JobSummary, JobCounts, JobPhase } from './store.js';
@@ -36,10 +37,13 @@ export interface RunningEmulator {
  * @param options see {@link EmulatorOptions}; everything is optional (port 0, in-memory database,
  *   owner `Demo Organization`, no faults, no credentials — add `credentials` or `tokens`)
  * @returns the base URL and a `close()` function
- * @throws EmulatorOptionsError (`TCE_BAD_OPTIONS`) for invalid options; the SQLite error when the
+ * @throws MissingPeerError (`TCB_MISSING_PEER`) when an optional peer dependency the emulator needs
+ *   (fastify, @fastify/multipart, better-sqlite3) is not installed, naming every missing one;
+ *   EmulatorOptionsError (`TCE_BAD_OPTIONS`) for invalid options; the SQLite error when the
  *   database cannot be opened; the listen error (e.g. `EADDRINUSE`) when the port is taken
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  requireEmulatorPeers();
   const opts = resolveOptions(options);
   const store = Store.open(opts.db);
   const jobs = new JobRunner(store, opts, seededRandom(opts.faults.seed + 1));

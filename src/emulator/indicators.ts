@@ -27,10 +27,10 @@ export function itemLabel(item: Record<string, unknown>, info?: IndicatorTypeInf
  * @throws FatalItemError (0x1003) for a value of the wrong JSON shape or an unparseable date
  */
 export function applyIndicator(ctx: JobContext, item: Record<string, unknown>, index: number): ItemOutcome {
-  const info = indicatorInfo(item.type);
+  const info = indicatorInfo(item.type, ctx.types);
   const label = itemLabel(item, info);
   if (!info) return { ok: false, record: rec.invalidIndicator(label, String(item.type), `'${String(item.type)}' is not an indicator type`) };
-  const check = checkIndicator(info.type, item);
+  const check = checkIndicator(info.type, item, ctx.types);
   if (check.kind === 'fatal') throw new FatalItemError(rec.jsonSyntax(check.detail, `'$.indicator[${index}]': Last processed indicator[${index}] '${label}'`));
   if (check.kind === 'invalid') return { ok: false, record: rec.invalidIndicator(label, info.type, check.why) };
   const identity = identify(info, item);

@@ -5,10 +5,10 @@
  * item invalid (0x1005 indicator, 0x1006 group).
  */
 import { groupTypes } from '../../generated/catalog.js';
-import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
+import { groupValidators } from '../../generated/validators/index.js';
 import type { ValidationIssue } from '../model/validation.js';
 import type { GroupTypeInfo, TypeInfo } from '../model/catalog-types.js';
-import { indicatorInfo } from './identity.js';
+import { BUILT_IN_TYPES, type TypeLookup } from '../batch/types.js';
 
 /** Outcome of checking an item. */
 export type ItemCheck = { kind: 'ok' } | { kind: 'invalid'; why: string } | { kind: 'fatal'; detail: string };
@@ -50,9 +50,12 @@ export function checkGroup(info: GroupTypeInfo, item: Record<string, unknown>): 
   return v ? classify(info, v(item).issues) : { kind: 'ok' };
 }
 
-/** Check an indicator item of a known type. */
-export function checkIndicator(type: string, item: Record<string, unknown>): ItemCheck {
-  const info = indicatorInfo(type);
-  const v = (indicatorValidators as Record<string, Validate>)[type];
+/**
+ * Check an indicator item of a known type.
+ * @param types the emulator's types (built-in, and the custom ones of `indicatorTypes`)
+ */
+export function checkIndicator(type: string, item: Record<string, unknown>, types: TypeLookup = BUILT_IN_TYPES): ItemCheck {
+  const info = types.indicator(type);
+  const v = types.validator('indicator', type) as Validate | undefined;
   return info && v ? classify(info, v(item).issues) : { kind: 'ok' };
 }

@@ -166,6 +166,7 @@ export class JobRunner {
       content: job.content ?? Buffer.alloc(0),
       indicatorLimit: this.opts.indicatorLimit,
       now: this.isoNow(),
+      types: this.opts.types,
     };
   }
 

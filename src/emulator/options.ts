@@ -4,6 +4,7 @@
  */
 import { EmulatorOptionsError } from './errors.js';
 import { isLoopback } from './webconsole.js';
+import { typeLookup, type IndicatorTypeSet, type TypeLookup } from '../batch/types.js';
 
 /** One owner the emulator knows (ThreatConnect API docs, v3 Groups/Indicators/Owners). */
 export interface OwnerOption {
@@ -148,6 +149,13 @@ export interface EmulatorOptions {
   logFormat?: 'human' | 'json';
   /** Log level when `logStream` is set. Default `info`. */
   logLevel?: string;
+  /**
+   * Custom indicator types the emulator accepts in batch jobs and lists in
+   * `GET /v2/types/indicatorTypes`, besides the built-in ones: the `customTypes` of a module
+   * written by `tcbatch codegen`, or the set `loadIndicatorTypes` returns
+   * (`tcbatch serve --indicator-types FILE`).
+   */
+  indicatorTypes?: IndicatorTypeSet;
 }
 
 /** {@link EmulatorOptions} with every default filled in. */
@@ -163,6 +171,8 @@ export interface ResolvedOptions {
   tokens: Array<Required<TokenCredential> & { user: string }>;
   users: ResolvedUser[];
   batchApiUnavailable: boolean;
+  /** The indicator types accepted: built-in, and the custom ones of `indicatorTypes`. */
+  types: TypeLookup;
   maxUploadBytes: number;
   maxFileBytes: number;
   indicatorLimit: number;
@@ -228,6 +238,7 @@ export function resolveOptions(o: EmulatorOptions = {}): ResolvedOptions {
     owners,
     ...resolveUsers(o, owners),
     batchApiUnavailable: o.batchApiUnavailable === true,
+    types: resolveTypes(o.indicatorTypes),
     maxUploadBytes: nonNegative('maxUploadBytes', o.maxUploadBytes, 100_000_000),
     maxFileBytes: nonNegative('maxFileBytes', o.maxFileBytes, 100_000_000),
     indicatorLimit: nonNegative('indicatorLimit', o.indicatorLimit, DEFAULT_INDICATOR_LIMIT),
@@ -297,4 +308,12 @@ function resolveUsers(o: EmulatorOptions, owners: Required<OwnerOption>[]): Pick
     out.users.push({ name: u.name, rights, home: [...rights.keys()][0]! });
   }
   return out;
+}
+
+/** The lookup of the `indicatorTypes` option. @throws EmulatorOptionsError when it is not a set of custom types */
+function resolveTypes(set: IndicatorTypeSet | undefined): TypeLookup {
+  if (set !== undefined && (set === null || typeof set !== 'object' || typeof set.indicators !== 'object' || set.indicators === null)) {
+    throw new EmulatorOptionsError('indicatorTypes is a set of custom indicator types (customTypes of tcbatch codegen, or loadIndicatorTypes)');
+  }
+  return typeLookup(set);
 }

@@ -5,12 +5,14 @@
  * error and leaves the rest unprocessed. Everything runs in one SQLite transaction.
  */
 import { applyEntry, applyPending } from './associations.js';
+import { TcBatchError } from '../errors.js';
 import type { JobConfig } from './config.js';
 import { FatalItemError, type ItemOutcome, type JobContext, type PendingAssociation } from './context.js';
 import { applyGroup } from './groups.js';
 import { applyIndicator } from './indicators.js';
 import * as rec from './records.js';
 import type { ErrorRecord, JobCounts, Store } from './store.js';
+import { BUILT_IN_TYPES, type TypeLookup } from '../batch/types.js';
 
 /** Input of {@link processJob}. */
 export interface ProcessInput {
@@ -23,6 +25,8 @@ export interface ProcessInput {
   indicatorLimit: number;
   /** ISO-8601 time stamp for changed items. */
   now: string;
+  /** The indicator types accepted (built-in and custom); default the built-in ones. */
+  types?: TypeLookup;
 }
 
 /** Counts and error records of a processed job (ThreatConnect's V2 Batch API page). */
@@ -31,7 +35,12 @@ export interface ProcessOutput {
   errors: ErrorRecord[];
 }
 
-class Halt extends Error {}
+/** Thrown to stop processing a job after a fatal error; never leaves the processor. */
+class Halt extends TcBatchError {
+  constructor() {
+    super('TCE_HALTED', 'processing halted');
+  }
+}
 
 /** Counters of one run. */
 class Tally {
@@ -125,7 +134,7 @@ export function* processSteps(input: ProcessInput, sliceItems = SLICE_ITEMS): Ge
     return { counts: tally.counts(0), errors: tally.errors };
   }
   const total = parts.group.length + parts.indicator.length + parts.association.length;
-  const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now };
+  const ctx: JobContext = { store: input.store, owner: input.owner, config: input.config, now: input.now, types: input.types ?? BUILT_IN_TYPES };
   const at: Position = { section: '', index: 0 };
   try {
     yield* run(ctx, parts, input.indicatorLimit, tally, at, Math.max(1, sliceItems));

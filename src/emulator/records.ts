@@ -3,6 +3,7 @@
  * `Error (0xNNNN): <text>` and names the item's summary, name or xid so that clients (tcex's
  * validator, ThreatConnect's V2 Batch API page) can find the failed item in it.
  */
+import { criticalReasons } from '../../generated/catalog.js';
 import { publicText } from './errors.js';
 import type { ErrorRecord } from './store.js';
 
@@ -16,10 +17,10 @@ export const CODES = {
   association: '0x1009',
 } as const;
 
-/** Fragment every client treats as job-fatal (ThreatConnect's V2 Batch API page). */
-export const UNEXPECTED_EXCEPTION = 'Encountered an unexpected Exception while processing batch job';
-/** Fragment every client treats as job-fatal (ThreatConnect's V2 Batch API page). */
-export const EXCEEDS_LIMIT = 'would exceed the number of allowed indicators';
+/** Fragment every client treats as job-fatal (`x-tc-critical` of the error record schema; ThreatConnect V2 Batch API: batch job errors). */
+export const UNEXPECTED_EXCEPTION: string = criticalReasons[0];
+/** Fragment every client treats as job-fatal (`x-tc-critical` of the error record schema). */
+export const EXCEEDS_LIMIT: string = criticalReasons[1];
 
 /**
  * Build a record: `errorReason` = `Error (<code>): <message>` (plus the cause when it is an

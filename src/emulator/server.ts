@@ -2,7 +2,8 @@
  * The fastify application: everything under `/api`, fault injection then authentication on every
  * request, the route plugins, and one error handler that turns errors into ThreatConnect's bodies.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requirePeer } from '../peers.js';
 import { accessFor } from './access.js';
 import { authenticate } from './auth.js';
 import { EmulatorHttpError, NOT_FOUND_MESSAGE } from './errors.js';
@@ -17,6 +18,7 @@ import { metaRoutes } from './routes/meta.js';
 import { v3Routes } from './routes/v3.js';
 import type { Store } from './store.js';
 import { consoleRoutes } from './webconsole.js';
+import { EMULATOR } from './peers.js';
 
 const TOO_LARGE = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_REQ_FILE_TOO_LARGE']);
 
@@ -56,6 +58,8 @@ export function routesOf(app: FastifyInstance): RouteEntry[] {
  * @param jobs the job runner over that store
  */
 export async function buildApp(opts: ResolvedOptions, store: Store, jobs: JobRunner): Promise<FastifyInstance> {
+  // an optional peer, loaded at first use (see src/peers.ts)
+  const { fastify: Fastify, LogController } = requirePeer<typeof import('fastify')>('fastify', EMULATOR);
   const app = Fastify({
     logger: loggerOptions(opts),
     // small by default: only the data and file upload routes take large bodies (their own limits)

@@ -136,7 +136,7 @@ type Row = Record<string, unknown>;
  * Construct with {@link Store.open}.
  */
 export class Store {
-  readonly db: Db;
+  private readonly db: Db;
   private readonly st = new Map<string, Statement>();
   private seq: number;
 

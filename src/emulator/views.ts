@@ -5,6 +5,7 @@
  * tests can check what a batch stored.
  */
 import { indicatorInfo } from './identity.js';
+import type { TypeLookup } from '../batch/types.js';
 import type { AssociationRow, Store, StoredGroup, StoredIndicator } from './store.js';
 
 function associations(store: Store, rows: AssociationRow[]) {
@@ -45,8 +46,8 @@ export function groupView(store: Store, g: StoredGroup): Record<string, unknown>
 }
 
 /** v3 view of an indicator: `id, type, summary`, each value slot by its wire name, `ownerName`, dates, fields, metadata, associations. */
-export function indicatorView(store: Store, i: StoredIndicator): Record<string, unknown> {
-  const info = indicatorInfo(i.type);
+export function indicatorView(store: Store, i: StoredIndicator, types?: TypeLookup): Record<string, unknown> {
+  const info = indicatorInfo(i.type, types);
   const slots: Record<string, string> = {};
   info?.values.forEach((s, n) => {
     const v = i.values[n];

@@ -4,8 +4,9 @@
  * credentials and reads the same v2/v3 API as the clients. Served only when the emulator listens
  * on a loopback interface, unless asked for.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../package-root.js';
 import type { FastifyInstance } from 'fastify';
 
 const FILES: Record<string, string> = {
@@ -20,11 +21,12 @@ const TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 
-/** The folder holding the console files: next to this module (source tree), else the package's `src/emulator/console` (built `dist`). */
+/**
+ * The folder holding the console files, ending in a path separator: the package's
+ * `src/emulator/console/` (shipped as they are, for the sources and both builds).
+ */
 export function consoleDir(): string {
-  const here = fileURLToPath(new URL('./console/', import.meta.url));
-  if (existsSync(`${here}index.html`)) return here;
-  return fileURLToPath(new URL('../../../src/emulator/console/', import.meta.url));
+  return join(packageRoot, 'src', 'emulator', 'console', '/');
 }
 
 /** Whether a listen address is a loopback interface (`127.0.0.0/8`, `::1`, `localhost`). */

@@ -1,10 +1,11 @@
 /**
  * Batch content files (the ThreatConnect Batch V2 shape itself: `{group, indicator, association}`,
  * an array of items, or NDJSON) into a Batch through Interface 3, each item validated. Indicators
- * without an xid get the deterministic one (`sha256("{type}-{summary}")`, DESIGN.md §3); groups
+ * without an xid get the deterministic one (`sha256("{type}-{summary}")`, README: Design notes); groups
  * need theirs (TC requires it).
  */
 import type { Batch } from '../batch/batch.js';
+import type { GroupInput, IndicatorInput } from '../batch/core.js';
 import { TcBatchError, ValidationError } from '../errors.js';
 import { indicatorTypes } from '../../generated/catalog.js';
 import { SUMMARY_SEPARATOR, type IndicatorTypeInfo } from '../model/catalog-types.js';
@@ -111,8 +112,9 @@ function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecor
   try {
     if (!isObject(d)) throw new ValidationError({ item: { kind: item.kind }, rule: `${item.kind === 'indicator' ? 'an' : 'a'} ${item.kind} is a JSON object`, value: d });
     if (item.kind === 'association') batch.association(d);
-    else if (item.kind === 'group') batch.addGroup(d);
-    else batch.addIndicator(d);
+    // content files are untyped: addGroup/addIndicator check the type at run time
+    else if (item.kind === 'group') batch.addGroup(d as GroupInput);
+    else batch.addIndicator(d as IndicatorInput);
     const after = batch.counts;
     const added = after.groups - before.groups + (after.indicators - before.indicators) + (after.associations - before.associations);
     if (added === 0) {

@@ -33,7 +33,7 @@ export class ImportFileError extends TcBatchError {
     readonly file: string,
     message: string,
     cause?: unknown,
-    code = 'TCB_IMPORT_FILE',
+    code: 'TCB_IMPORT_FILE' | 'TCB_UNSUPPORTED_FORMAT' = 'TCB_IMPORT_FILE',
   ) {
     super(code, `${file}: ${message}`, { cause });
   }
@@ -341,6 +341,8 @@ async function runImporter(format: InputFormat, run: Run): Promise<ImportReport>
     case 'clamav':
       return importClamav(text, batch, { source });
     case 'eml':
+      // RFC 5322: a message starts with its header fields (or an mbox `From ` line)
+      if (!/^\uFEFF?(?:[\x21-\x39\x3b-\x7e]+:|From )/.test(text)) throw unsupported(file, 'not an e-mail message: no header field (From:, Subject:, ...) on its first line');
       return importEml(readFileSync(file), batch, { source });
     case 'kev':
       return importKev(text, batch, { source }, /^\s*\{/.test(text) ? parseJsonText(text) : undefined);

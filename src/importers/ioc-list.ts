@@ -308,8 +308,36 @@ function detected(value: string, d: ReturnType<typeof detectIndicator>): { value
 const BULLET = /^\s*(?:[-*•]|\d+[.)])\s+/;
 /** A comment heading naming an AS (`# AS63949 Linode, LLC`): the AS is an indicator, the rest its description. */
 const ASN_HEADING = /^(?:#+|\/\/)\s*AS\s?N?\s?(\d{1,10})\b[\s:,-]*(.*)$/i;
-/** A registry key inside text: the hive, `\\`, then up to a tab, back-tick, quote, `|` or the end of the line. */
+/** A registry key inside text: the hive, `\\`, then up to a tab, back-tick, quote, `|` or the end of the line (then cut by {@link registryKeyInProse}). */
 const REGISTRY_KEY_IN_TEXT = /\b(?:HKEY_(?:LOCAL_MACHINE|CURRENT_USER|CLASSES_ROOT|USERS|CURRENT_CONFIG)|HKLM|HKCU|HKCR|HKU|HKCC):?\\[^\t`"'|\r\n]+/gi;
+
+/**
+ * The registry key at the start of `run` (a {@link REGISTRY_KEY_IN_TEXT} match), cut where the
+ * prose goes on: a key or value name may hold spaces (`Windows NT`, `Image File Execution Options`),
+ * so a part goes on after a space while the next word starts with a capital or a digit, and ends
+ * before any other word, or after a word that ends a clause (`,` `.` `;` `:` `)`), whose mark is
+ * dropped. `...\CurrentVersion\Run with a value name, and ...` gives `...\CurrentVersion\Run`.
+ */
+function registryKeyInProse(run: string): string {
+  const parts = run.split('\\');
+  const kept: string[] = [parts[0]!];
+  for (const part of parts.slice(1)) {
+    const words = part.split(' ');
+    let name = words[0]!;
+    let cut = /[,.;:)]$/.test(name);
+    for (const w of words.slice(1)) {
+      if (cut || !/^[A-Z0-9]/.test(w)) {
+        cut = true;
+        break;
+      }
+      name += ` ${w}`;
+      cut = /[,.;:)]$/.test(w);
+    }
+    kept.push(name);
+    if (cut) break;
+  }
+  return kept.join('\\').replace(/[,.;:!?)]+$/, '');
+}
 const unquote = (v: string): string => v.replace(/^`+|`+$/g, '');
 
 /**
@@ -397,10 +425,14 @@ function extractLine(line: string, batch: Batch, report: IndicatorImportReport, 
   // values marked as such are taken even when written fanged: registry keys (spaces and all),
   // `back-ticked` values (Markdown/AsciiDoc tables) and the first column of a tab-separated line
   const marked = new Set<string>();
-  let rest = line.replace(REGISTRY_KEY_IN_TEXT, (key) => {
-    marked.add(key.trim());
-    return ' ';
-  });
+  // (the prose after a key is searched again, for more keys and the other values)
+  const takeKeys = (text: string): string =>
+    text.replace(REGISTRY_KEY_IN_TEXT, (run) => {
+      const key = registryKeyInProse(run);
+      marked.add(key);
+      return ` ${takeKeys(run.slice(key.length))}`;
+    });
+  let rest = takeKeys(line);
   rest = rest.replace(/`([^`\n]+)`/g, (_m, v: string) => {
     marked.add(v.trim());
     return ' ';
@@ -414,7 +446,8 @@ function extractLine(line: string, batch: Batch, report: IndicatorImportReport, 
   }
   const tokens = [...[...marked].map((t) => ({ t, sure: true })), ...rest.split(/[\s|]+/).map((t) => ({ t, sure: false }))];
   for (const { t: token, sure } of tokens) {
-    const t = sure ? token : token.replace(/^[("'<,;]+|[)"'>,;:]+$/g, '');
+    // prose punctuation around a value: `(evil[.]com)`, `at evil[.]com.`, `1.2.3.4, then`
+    const t = sure ? token : token.replace(/^[("'<,;]+|[)"'>,;:.!?]+$/g, '');
     if (!t) continue;
     const hash = /^(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(t);
     if (!hash && !sure && !isDefanged(t) && !fanged) continue;

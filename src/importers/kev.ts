@@ -8,7 +8,7 @@
  * | `shortDescription` | Description attribute |
  * | `vulnerabilityName`, `vendorProject`, `product`, `requiredAction`, `dateAdded`, `dueDate` | attributes `Title`, `Vendor`, `Product`, `Required Action`, `Date Added`, `Due Date` |
  * | `cwes` (JSON array, or `"CWE-79, CWE-116"` in CSV) | a `CWE` attribute each |
- * | `notes` (links separated by ` ; `) | a `Source` attribute each |
+ * | `notes` (links separated by `;`, the catalogue writing `url; url`, `url ; url` and `url, url; url`) | a `Source` attribute each |
  * | `knownRansomwareCampaignUse` `Known` | tag `Known Ransomware Campaign Use` |
  *
  * A record without a `cveID` of the form `CVE-YYYY-NNNN` is rejected. Empty fields are left out.
@@ -39,6 +39,17 @@ const ATTRIBUTES: ReadonlyArray<[string, string]> = [
   ['dueDate', 'Due Date'],
 ];
 
+/**
+ * The links of a KEV `notes` field: split at `;` and at a `,` before the next `http(s)://` (the
+ * catalogue lists several vendor links as `url, url; url`); empty parts dropped.
+ */
+export function notesLinks(notes: string): string[] {
+  return notes
+    .split(/\s*;\s*|,\s+(?=https?:\/\/)/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
 /** A KEV catalogue that is not one: neither the JSON `{vulnerabilities: [...]}` nor the CSV header. */
 export class KevFormatError extends TcBatchError {
   constructor(message: string) {
@@ -60,7 +71,8 @@ export function kevRecords(text: string, source: string, parsedJson?: unknown): 
   } catch (err) {
     throw new KevFormatError(`not a CISA KEV catalogue: ${err instanceof Error ? err.message : 'unreadable CSV'}`);
   }
-  if (rows.length > 0 && !('cveID' in rows[0]!.record)) throw new KevFormatError('not a CISA KEV catalogue: the CSV header has no cveID column');
+  const header = /^\uFEFF?([^\r\n]*)/.exec(text)![1]!;
+  if (rows.length > 0 ? !('cveID' in rows[0]!.record) : !/(?:^|,)"?cveID"?(?:,|$)/.test(header)) throw new KevFormatError('not a CISA KEV catalogue: the CSV header has no cveID column');
   return rows.map((r) => ({ where: `${source}:${r.info.lines}`, record: r.record }));
 }
 
@@ -99,7 +111,7 @@ export function importKev(text: string, batch: Batch, options: KevImportOptions 
       for (const [field, type] of ATTRIBUTES) attr(type, record[field]);
       const cwes = Array.isArray(record.cwes) ? record.cwes : typeof record.cwes === 'string' ? record.cwes.split(',') : [];
       for (const cwe of cwes) attr('CWE', cwe);
-      for (const link of typeof record.notes === 'string' ? record.notes.split(/\s;\s/) : []) attr('Source', link);
+      for (const link of typeof record.notes === 'string' ? notesLinks(record.notes) : []) attr('Source', link);
       if (typeof record.knownRansomwareCampaignUse === 'string' && record.knownRansomwareCampaignUse.trim() === 'Known') v.tag(RANSOMWARE_TAG);
     } catch (err) {
       addReject(report, where, cve, errorReason(err));

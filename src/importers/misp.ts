@@ -87,7 +87,11 @@ interface MispTag {
   name?: unknown;
 }
 
+/** Where an attribute sits in the document (`Attribute/3`), for report entries when it has no uuid or id. */
+const POSITION = Symbol('position');
+
 interface MispAttribute {
+  [POSITION]?: string;
   uuid?: string;
   id?: string;
   type?: string;
@@ -99,6 +103,7 @@ interface MispAttribute {
 }
 
 interface MispObject {
+  [POSITION]?: string;
   uuid?: string;
   name?: string;
   Attribute?: MispAttribute[];
@@ -167,7 +172,10 @@ function attributes(list: unknown, ctx: { report: IndicatorImportReport; src: st
   const out: MispAttribute[] = [];
   (Array.isArray(list) ? list : []).forEach((a, i) => {
     const c = cleanRecord<MispAttribute>(a, ATTRIBUTE_STRINGS, ['Tag']);
-    if (c) out.push(c);
+    if (c) {
+      c[POSITION] = `${where}/${i}`;
+      out.push(c);
+    }
     else {
       ctx.report.counts.read++;
       addReject(ctx.report, `${ctx.src}#${where}/${i}`, safeText(a), 'a MISP attribute is a JSON object');
@@ -177,6 +185,9 @@ function attributes(list: unknown, ctx: { report: IndicatorImportReport; src: st
 }
 
 
+
+/** The attribute's uuid, else its id, else where it is (`Attribute/3`). */
+const attributeId = (a: MispAttribute): string => a.uuid ?? a.id ?? a[POSITION] ?? '?';
 
 /** `tlp:amber+strict` → `TLP:AMBER+STRICT`; `undefined` for other tags. */
 export function tlpLabel(tag: string): string | undefined {
@@ -237,6 +248,7 @@ function importEvent(raw: MispEvent, batch: Batch, report: IndicatorImportReport
       addReject(report, `${src}#Object/${i}`, safeText(raw), 'a MISP object is a JSON object');
       return;
     }
+    o[POSITION] = `Object/${i}`;
     o.Attribute = attributes(o.Attribute, ctx, `Object/${i}/Attribute`);
     if (o.name === 'file') importFileObject(o, ctx);
     else for (const a of o.Attribute) importAttribute(a, ctx);
@@ -322,7 +334,7 @@ function splitPath(p: string): { fileName?: string; path?: string } {
 
 function importAttribute(a: MispAttribute, ctx: Ctx): void {
   const { batch, report } = ctx;
-  const id = a.uuid ?? a.id ?? '?';
+  const id = attributeId(a);
   const where = `${ctx.src}#${id}`;
   report.counts.read++;
   const type = typeof a.type === 'string' ? a.type : '';
@@ -453,7 +465,7 @@ const FILE_HASHES = new Set(['md5', 'sha1', 'sha256']);
 
 function importFileObject(o: MispObject, ctx: Ctx): void {
   const { batch, report } = ctx;
-  const where = `${ctx.src}#${o.uuid ?? 'object'}`;
+  const where = `${ctx.src}#${o.uuid ?? o[POSITION] ?? 'object'}`;
   const attrs = o.Attribute ?? [];
   const hashes: Record<string, string> = {};
   let fileName: string | undefined;
@@ -463,16 +475,16 @@ function importFileObject(o: MispObject, ctx: Ctx): void {
     report.counts.read++;
     const rel = a.object_relation ?? a.type ?? '';
     const v = typeof a.value === 'string' ? a.value.trim() : safeText(a.value ?? '');
-    if (a.deleted === true) addSkip(report, `${ctx.src}#${a.uuid ?? '?'}`, `deleted MISP attribute (${rel})`);
+    if (a.deleted === true) addSkip(report, `${ctx.src}#${attributeId(a)}`, `deleted MISP attribute (${rel})`);
     else if (FILE_HASHES.has(rel)) {
       const h = normalizeHash(v);
       if (h && h.kind === rel) hashes[rel] = h.value;
-      else addReject(report, `${ctx.src}#${a.uuid ?? '?'}`, v, `file object ${rel}: not a ${rel}`);
+      else addReject(report, `${ctx.src}#${attributeId(a)}`, v, `file object ${rel}: not a ${rel}`);
     } else if (rel === 'filename') fileName = v;
     else if (rel === 'size-in-bytes' && /^\d+$/.test(v)) size = Number(v);
     else rest.push(a);
   }
-  for (const a of rest) addSkip(report, `${ctx.src}#${a.uuid ?? '?'}`, `file object attribute ${safeJson(a.object_relation ?? a.type)} has no ThreatConnect File field`);
+  for (const a of rest) addSkip(report, `${ctx.src}#${attributeId(a)}`, `file object attribute ${safeJson(a.object_relation ?? a.type)} has no ThreatConnect File field`);
   if (Object.keys(hashes).length === 0) {
     addReject(report, where, fileName ?? '', 'file object without an md5, sha1 or sha256');
     return;

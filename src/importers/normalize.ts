@@ -13,10 +13,11 @@ import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import type { Batch } from '../batch/batch.js';
 import type { IndicatorBuilder, GroupBuilder } from '../model/builder.js';
+import { indicatorTypes, type IndicatorTypeName } from '../../generated/catalog.js';
 import { addReject, createReport, errorReason, type ImportReport } from './report.js';
 
 /** ThreatConnect indicator types the importers detect in free values. */
-export type DetectedType = 'Address' | 'Host' | 'URL' | 'EmailAddress' | 'File' | 'CIDR' | 'ASN' | 'Registry Key' | 'User Agent' | 'Email Subject';
+export type DetectedType = Extract<IndicatorTypeName, 'Address' | 'Host' | 'URL' | 'EmailAddress' | 'File' | 'CIDR' | 'ASN' | 'Registry Key' | 'User Agent' | 'Email Subject'>;
 
 /** A value recognised as an indicator, already normalised. */
 export interface DetectedIndicator {
@@ -25,7 +26,7 @@ export interface DetectedIndicator {
   /** The normalised value (for File: the one hash; see {@link DetectedIndicator.hash}). */
   value: string;
   /** For File: which hash slot the value fills. */
-  hash?: 'md5' | 'sha1' | 'sha256';
+  hash?: HashKind;
   /** A port that was part of the input (`ip:port`, `host:port`); not part of any TC value. */
   port?: number;
 }
@@ -41,7 +42,18 @@ export interface DetectOptions {
   defaultScheme?: string;
 }
 
-const HASH_LENGTHS: Record<number, 'md5' | 'sha1' | 'sha256'> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
+/** A File hash slot (`md5`, `sha1`, `sha256`: the value args of the catalogue's File type). */
+export type HashKind = (typeof indicatorTypes.File.values)[number]['arg'];
+
+/** File hash slots by their fixed length (32, 40, 64), from the catalogue. */
+const HASH_LENGTHS: ReadonlyMap<number, HashKind> = new Map(indicatorTypes.File.values.map((v) => [v.length, v.arg]));
+
+/**
+ * Value slots the importers fill when a feed gives only the first value (ThreatConnect needs all
+ * three of a Registry Key: `' '` is its "no value name", `REG_NONE` its "no value type"; ThreatConnect
+ * REST API: indicator types).
+ */
+const FILLED_SLOTS: Partial<Record<DetectedType, readonly string[]>> = { 'Registry Key': [' ', 'REG_NONE'] };
 
 /**
  * Undo common defanging: `[.]`, `(.)`, `{.}`, `[dot]`, `[:]`, `[://]`, `[@]`, `[at]`, `hxxp(s)`,
@@ -64,10 +76,10 @@ export function isDefanged(text: string): boolean {
 }
 
 /** A hash lower-cased and trimmed, with its kind, or `undefined` when it is not 32, 40 or 64 hex digits. */
-export function normalizeHash(text: string): { kind: 'md5' | 'sha1' | 'sha256'; value: string } | undefined {
+export function normalizeHash(text: string): { kind: HashKind; value: string } | undefined {
   const v = text.trim();
   if (!/^[0-9a-fA-F]+$/.test(v)) return undefined;
-  const kind = HASH_LENGTHS[v.length];
+  const kind = HASH_LENGTHS.get(v.length);
   return kind ? { kind, value: v.toLowerCase() } : undefined;
 }
 
@@ -282,7 +294,7 @@ export interface AddOptions {
 }
 
 /** The File slots of {@link addIndicators}: one hash or several of the same file. */
-export type Hashes = Partial<Record<'md5' | 'sha1' | 'sha256', string>>;
+export type Hashes = Partial<Record<HashKind, string>>;
 
 /**
  * Add one detected indicator (or one File with several hashes) to the batch, with its metadata,
@@ -296,41 +308,17 @@ export function addToBatch(batch: Batch, report: IndicatorImportReport, where: s
   const display = 'hashes' in indicator ? Object.values(indicator.hashes).join(' : ') : indicator.value;
   try {
     const extra = { rating: options.rating, confidence: options.confidence };
-    switch (indicator.type) {
-      case 'Address':
-        builder = batch.address({ ip: indicator.value, ...extra });
-        break;
-      case 'Host':
-        builder = batch.host({ hostName: indicator.value, ...extra });
-        break;
-      case 'URL':
-        builder = batch.url({ text: indicator.value, ...extra });
-        break;
-      case 'EmailAddress':
-        builder = batch.emailAddress({ address: indicator.value, ...extra });
-        break;
-      case 'CIDR':
-        builder = batch.cidr({ block: indicator.value, ...extra });
-        break;
-      case 'ASN':
-        builder = batch.asn({ asNumber: indicator.value, ...extra });
-        break;
-      case 'Registry Key':
-        // TC needs all three values; ' ' is TC's "no value name", REG_NONE "no value type" (tc-batch-api.md §9)
-        builder = batch.registryKey({ keyName: indicator.value, valueName: ' ', valueType: 'REG_NONE', ...extra });
-        break;
-      case 'User Agent':
-        builder = batch.userAgent({ text: indicator.value, ...extra });
-        break;
-      case 'Email Subject':
-        builder = batch.emailSubject({ subject: indicator.value, ...extra });
-        break;
-      case 'File': {
-        const hashes: Hashes = 'hashes' in indicator ? indicator.hashes : { [indicator.hash!]: indicator.value };
-        builder = batch.file({ ...hashes, ...extra });
-        break;
-      }
+    // Interface 1 by the catalogue: the type's method with its value args (File: the hashes given)
+    const info = indicatorTypes[indicator.type];
+    let values: Record<string, string>;
+    if ('hashes' in indicator) values = { ...indicator.hashes };
+    else if (indicator.type === 'File') values = { [indicator.hash!]: indicator.value };
+    else {
+      const filled = FILLED_SLOTS[indicator.type] ?? [];
+      values = Object.fromEntries(info.values.map((slot, i) => [slot.arg, i === 0 ? indicator.value : filled[i - 1]!]));
     }
+    const method = (batch as unknown as Record<string, (options: Record<string, unknown>) => IndicatorBuilder>)[info.method]!;
+    builder = method.call(batch, { ...values, ...extra });
   } catch (err) {
     addReject(report, where, display, errorReason(err));
     return undefined;

@@ -82,14 +82,22 @@ function toIndicator(kind: NonNullable<ReturnType<typeof kindOf>>, value: string
 /**
  * Import one OpenIOC file.
  * @param xml the file content
- * @throws OpenIocFormatError when the text is not well-formed XML or has no `ioc`/`OpenIOC` root
+ * @throws OpenIocFormatError when the text is not well-formed XML, exceeds the XML parser's limits
+ *   (elements nested thousands deep) or has no `ioc`/`OpenIOC` root
  */
 export function importOpenIoc(xml: string, batch: Batch, options: OpenIocImportOptions = {}): IndicatorImportReport {
   const source = options.source ?? 'openioc';
   const report = createIndicatorReport(source);
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new OpenIocFormatError(`not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
-  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, processEntities: true }).parse(xml) as Node;
+  let doc: Node;
+  try {
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw new OpenIocFormatError(`not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+    doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false, processEntities: true }).parse(xml) as Node;
+  } catch (err) {
+    // the parser's own limits (e.g. "Maximum nested tags exceeded" on thousands of nested elements)
+    if (err instanceof OpenIocFormatError) throw err;
+    throw new OpenIocFormatError(`not readable OpenIOC XML: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const root = (doc.ioc ?? doc.OpenIOC) as Node | undefined;
   if (!root || typeof root !== 'object') throw new OpenIocFormatError('not OpenIOC: no <ioc> (1.0) or <OpenIOC> (1.1) root element');
   const meta = (root.metadata as Node | undefined) ?? root;

@@ -14,7 +14,7 @@
  * Names longer than 100 characters are cut to 99 plus `…` (TC's limit), the full name in a
  * Description attribute. Every rule is its own Signature: the xid is
  * `sha256("Signature-<type>-<source>-<rule name or sid>")` (plus the line for a repeated sid), and a
- * repeated name gets ` (sid N, line L)`.
+ * repeated name gets ` (sid N, line L)` (YARA: ` (line L)`).
  */
 import type { Batch } from '../batch/batch.js';
 import type { GroupBuilder } from '../model/builder.js';
@@ -271,7 +271,14 @@ export function importRules(text: string, batch: Batch, options: RuleImportOptio
     const prefix = options.yaraImports === false || imports.length === 0 ? '' : `${imports.join('\n')}\n\n`;
     report.counts.read = rules.length + problems.length;
     for (const p of problems) addReject(report, `${source}:${p.line}`, p.value, p.reason);
-    for (const rule of rules) add(rule, rule.name!, `${rule.name}.yar`, `${prefix}${rule.text}`);
+    // one Signature per rule: a name repeated in the file (YARA itself refuses that) gets its line
+    const names = new Set<string>();
+    for (const rule of rules) {
+      const repeat = rule.name !== undefined && names.has(rule.name);
+      if (rule.name !== undefined) names.add(rule.name);
+      if (repeat) add(rule, `${rule.name!}:line:${rule.line}`, `${rule.name!}-line-${rule.line}.yar`, `${prefix}${rule.text}`, ` (line ${rule.line})`);
+      else add(rule, rule.name!, `${rule.name}.yar`, `${prefix}${rule.text}`);
+    }
   } else {
     const { rules, commented, problems } = parseSnort(text);
     report.counts.read = rules.length + commented.length + problems.length;

@@ -10,6 +10,7 @@
  * object paths in {@link SUPPORTED_PATHS} and reports everything else as unsupported.
  */
 import * as ohm from 'ohm-js';
+import { TcBatchError } from '../errors.js';
 
 const GRAMMAR = String.raw`
 StixPattern {
@@ -128,12 +129,11 @@ export type ObservationExpression =
   | { kind: 'qualified'; observation: ObservationExpression; qualifier: PatternQualifier; text: string };
 
 /** A pattern that does not parse. `offset` is the 0-based position of the failure. */
-export class StixPatternSyntaxError extends Error {
+export class StixPatternSyntaxError extends TcBatchError {
   readonly pattern: string;
   readonly offset: number;
   constructor(pattern: string, offset: number, message: string) {
-    super(message);
-    this.name = 'StixPatternSyntaxError';
+    super('TCB_STIX_PATTERN', message);
     this.pattern = pattern;
     this.offset = offset;
   }

@@ -87,7 +87,7 @@ const STIX_TLP_IDS: Readonly<Record<string, string>> = {
 /** ATT&CK `external_references[].source_name` values whose `external_id` becomes a tag. */
 const ATTACK_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
 
-/** Built-in TC indicator<->indicator association types by type pair (tc-batch-api.md §5.3). */
+/** Built-in TC indicator<->indicator association types by type pair (ThreatConnect V2 Batch API: associations). */
 const INDICATOR_LINKS: ReadonlyArray<readonly [IndicatorTypeName, IndicatorTypeName, string]> = [
   ['Address', 'User Agent', 'Address to User Agent'],
   ['ASN', 'Address', 'ASN to Address'],
@@ -138,7 +138,7 @@ function indicatorSpec(o: PatternObservable): IndicatorSpec | string {
     case 'autonomous-system':
       return { type: 'ASN', values: { asNumber: `ASN${v['autonomous-system:number']!}` } };
     case 'windows-registry-key':
-      // TC needs all three values; ' ' is TC's "no value name" and REG_NONE "no value type" (tc-batch-api.md §9).
+      // TC needs all three values; ' ' is TC's "no value name" and REG_NONE "no value type" (ThreatConnect REST API: indicator types).
       return {
         type: 'Registry Key',
         values: {
@@ -525,11 +525,13 @@ export class StixImport {
   #relationship(o: StixObject): void {
     const src = typeof o.source_ref === 'string' ? o.source_ref : '';
     const dst = typeof o.target_ref === 'string' ? o.target_ref : '';
-    const value = `${safeText(src)} ${safeText(o.relationship_type)} ${safeText(dst)}`;
+    const shown = (v: unknown): string => (v === undefined ? '' : safeText(v));
+    const value = `${shown(o.source_ref)} ${shown(o.relationship_type)} ${shown(o.target_ref)}`;
     const a = this.#resolveRef(src);
     const b = this.#resolveRef(dst);
     if (!a || !b) {
-      this.#reject(o.id, value, `${!a ? 'source_ref' : 'target_ref'} ${!a ? src : dst} is not in the bundle`);
+      const [field, ref] = !a ? ['source_ref', src] : ['target_ref', dst];
+      this.#reject(o.id, value, ref === '' ? `a relationship's ${field} is a STIX id (a string)` : `${field} ${ref} is not in the bundle`);
       return;
     }
     if (a.kind === 'excluded' || b.kind === 'excluded') {

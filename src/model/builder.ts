@@ -2,14 +2,13 @@
  * Hand-written bases of the generated builder classes (`generated/builders`). A builder holds one
  * group or indicator: identity (type, xid, name or summary), scalar fields by wire name, and
  * metadata (attributes, tags, security labels, associations, file occurrences). `toJSON()` is
- * pure and gives the exact Batch V2 wire object (tc-batch-api.md §5.1, §5.2).
+ * pure and gives the exact Batch V2 wire object (ThreatConnect V2 Batch API: indicator fields; ThreatConnect V2 Batch API: group fields).
  *
  * Everything type-specific (which fields exist, their friendly names and kinds, value slots)
  * comes from the generated catalogue entry the subclass passes in; nothing here lists types.
  */
-import { ValidationError, type ItemRef } from '../errors.js';
-import { groupValidators, indicatorValidators } from '../../generated/validators/index.js';
-import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, TypeInfo } from './catalog-types.js';
+import { ValidationError, printable, type ItemRef } from '../errors.js';
+import type { FieldInfo, GroupTypeInfo, IndicatorTypeInfo, MetadataInfo, MetadataKind, TypeInfo } from './catalog-types.js';
 import { SUMMARY_SEPARATOR } from './catalog-types.js';
 import { Attribute, FileOccurrence, SecurityLabel, type MetadataOwner } from './metadata.js';
 import { parseField } from './values.js';
@@ -18,7 +17,7 @@ import type { DateInput } from './dates.js';
 import type { ValidationResult } from './validation.js';
 
 /**
- * An xid choice (DESIGN.md §3): omitted or `true` for the deterministic
+ * An xid choice (README: Design notes): omitted or `true` for the deterministic
  * `sha256("{type}-{name|summary}")`, `false` for a random uuid4, or the xid itself.
  */
 export type XidInput = string | boolean | undefined;
@@ -26,8 +25,62 @@ export type XidInput = string | boolean | undefined;
 /** Document/Report content: the bytes, a string (UTF-8), or a callback given the xid (awaited one at a time at upload). */
 export type FileContent = string | Uint8Array | ((xid: string) => string | Uint8Array | Promise<string | Uint8Array>);
 
-type AnyValidator = (data: unknown) => ValidationResult<unknown>;
-const validators: Record<string, AnyValidator | undefined> = { ...groupValidators, ...indicatorValidators };
+/** A generated validator, as the builders call it. */
+export type AnyValidator = (data: unknown) => ValidationResult<unknown>;
+
+/**
+ * What the builder bases read from the generated layer, which passes it in (the core never imports
+ * `generated/`): the validators of item types and of metadata objects, and the catalogue's metadata
+ * entries (their identifying fields).
+ */
+export interface BuilderSchema {
+  /** The validator of items of `type`, when one is known. */
+  item(type: string): AnyValidator | undefined;
+  /** Validators of attributes, security labels, tags and file occurrences. */
+  readonly metadata: Readonly<Record<MetadataKind, AnyValidator>>;
+  /** `x-tc-builder` of each metadata object: which fields identify it on an item. */
+  readonly metadataInfo: Readonly<Record<MetadataKind, MetadataInfo>>;
+}
+
+/** Metadata objects (their JSON text) known to pass a metadata validator; at most {@link VALID_METADATA_CACHE} per validator. */
+const validMetadata = new Map<AnyValidator, Set<string>>();
+const VALID_METADATA_CACHE = 4096;
+
+/** The JSON text of a metadata object made of strings and booleans (what feeds pass), else undefined (not cached). */
+function cacheKey(json: Record<string, unknown>): string | undefined {
+  for (const k in json) {
+    const t = typeof json[k];
+    if (t !== 'string' && t !== 'boolean') return undefined;
+  }
+  return JSON.stringify(json);
+}
+
+/** Whether `a` and `b` agree on every identifying field (none: never the same object). */
+function sameKey(a: object, b: object, key: readonly string[] | undefined): boolean {
+  if (key === undefined || key.length === 0) return false;
+  for (const k of key) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
+}
+
+/** Wire names of a type's settable fields (restoring a stored item tells fields from the builder's own keys). */
+const wireFields = new WeakMap<TypeInfo, ReadonlySet<string>>();
+function wireFieldsOf(info: TypeInfo): ReadonlySet<string> {
+  let set = wireFields.get(info);
+  if (set === undefined) wireFields.set(info, (set = new Set(Object.values(info.fields).map((f) => f.wire))));
+  return set;
+}
+
+/** A generated group builder class. */
+export interface GroupBuilderClass<B extends GroupBuilder = GroupBuilder> {
+  new (name: string, xid?: XidInput): B;
+  readonly info: GroupTypeInfo;
+}
+
+/** A generated indicator builder class. */
+export interface IndicatorBuilderClass<B extends IndicatorBuilder = IndicatorBuilder> {
+  new (values: ReadonlyArray<string | undefined>, xid?: XidInput): B;
+  readonly info: IndicatorTypeInfo;
+}
 
 /**
  * Something told when a builder it holds changes after it was added (a disk-backed store writes
@@ -39,12 +92,21 @@ export interface BuilderListener {
 }
 
 /**
- * Validate `data` with the generated validator of `type` and throw the first issue as a ValidationError.
+ * What a builder class may carry besides its catalogue entry: the validator of its type. The
+ * builders of custom indicator types (made by `tcbatch codegen` or `loadIndicatorTypes`) have one;
+ * the generated built-in classes use the generated validator of their type.
+ */
+interface BuilderStatics {
+  readonly validator?: AnyValidator;
+}
+
+/**
+ * Validate `data` with the validator of the builder's class, else the generated one of `type`, and throw the first issue as a ValidationError.
  * @param owner names the item in the error (read only when there is one: no per-call ref object)
  * @param only when given, only issues at these JSON pointers count
  */
-function check(type: string, data: Record<string, unknown>, owner: { readonly ref: ItemRef }, only?: readonly string[]): void {
-  const validate = validators[type];
+function check(type: string, data: Record<string, unknown>, owner: { readonly ref: ItemRef; readonly schema: BuilderSchema }, only?: readonly string[]): void {
+  const validate = (owner.constructor as BuilderStatics).validator ?? owner.schema.item(type);
   if (!validate) return;
   const result = validate(data);
   if (result.valid) return;
@@ -86,6 +148,32 @@ export abstract class Builder implements MetadataOwner {
   /** `group` or `indicator`. */
   abstract get kind(): 'group' | 'indicator';
 
+  /** @internal the validators and metadata entries of the generated layer (a prototype getter of the generated bases). */
+  abstract get schema(): BuilderSchema;
+
+  /**
+   * @internal Check a metadata object of this item against its schema definition.
+   * @throws ValidationError naming this item, `<kind>.<field>` and the schema's rule.
+   */
+  checkMetadata(kind: MetadataKind, json: Record<string, unknown>, field?: string): void {
+    const validate = this.schema.metadata[kind];
+    // feeds repeat the same tags, labels and attributes on every item: a valid object is remembered
+    let known = validMetadata.get(validate);
+    if (known === undefined) validMetadata.set(validate, (known = new Set()));
+    const key = cacheKey(json);
+    if (key !== undefined && known.has(key)) return;
+    const result = validate(json);
+    if (result.valid) {
+      if (key === undefined) return;
+      if (known.size >= VALID_METADATA_CACHE) known.clear();
+      known.add(key);
+      return;
+    }
+    const issue = result.issues[0]!;
+    const at = issue.pointer.slice(1);
+    throw new ValidationError({ item: this.ref, field: field ?? (at ? `${kind}.${at}` : kind), rule: issue.rule, value: issue.value === undefined ? json : issue.value });
+  }
+
   /**
    * @internal Register the store holding this builder: it is told of every later change
    * ({@link BuilderListener}). One listener per builder; `undefined` detaches.
@@ -109,11 +197,12 @@ export abstract class Builder implements MetadataOwner {
 
   #field(key: string): FieldInfo {
     const fields = this.info.fields;
-    const f = fields[key] ?? Object.values(fields).find((x) => x.wire === key);
+    // own keys only: `constructor` or `__proto__` is no field (not Object.prototype's members)
+    const f = typeof key !== 'string' ? undefined : Object.hasOwn(fields, key) ? fields[key] : Object.values(fields).find((x) => x.wire === key);
     if (!f) {
       throw new ValidationError({
         item: this.ref,
-        field: key,
+        field: typeof key === 'string' ? key : printable(key),
         rule: `is not a field of ${this.type}; known fields: ${Object.keys(fields).join(', ')}`,
         code: 'TCB_UNKNOWN_FIELD',
       });
@@ -163,7 +252,7 @@ export abstract class Builder implements MetadataOwner {
   protected abstract identity(): Record<string, unknown>;
 
   /**
-   * Set a type-specific field by name (Interface 2 of the seed): the wire name (`eventDate`,
+   * Set a type-specific field by name (Interface 2 of TcEx's Module: Batch page): the wire name (`eventDate`,
    * `flag1`) or the API name (`dnsActive`). Returns the builder for chaining.
    * @throws ValidationError for an unknown key or a bad value.
    */
@@ -179,7 +268,11 @@ export abstract class Builder implements MetadataOwner {
    */
   attribute(type: string, value: string, displayed?: boolean, source?: string): Attribute {
     const list = this.#attributes;
-    if (list !== undefined) for (const a of list) if (a.type === type && a.value === value) return a;
+    if (list !== undefined) {
+      const key = this.schema.metadataInfo.attribute.key;
+      const wanted = { type, value, displayed, source };
+      for (const a of list) if (sameKey(a, wanted, key)) return a;
+    }
     const attr = new Attribute(type, value, displayed, source, this);
     if (list === undefined) this.#attributes = [attr]; // exact-size array: a batch may hold 10^7 builders
     else list.push(attr);
@@ -188,16 +281,17 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
-   * Add a tag (at most 128 characters, tc-batch-api.md §7.4); adding it again does nothing.
-   * @throws ValidationError when the name is empty or too long.
+   * Add a tag; adding one with the same name again does nothing (the `tag` definition's identifying
+   * fields). The name is checked at the call against the schema's `tag` definition (1 to 128
+   * characters, not only whitespace; ThreatConnect V2 Batch API: limits).
+   * @throws ValidationError (field `tag`) when the name breaks a rule.
    */
   tag(name: string): this {
-    if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-      throw new ValidationError({ item: this.ref, field: 'tag', rule: 'a tag name is 1 to 128 characters (tc-batch-api.md §7.4)', value: name });
-    }
+    this.checkMetadata('tag', { name }, 'tag');
     const tags = this.#tags;
+    const merge = this.schema.metadataInfo.tag.key?.includes('name') === true;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
-    else if (!tags.includes(name)) tags.push(name);
+    else if (!merge || !tags.includes(name)) tags.push(name);
     else return this;
     this.changed();
     return this;
@@ -210,7 +304,11 @@ export abstract class Builder implements MetadataOwner {
    */
   securityLabel(name: string, description?: string, color?: string): SecurityLabel {
     const list = this.#labels;
-    if (list !== undefined) for (const l of list) if (l.name === name) return l;
+    if (list !== undefined) {
+      const key = this.schema.metadataInfo.securityLabel.key;
+      const wanted = { name, description, color };
+      for (const l of list) if (sameKey(l, wanted, key)) return l;
+    }
     const label = new SecurityLabel(name, description, color, this);
     if (list === undefined) this.#labels = [label];
     else list.push(label);
@@ -246,19 +344,21 @@ export abstract class Builder implements MetadataOwner {
 
   /**
    * @internal Replace fields and metadata with those of a wire object (restoring an item a
-   * disk-backed store had evicted). Keys in `skip` are the subclass's own; every other key that is
-   * not metadata is a field, kept in the object's key order. Values are trusted (they were written
-   * by this builder's `toJSON()`); no listener is told.
+   * disk-backed store had evicted). Keys that are fields of the type (by wire name) are fields,
+   * kept in the object's key order; the metadata arrays are restored; the other keys are the
+   * subclass's own. Values are trusted (they were written by this builder's `toJSON()`); no
+   * listener is told.
    */
-  protected restoreBody(json: Record<string, unknown>, skip: ReadonlySet<string>): void {
+  protected restoreBody(json: Record<string, unknown>): void {
     this.#fields = undefined;
     this.#attributes = undefined;
     this.#tags = undefined;
     this.#labels = undefined;
+    const fields = wireFieldsOf(this.info);
     for (const key of Object.keys(json)) {
       const v = json[key];
-      if (skip.has(key)) continue;
-      if (key === 'attribute') {
+      if (fields.has(key)) (this.#fields ??= new Map()).set(key, v);
+      else if (key === 'attribute') {
         this.#attributes = (v as Array<Record<string, unknown>>).map((a) => {
           const attr = new Attribute(a.type as string, a.value as string, a.displayed as boolean | undefined, a.source as string | undefined, this);
           if (a.pinned !== undefined) attr.pinned = a.pinned as boolean;
@@ -268,8 +368,6 @@ export abstract class Builder implements MetadataOwner {
         this.#labels = (v as Array<Record<string, unknown>>).map((l) => new SecurityLabel(l.name as string, l.description as string | undefined, l.color as string | undefined, this));
       } else if (key === 'tag') {
         this.#tags = (v as Array<{ name: string }>).map((t) => t.name);
-      } else {
-        (this.#fields ??= new Map()).set(key, v);
       }
     }
   }
@@ -393,7 +491,7 @@ export abstract class GroupBuilder extends Builder {
 
   /** @internal see {@link Builder.restoreState}; file content is not part of the JSON and is kept. */
   restoreState(json: Record<string, unknown>): void {
-    this.restoreBody(json, GROUP_KEYS);
+    this.restoreBody(json);
     const xids = json.associatedGroupXid as string[] | undefined;
     this.#associatedGroupXid = xids === undefined ? undefined : xids.slice();
     const ind = json.associatedIndicators as Array<{ summary: string; indicatorType: string }> | undefined;
@@ -402,8 +500,6 @@ export abstract class GroupBuilder extends Builder {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-const GROUP_KEYS: ReadonlySet<string> = new Set(['name', 'type', 'xid', 'associatedGroupXid', 'associatedIndicators']);
-const INDICATOR_KEYS: ReadonlySet<string> = new Set(['summary', 'type', 'xid', 'associatedGroups', 'fileOccurrence']);
 
 /** Base of every generated indicator builder. */
 export abstract class IndicatorBuilder extends Builder {
@@ -418,7 +514,7 @@ export abstract class IndicatorBuilder extends Builder {
    * @param values the value slots in order; empty or undefined slots are left out of the summary
    * @param xid see {@link XidInput}
    * @throws ValidationError when no value is given or a value breaks the type's rules
-   *   (tc-batch-api.md §9).
+   *   (ThreatConnect REST API: indicator types).
    */
   protected constructor(info: IndicatorTypeInfo, values: ReadonlyArray<string | undefined>, xid?: XidInput) {
     let summary: string;
@@ -457,7 +553,7 @@ export abstract class IndicatorBuilder extends Builder {
     check(info.type, probe, this);
   }
 
-  /** The indicator value; multi-value types join their values with `' : '` (tc-batch-api.md §5.1). */
+  /** The indicator value; multi-value types join their values with `' : '` (ThreatConnect V2 Batch API: indicator fields). */
   get summary(): string {
     return this.#summary;
   }
@@ -545,7 +641,7 @@ export abstract class IndicatorBuilder extends Builder {
    * and are not restored (they write nothing).
    */
   restoreState(json: Record<string, unknown>): void {
-    this.restoreBody(json, INDICATOR_KEYS);
+    this.restoreBody(json);
     const groups = json.associatedGroups as Array<{ groupXid: string }> | undefined;
     this.#associatedGroups = groups === undefined ? undefined : groups.map((g) => g.groupXid);
     const occ = json.fileOccurrence as Array<{ fileName?: string; path?: string; date?: string }> | undefined;

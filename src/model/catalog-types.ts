@@ -20,8 +20,14 @@ export interface FieldInfo {
   readonly tolerated?: boolean;
   /** The field is only used client-side and never written into the batch JSON. */
   readonly clientOnly?: boolean;
-  /** The schema's rule text for the field (`x-tc-rule`), with its source. */
+  /** The schema's rule text for the field (`x-tc-rule`, or that of the definition it refers to), with its source. */
   readonly rule?: string;
+  /** Numbers: the schema's `minimum`. */
+  readonly minimum?: number;
+  /** Numbers: the schema's `maximum`. */
+  readonly maximum?: number;
+  /** Numbers: the schema's type is `integer`. */
+  readonly integer?: boolean;
 }
 
 /** One value slot of an indicator type. */
@@ -56,7 +62,7 @@ interface TypeInfoBase {
 /** Metadata of a group type. */
 export interface GroupTypeInfo extends TypeInfoBase {
   readonly kind: 'group';
-  /** Type-specific positional arguments after `name`, in the seed's order (API names). */
+  /** Type-specific positional arguments after `name`, in TcEx's order (API names). */
   readonly args: readonly string[];
   /** Document/Report: content is uploaded after the job completes. */
   readonly fileContent: boolean;
@@ -75,7 +81,7 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
   readonly custom: boolean;
   /**
    * The value slots are alternative identities of one item (File hashes): any non-empty subset is
-   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, tc-batch-api.md §8).
+   * a valid indicator, and each slot alone identifies it (`fileMergeMode`, ThreatConnect V2 Batch API).
    */
   readonly partialValues: boolean;
   /** The type takes file occurrences (`fileOccurrence[]`, File). */
@@ -84,5 +90,36 @@ export interface IndicatorTypeInfo extends TypeInfoBase {
 
 export type TypeInfo = GroupTypeInfo | IndicatorTypeInfo;
 
-/** Separator of multi-value summaries (tc-batch-api.md §5.1; tcex `build_summary`). */
+/**
+ * A type's `x-tc` block in its schema, as codegen reads it: the part of {@link TypeInfo} that is
+ * written by hand (codegen derives the fields, the schema path and the flags it leaves out).
+ */
+export type TypeMeta = Pick<TypeInfo, 'kind' | 'type' | 'method' | 'className' | 'apiBranch' | 'apiEntity'> &
+  Partial<Pick<GroupTypeInfo, 'fileContent' | 'defaults'>> &
+  Partial<Pick<IndicatorTypeInfo, 'partialValues' | 'casePreference' | 'custom'>> & {
+    /** Groups: type-specific positional arguments after `name`, in TcEx's order (wire names). */
+    args?: string[];
+    /** Indicators: value slots in order; the summary joins them with `' : '`. */
+    values?: ValueInfo[];
+  };
+
+/** The metadata objects of an item (attributes, security labels, tags, file occurrences). */
+export type MetadataKind = 'attribute' | 'securityLabel' | 'tag' | 'fileOccurrence';
+
+/** A metadata object's `x-tc-builder` block: its builder arguments and the fields that identify it. */
+export interface MetadataInfo {
+  /** Positional arguments of the builder method, in order. */
+  readonly args: readonly string[];
+  /** Fields that make two objects the same one on an item (a second add returns the first); none: never merged. */
+  readonly key?: readonly string[];
+}
+
+/** What a `BatchStatus` count counts (`x-tc-count` of `schemas/batch/batch-status.json`). */
+export interface StatusCountInfo {
+  /** `all` for the totals, else the kind of item. */
+  readonly items: 'all' | 'group' | 'indicator' | 'association';
+  readonly outcome: 'success' | 'error' | 'unprocessed';
+}
+
+/** Separator of multi-value summaries (ThreatConnect V2 Batch API: indicator fields; TcEx `build_summary`). */
 export const SUMMARY_SEPARATOR = ' : ';

@@ -3,8 +3,8 @@
  * `date`, ...).
  *
  * Output is always `YYYY-MM-DDTHH:mm:ssZ` in UTC with fractional seconds cut. The reference (tcex
- * `any_to_datetime(...).strftime('%Y-%m-%dT%H:%M:%SZ')`, `tcex-batch.md` §6) keeps the wall-clock time of an
- * aware input and drops its offset; tcbatch converts to UTC instead (`DESIGN.md` §3):
+ * `any_to_datetime(...).strftime('%Y-%m-%dT%H:%M:%SZ')`, ThreatConnect TcEx Batch module) keeps the wall-clock time of an
+ * aware input and drops its offset; tcbatch converts to UTC instead (README: Design notes):
  * `2017-03-03T18:00:00-06:00` → `2017-03-04T00:00:00Z` (the reference gives `2017-03-03T18:00:00Z`).
  *
  * Parsing order for strings: the output form itself (no regex), numeric epoch, ISO-8601, RFC 2822 (strict regexes,
@@ -29,7 +29,7 @@ export interface ToTcDateOptions {
 
 /** The rule text carried by every {@link ValidationError} thrown by {@link toTcDate}. */
 export const DATE_RULE =
-  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago" (DESIGN.md §3)';
+  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago" (README: Design notes)';
 
 /** Error code of an unparseable date. */
 export const INVALID_DATE_CODE = 'TCB_INVALID_DATE';
@@ -222,8 +222,8 @@ function isDate(v: unknown): v is Date {
 }
 
 /**
- * Converts any supported date to ThreatConnect's wire form `YYYY-MM-DDTHH:mm:ssZ`, in UTC (`DESIGN.md` §3; the
- * reference keeps the wall clock and drops the offset, `tcex-batch.md` §6). Sub-second parts are cut (towards the
+ * Converts any supported date to ThreatConnect's wire form `YYYY-MM-DDTHH:mm:ssZ`, in UTC (README: Design notes; the
+ * reference keeps the wall clock and drops the offset, ThreatConnect TcEx Batch module). Sub-second parts are cut (towards the
  * past), never rounded.
  *
  * Accepted input:

@@ -1,53 +1,52 @@
 /**
  * Metadata objects that hang off groups and indicators: attributes, security labels and file
- * occurrences (tags are plain names). Each has setters for its optional parts, as the seed shows
+ * occurrences (tags are plain names). Each has setters for its optional parts, as TcEx's Module: Batch page shows
  * (`attr.displayed = true`, `label.color = 'ffffff'`, `occurrence.fileName = 'drop1.exe'`), and a
  * pure `toJSON()` giving the wire shape of `schemas/common/defs.json`.
  */
-import { ValidationError, type ItemRef } from '../errors.js';
+import type { ItemRef } from '../errors.js';
+import type { MetadataKind } from './catalog-types.js';
 import { toTcDate, type DateInput } from './dates.js';
 
-const COLOR = /^[0-9A-Fa-f]{6}$/;
-
 /**
- * @internal The item a metadata object belongs to: it names the item in error messages and is told
- * when one of the object's setters changes it (so a disk-backed store can write the item back).
- * Builders implement it; passing the builder itself avoids building an {@link ItemRef} per call.
+ * @internal The item a metadata object belongs to: it checks the object against its schema
+ * definition (naming the item in errors) and is told when one of the object's setters changes it
+ * (so a disk-backed store can write the item back). Builders implement it.
  */
 export interface MetadataOwner {
   /** Kind, type, xid and summary/name of the item, for error messages. */
   readonly ref: ItemRef;
+  /**
+   * Check `json` against the schema definition of `kind` (`common/defs.json`).
+   * @throws ValidationError naming the item, the field and the rule.
+   */
+  checkMetadata(kind: MetadataKind, json: Record<string, unknown>): void;
   /** Called after a setter changed the metadata object. */
   metadataChanged(): void;
 }
 
-const isOwner = (x: ItemRef | MetadataOwner | undefined): x is MetadataOwner => x !== undefined && typeof (x as MetadataOwner).metadataChanged === 'function';
-const refOf = (x: ItemRef | MetadataOwner | undefined): ItemRef | undefined => (isOwner(x) ? x.ref : x);
-
-/** An attribute: `{ type, value, displayed?, source?, pinned? }` (tc-batch-api.md §5.1). */
+/** An attribute: `{ type, value, displayed?, source?, pinned? }` (ThreatConnect V2 Batch API: indicator fields). */
 export class Attribute {
   readonly type: string;
   readonly value: string;
   #displayed: boolean | undefined;
   #source: string | undefined;
   #pinned: boolean | undefined;
-  readonly #owner: MetadataOwner | undefined;
+  readonly #owner: MetadataOwner;
 
   /**
-   * @param item the item it belongs to (named in errors; a builder is also told of later changes)
-   * @throws ValidationError when type or value is empty or not a string.
+   * @internal made by `builder.attribute()`.
+   * @param owner the item it belongs to (checks it, names it in errors, is told of later changes)
+   * @throws ValidationError when the attribute breaks its schema definition (an empty type or value).
    */
-  constructor(type: string, value: string, displayed?: boolean, source?: string, item?: ItemRef | MetadataOwner) {
-    if (typeof type !== 'string' || type === '') throw new ValidationError({ item: refOf(item), field: 'attribute.type', rule: 'an attribute needs a type', value: type });
-    if (typeof value !== 'string' || value === '') {
-      throw new ValidationError({ item: refOf(item), field: `attribute ${JSON.stringify(type)}`, rule: 'an attribute needs a non-empty string value', value });
-    }
+  constructor(type: string, value: string, displayed: boolean | undefined, source: string | undefined, owner: MetadataOwner) {
+    owner.checkMetadata('attribute', optional({ type, value, displayed, source }));
     this.type = type;
     this.value = value;
     this.#displayed = displayed;
     this.#source = source;
     this.#pinned = undefined;
-    this.#owner = isOwner(item) ? item : undefined;
+    this.#owner = owner;
   }
 
   /** Show the attribute on the item's page; TC honours it for Description and Source. */
@@ -55,8 +54,9 @@ export class Attribute {
     return this.#displayed;
   }
   set displayed(value: boolean | undefined) {
+    this.#owner.checkMetadata('attribute', { ...this.toJSON(), ...optional({ displayed: value }) });
     this.#displayed = value;
-    this.#owner?.metadataChanged();
+    this.#owner.metadataChanged();
   }
 
   /** Where the attribute's value came from. */
@@ -64,8 +64,9 @@ export class Attribute {
     return this.#source;
   }
   set source(value: string | undefined) {
+    this.#owner.checkMetadata('attribute', { ...this.toJSON(), ...optional({ source: value }) });
     this.#source = value;
-    this.#owner?.metadataChanged();
+    this.#owner.metadataChanged();
   }
 
   /** Pin the attribute. */
@@ -73,8 +74,9 @@ export class Attribute {
     return this.#pinned;
   }
   set pinned(value: boolean | undefined) {
+    this.#owner.checkMetadata('attribute', { ...this.toJSON(), ...optional({ pinned: value }) });
     this.#pinned = value;
-    this.#owner?.metadataChanged();
+    this.#owner.metadataChanged();
   }
 
   /** Wire JSON; optional keys only when set. */
@@ -87,28 +89,32 @@ export class Attribute {
   }
 }
 
+/** A copy of `o` without its undefined values. */
+function optional(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
 /** A security label: `{ name, description?, color? }`; color and description matter only when the label is new in the owner. */
 export class SecurityLabel {
   readonly name: string;
   #description: string | undefined;
   #color: string | undefined;
-  readonly #item: ItemRef | MetadataOwner | undefined;
+  readonly #owner: MetadataOwner;
 
   /**
-   * @param item the item it belongs to (named in errors; a builder is also told of later changes)
-   * @throws ValidationError when the name is empty or the color is not six hex digits.
+   * @internal made by `builder.securityLabel()`.
+   * @param owner the item it belongs to (checks it, names it in errors, is told of later changes)
+   * @throws ValidationError when the label breaks its schema definition (an empty name; a color
+   *   that is not six hex digits, ThreatConnect REST API: group types).
    */
-  constructor(name: string, description?: string, color?: string, item?: ItemRef | MetadataOwner) {
-    if (typeof name !== 'string' || name === '') throw new ValidationError({ item: refOf(item), field: 'securityLabel.name', rule: 'a security label needs a name', value: name });
-    if (color !== undefined && !COLOR.test(color)) SecurityLabel.#badColor(item, color);
+  constructor(name: string, description: string | undefined, color: string | undefined, owner: MetadataOwner) {
+    owner.checkMetadata('securityLabel', optional({ name, description, color }));
     this.name = name;
     this.#description = description;
-    this.#item = item;
+    this.#owner = owner;
     this.#color = color;
-  }
-
-  static #badColor(item: ItemRef | MetadataOwner | undefined, value: unknown): never {
-    throw new ValidationError({ item: refOf(item), field: 'securityLabel.color', rule: 'a security label color is six hex digits such as FFC000 (tc-batch-api.md §10)', value });
   }
 
   /** Label description (used when the label is new in the owner). */
@@ -116,8 +122,9 @@ export class SecurityLabel {
     return this.#description;
   }
   set description(value: string | undefined) {
+    this.#owner.checkMetadata('securityLabel', optional({ ...this.toJSON(), description: value }));
     this.#description = value;
-    if (isOwner(this.#item)) this.#item.metadataChanged();
+    this.#owner.metadataChanged();
   }
 
   /** Label color as six hex digits (`FFC000`), without `#`. */
@@ -125,9 +132,9 @@ export class SecurityLabel {
     return this.#color;
   }
   set color(value: string | undefined) {
-    if (value !== undefined && !COLOR.test(value)) SecurityLabel.#badColor(this.#item, value);
+    this.#owner.checkMetadata('securityLabel', optional({ ...this.toJSON(), color: value }));
     this.#color = value;
-    if (isOwner(this.#item)) this.#item.metadataChanged();
+    this.#owner.metadataChanged();
   }
 
   /** Wire JSON; optional keys only when set. */
@@ -139,7 +146,7 @@ export class SecurityLabel {
   }
 }
 
-/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (tc-batch-api.md §5.1). */
+/** Where a File was seen: `{ fileName?, path?, date? }`, at least one set (ThreatConnect V2 Batch API: indicator fields). */
 export class FileOccurrence {
   #fileName: string | undefined;
   #path: string | undefined;

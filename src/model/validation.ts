@@ -189,6 +189,25 @@ export function formatIssue(issue: ValidationIssue): string {
   const where = issue.item
     ? ` [${issue.item.type ?? '?'} ${issue.item.xid ?? issue.item.summary ?? issue.item.name ?? ''}`.trimEnd() + ']'
     : '';
-  const value = issue.value === undefined ? '' : ` (value ${JSON.stringify(issue.value)})`;
+  const value = issue.value === undefined ? '' : ` (value ${shownValue(issue.value)})`;
   return `${issue.pointer || '/'}${where}: ${issue.rule}${value}`;
+}
+
+/**
+ * JSON text of an offending value for {@link formatIssue}; never throws. BigInt as `10n`; a value
+ * JSON cannot write (a Symbol, 20,000 levels of nesting, a cycle) as `String(v)`, else its tag.
+ */
+function shownValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
+    if (s !== undefined) return s;
+  } catch {
+    // too deep or cyclic: below
+  }
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
 }

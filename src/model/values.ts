@@ -1,17 +1,21 @@
 /**
- * Parsing of scalar field values by their catalogue kind (`FieldKind`): rating, confidence,
- * booleans, integers, dates and strings. Each parser accepts what the seed documentation and the
- * reference accept (`'5.0'`, `'100'`, `'true'`) and throws a {@link ValidationError} naming the
+ * Parsing of scalar field values by their catalogue entry (`FieldInfo`): numbers (rating,
+ * confidence, integers) within the schema's limits, booleans, dates and strings. Each parser accepts what TcEx's Module: Batch page and
+ * TcEx accept (`'5.0'`, `'100'`, `'true'`) and throws a {@link ValidationError} naming the
  * item, the field and the rule otherwise. Nothing is silently coerced into something else.
  */
 import { ValidationError, type ItemRef } from '../errors.js';
 import type { FieldInfo } from './catalog-types.js';
 import { toTcDate } from './dates.js';
 
-/** A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). */
-export type RatingInput = number | string;
-/** A confidence as users pass it: an integer or an integer string (`100`, `'100'`). */
-export type ConfidenceInput = number | string;
+/**
+ * A rating as users pass it: a number or a numeric string (`5`, `'5.0'`). A word (`'high'`) does
+ * not compile; a string of unknown content is passed through {@link parseRating} first (an untyped
+ * caller's bad value throws a ValidationError).
+ */
+export type RatingInput = number | `${number}`;
+/** A confidence as users pass it: an integer or an integer string (`100`, `'100'`); see {@link RatingInput}. */
+export type ConfidenceInput = number | `${number}`;
 
 const NUMERIC = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
 
@@ -21,33 +25,23 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/**
- * Parse a rating: a number from 0 to 5, decimals allowed (tc-batch-api.md §9; v3 BigDecimal).
- * @throws ValidationError (`TCB_INVALID_RATING`) when not numeric or out of range.
- */
-export function parseRating(value: unknown, item?: ItemRef): number {
-  const n = toNumber(value);
-  if (n === undefined || n < 0 || n > 5) {
-    throw new ValidationError({ item, field: 'rating', rule: 'rating is a number from 0 to 5 (tc-batch-api.md §9)', value, code: 'TCB_INVALID_RATING' });
-  }
-  return n;
-}
+/** The error code of a number the schema refuses, by the field's kind. */
+const NUMBER_CODES = { rating: 'TCB_INVALID_RATING', confidence: 'TCB_INVALID_CONFIDENCE', integer: 'TCB_INVALID_VALUE', number: 'TCB_INVALID_VALUE' } as const;
 
 /**
- * Parse a confidence: an integer from 0 to 100 (tc-batch-api.md §9). `'100'` is accepted; `50.5`
- * is refused rather than truncated as the reference does.
- * @throws ValidationError (`TCB_INVALID_CONFIDENCE`) when not an integer or out of range.
+ * Parse a number field by its catalogue entry: a number or a numeric string (`5`, `'5.0'`, `'100'`),
+ * an integer when the schema says `integer`, within the schema's `minimum`/`maximum`. A rating
+ * (0 to 5, decimals allowed) and a confidence (an integer from 0 to 100) take their limits and rule
+ * text from the schema through the catalogue (ThreatConnect V2 Batch API: indicator fields);
+ * `50.5` is refused as a confidence rather than truncated as TcEx does.
+ * @throws ValidationError (`TCB_INVALID_RATING`, `TCB_INVALID_CONFIDENCE`, else `TCB_INVALID_VALUE`).
  */
-export function parseConfidence(value: unknown, item?: ItemRef): number {
+export function parseNumber(field: FieldInfo & { kind: 'rating' | 'confidence' | 'integer' | 'number' }, value: unknown, item?: ItemRef): number {
   const n = toNumber(value);
-  if (n === undefined || !Number.isInteger(n) || n < 0 || n > 100) {
-    throw new ValidationError({
-      item,
-      field: 'confidence',
-      rule: 'confidence is an integer from 0 to 100 (tc-batch-api.md §9)',
-      value,
-      code: 'TCB_INVALID_CONFIDENCE',
-    });
+  const integer = field.integer === true || field.kind === 'integer';
+  if (n === undefined || (integer && !Number.isInteger(n)) || (field.minimum !== undefined && n < field.minimum) || (field.maximum !== undefined && n > field.maximum)) {
+    const rule = field.rule ?? `must be ${integer ? 'an integer' : 'a number'}${field.minimum !== undefined && field.maximum !== undefined ? ` from ${field.minimum} to ${field.maximum}` : ''}`;
+    throw new ValidationError({ item, field: field.name, rule, value, code: NUMBER_CODES[field.kind] });
   }
   return n;
 }
@@ -75,9 +69,10 @@ export function parseBoolean(value: unknown, item?: ItemRef, field?: string): bo
 export function parseField(field: FieldInfo, value: unknown, item?: ItemRef): unknown {
   switch (field.kind) {
     case 'rating':
-      return parseRating(value, item);
     case 'confidence':
-      return parseConfidence(value, item);
+    case 'integer':
+    case 'number':
+      return parseNumber(field as FieldInfo & { kind: typeof field.kind }, value, item);
     case 'boolean':
       return parseBoolean(value, item, field.name);
     case 'date':
@@ -87,14 +82,6 @@ export function parseField(field: FieldInfo, value: unknown, item?: ItemRef): un
         if (e instanceof ValidationError) throw new ValidationError({ item, field: field.name, rule: e.rule, value, code: e.code });
         throw e;
       }
-    case 'integer':
-    case 'number': {
-      const n = toNumber(value);
-      if (n === undefined || (field.kind === 'integer' && !Number.isInteger(n))) {
-        throw new ValidationError({ item, field: field.name, rule: `must be ${field.kind === 'integer' ? 'an integer' : 'a number'}`, value });
-      }
-      return n;
-    }
     case 'string':
       if (typeof value !== 'string') throw new ValidationError({ item, field: field.name, rule: 'must be a string', value });
       if (field.enum && !field.enum.includes(value)) {

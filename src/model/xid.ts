@@ -1,9 +1,9 @@
 /**
  * External ids (xids) for groups and indicators.
  *
- * - {@link generateXid}: byte-compatible port of tcex `Batch.generate_xid` (`tcex-batch.md` §5), including
+ * - {@link generateXid}: byte-compatible port of tcex `Batch.generate_xid` (ThreatConnect TcEx Batch module), including
  *   Python `str()` rendering of list items and the double hash for lists.
- * - {@link defaultXid}: the deterministic default xid of tcbatch (`DESIGN.md` §3, seed-era tcex 0.8 `_xid`).
+ * - {@link defaultXid}: the deterministic default xid of tcbatch (README: Design notes, seed-era tcex 0.8 `_xid`).
  * - {@link randomXid}: a random uuid4 string (the reference's default when no xid is given).
  *
  * All hashes are SHA-256 of the UTF-8 bytes, rendered as 64 lower-case hex characters.
@@ -117,14 +117,14 @@ export function pyStr(part: XidPart): string {
   }
   throw new ValidationError({
     field: 'xid',
-    rule: 'an xid list item is a string, number, boolean, null or pyFloat() (tcex-batch.md §5)',
+    rule: 'an xid list item is a string, number, boolean, null or pyFloat() (ThreatConnect TcEx Batch module)',
     value: part,
     code: 'TCB_INVALID_XID',
   });
 }
 
 /**
- * Port of tcex `Batch.generate_xid(identifier)` (`tcex-batch.md` §5), byte for byte.
+ * Port of tcex `Batch.generate_xid(identifier)` (ThreatConnect TcEx Batch module), byte for byte.
  *
  * - string: `sha256_hex(utf8(identifier))` (no trimming, no case folding).
  * - list: items rendered with Python `str()` ({@link pyStr}), joined with `'-'`, then
@@ -150,14 +150,14 @@ export function generateXid(identifier?: string | readonly XidPart[]): string {
   }
   throw new ValidationError({
     field: 'xid',
-    rule: 'generateXid takes a string, a list or nothing (tcex-batch.md §5)',
+    rule: 'generateXid takes a string, a list or nothing (ThreatConnect TcEx Batch module)',
     value: identifier,
     code: 'TCB_INVALID_XID',
   });
 }
 
 /**
- * Deterministic default xid of a group or indicator (`DESIGN.md` §3, seed-era tcex 0.8 `_xid`):
+ * Deterministic default xid of a group or indicator (README: Design notes, seed-era tcex 0.8 `_xid`):
  * `sha256_hex(utf8(`${type}-${value}`))`, a SINGLE hash. Hot path (one hash per item, 10^7 items): no validation.
  *
  * @param type - wire type, e.g. `'Adversary'`, `'Address'`.

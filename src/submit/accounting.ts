@@ -14,6 +14,8 @@
  *   journal resolves it.
  */
 import type { BatchStatus } from '../../generated/types/index.js';
+import { statusCounts } from '../../generated/catalog.js';
+import type { StatusCountInfo } from '../model/catalog-types.js';
 import { TcBatchError } from '../errors.js';
 import type { KindCounts } from './types.js';
 
@@ -78,8 +80,9 @@ export function chunkIn(state: 'unknown' | 'notSent' | 'failed', sent: KindCount
  * unprocessed (else unknown).
  */
 export function completedStates(sent: KindCounts, s: BatchStatus): StatesByKind {
+  const count = (items: StatusCountInfo['items'], outcome: StatusCountInfo['outcome']) => statusCount(s, items, outcome);
   const out = noItemsByKind();
-  const perKind = s.successGroupCount !== undefined || s.successIndicatorCount !== undefined || s.errorGroupCount !== undefined || s.errorIndicatorCount !== undefined;
+  const perKind = [count('group', 'success'), count('indicator', 'success'), count('group', 'error'), count('indicator', 'error')].some((c) => c !== undefined);
   const set = (k: ItemKind, success: number | undefined, error: number | undefined) => {
     const n = sent[WIRE[k]];
     const st = out[k];
@@ -89,22 +92,30 @@ export function completedStates(sent: KindCounts, s: BatchStatus): StatesByKind 
     st.unprocessed = n - st.succeeded - st.failed;
   };
   if (perKind) {
-    set('groups', s.successGroupCount, s.errorGroupCount);
-    set('indicators', s.successIndicatorCount, s.errorIndicatorCount);
-    set('associations', s.successAssociationCount ?? (sent.association - (s.errorAssociationCount ?? 0)), s.errorAssociationCount);
+    set('groups', count('group', 'success'), count('group', 'error'));
+    set('indicators', count('indicator', 'success'), count('indicator', 'error'));
+    set('associations', count('association', 'success') ?? (sent.association - (count('association', 'error') ?? 0)), count('association', 'error'));
     return out;
   }
-  const success = s.successCount ?? 0;
-  const errors = s.errorCount ?? 0;
+  const success = count('all', 'success') ?? 0;
+  const errors = count('all', 'error') ?? 0;
   const g = clamp(success, sent.group);
   set('groups', g, Math.min(errors, sent.group - g));
   const i = clamp(success - g, sent.indicator);
   set('indicators', i, Math.min(Math.max(0, errors - out.groups.failed), sent.indicator - i));
   const a = out.associations;
   a.total = sent.association;
-  if (errors === 0 && (s.unprocessCount ?? 0) === 0) a.succeeded = sent.association;
+  if (errors === 0 && (count('all', 'unprocessed') ?? 0) === 0) a.succeeded = sent.association;
   else a.unknown = sent.association;
   return out;
+}
+
+/** The count of a status that counts `items` with `outcome` (`statusCounts` of the catalogue), if the status has it. */
+export function statusCount(s: BatchStatus, items: StatusCountInfo['items'], outcome: StatusCountInfo['outcome']): number | undefined {
+  for (const [name, info] of Object.entries(statusCounts) as Array<[keyof typeof statusCounts, StatusCountInfo]>) {
+    if (info.items === items && info.outcome === outcome) return s[name];
+  }
+  return undefined;
 }
 
 /** The identity `total = sum of states` failed: a bug in tcbatch, never expected. */

@@ -11,9 +11,12 @@ import { createHash } from 'node:crypto';
 import type { BatchStatus } from '../../generated/types/index.js';
 import { sleep as realSleep, type TcClient } from '../client/client.js';
 import { AbortError, BadAnswerError, NetworkError, PollTimeoutError, TcApiError } from '../client/errors.js';
+import { TcBatchError, type ErrorCode } from '../errors.js';
 import { chunkIn, completedStates, noItemsByKind, type StatesByKind } from './accounting.js';
 import { failureRecord, readErrors, type ErrorItem, type ItemLookup, type SubmitErrorRecord } from './errors.js';
-import type { ProgressEvent } from './events.js';
+import type { BatchCounts, ProgressEvent } from './events.js';
+import { statusCounts } from '../../generated/catalog.js';
+import type { StatusCountInfo } from '../model/catalog-types.js';
 import { uploadFiles, type FileResult } from './files.js';
 import type { ChunkRecord, Ledger } from './ledger.js';
 import { pollJob, type PollOptions } from './poll.js';
@@ -44,7 +47,7 @@ export interface JobResult {
   /** Document/Report uploads of this chunk. */
   files: FileResult[];
   /** Why the chunk did not complete, or why its errors could not be read. */
-  failure?: { code: string; message: string; batchId?: number; status?: number };
+  failure?: { code: ErrorCode; message: string; batchId?: number; status?: number };
 }
 
 /** What a chunk run needs. */
@@ -99,15 +102,17 @@ export function chunkLookup(chunk: Pick<SubmitChunk, 'content'>): ItemLookup {
 
 /** Whether a job's status asks for its error records (any error count above zero). */
 export function hasErrors(s: BatchStatus | undefined): boolean {
-  return (s?.errorCount ?? 0) > 0 || (s?.errorGroupCount ?? 0) > 0 || (s?.errorIndicatorCount ?? 0) > 0 || (s?.errorAssociationCount ?? 0) > 0;
+  if (s === undefined) return false;
+  for (const [name, info] of Object.entries(statusCounts) as Array<[keyof typeof statusCounts, StatusCountInfo]>) if (info.outcome === 'error' && (s[name] ?? 0) > 0) return true;
+  return false;
 }
 
 type Phase = 'new' | 'check' | 'created' | 'uploading' | 'uploaded' | 'completed';
 
-function describe(e: unknown): { code: string; message: string; status?: number } {
-  const err = e as { code?: unknown; message?: unknown; status?: unknown };
+function describe(e: unknown): { code: ErrorCode; message: string; status?: number } {
+  const err = e as { message?: unknown; status?: unknown };
   return {
-    code: typeof err.code === 'string' && err.code.startsWith('TCB_') ? err.code : 'TCB_INTERNAL',
+    code: e instanceof TcBatchError ? e.code : 'TCB_INTERNAL',
     message: typeof err.message === 'string' ? err.message : String(e),
     ...(typeof err.status === 'number' ? { status: err.status } : {}),
   };
@@ -302,16 +307,13 @@ async function failed(ctx: ChunkContext, job: JobResult, chunk: SubmitChunk, pha
   return job;
 }
 
-function counts(s: BatchStatus) {
-  return {
-    successCount: s.successCount ?? 0,
-    errorCount: s.errorCount ?? 0,
-    unprocessCount: s.unprocessCount ?? 0,
-    ...(s.successIndicatorCount !== undefined ? { successIndicatorCount: s.successIndicatorCount } : {}),
-    ...(s.errorIndicatorCount !== undefined ? { errorIndicatorCount: s.errorIndicatorCount } : {}),
-    ...(s.successGroupCount !== undefined ? { successGroupCount: s.successGroupCount } : {}),
-    ...(s.errorGroupCount !== undefined ? { errorGroupCount: s.errorGroupCount } : {}),
-    ...(s.successAssociationCount !== undefined ? { successAssociationCount: s.successAssociationCount } : {}),
-    ...(s.errorAssociationCount !== undefined ? { errorAssociationCount: s.errorAssociationCount } : {}),
-  };
+/** The counts of a status: every count the schema lists, the totals as 0 when absent. */
+function counts(s: BatchStatus): BatchCounts {
+  const out: Record<string, number> = {};
+  for (const [name, info] of Object.entries(statusCounts) as Array<[keyof typeof statusCounts, StatusCountInfo]>) {
+    const v = s[name];
+    if (v !== undefined) out[name] = v;
+    else if (info.items === 'all') out[name] = 0;
+  }
+  return out as BatchCounts;
 }

@@ -6,10 +6,14 @@
  */
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
-import { TcBatchError } from '../errors.js';
+import { TcBatchError, type ErrorCode } from '../errors.js';
+import { criticalReasons } from '../../generated/catalog.js';
 
-/** TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them). */
-export const CRITICAL_REASONS = ['Encountered an unexpected Exception while processing batch job', 'would exceed the number of allowed indicators'] as const;
+/**
+ * TC's job-fatal reasons (both TcEx and the ThreatConnect Java SDK stop a run on them): the
+ * schema's `x-tc-critical` of `batch/error-record.json`, through the catalogue.
+ */
+export const CRITICAL_REASONS: readonly string[] = criticalReasons;
 
 /** The item an error is about, when its text names one of the items sent. */
 export interface ErrorItem {
@@ -91,7 +95,7 @@ export interface ReadErrorsOptions {
 }
 
 /** A failure of the run as an error record (origin `client`, code = the TcBatchError code). */
-export function failureRecord(failure: { code: string; message: string; batchId?: number }, critical: boolean): SubmitErrorRecord {
+export function failureRecord(failure: { code: ErrorCode; message: string; batchId?: number }, critical: boolean): SubmitErrorRecord {
   return { batchId: failure.batchId, origin: 'client', code: failure.code, severity: 'Error', reason: failure.message, source: undefined, item: undefined, critical };
 }
 

@@ -3,6 +3,8 @@
  * Events never carry a secret, a header or file content.
  */
 import type { RetryEvent } from '../client/client.js';
+import type { ErrorCode } from '../errors.js';
+import type { statusCounts } from '../../generated/catalog.js';
 
 /** Everything the orchestrator reports while it runs. */
 export type ProgressEvent =
@@ -14,7 +16,7 @@ export type ProgressEvent =
   /** An upload's answer was lost: the job's status is asked before anything is sent again. */
   | { type: 'upload-check'; chunk: number; batchId: number; reason: string; status: string }
   /** The chunk ended without a Completed job: `unknown` (sent, outcome not known), `notSent`, or `refused` by the server. */
-  | { type: 'chunk-failed'; chunk: number; batchId: number | undefined; state: 'unknown' | 'notSent' | 'refused'; code: string; message: string }
+  | { type: 'chunk-failed'; chunk: number; batchId: number | undefined; state: 'unknown' | 'notSent' | 'refused'; code: ErrorCode; message: string }
   | { type: 'halted'; reason: string }
   | { type: 'poll'; batchId: number; attempt: number; status: string; waitedSeconds: number }
   | { type: 'completed'; chunk: number; batchId: number | undefined; status: BatchCounts }
@@ -22,15 +24,10 @@ export type ProgressEvent =
   | { type: 'file'; xid: string; uploaded: boolean; status?: number; error?: string }
   | RetryEvent;
 
-/** The counts of a finished job. */
-export interface BatchCounts {
-  successCount: number;
-  errorCount: number;
-  unprocessCount: number;
-  successIndicatorCount?: number;
-  errorIndicatorCount?: number;
-  successGroupCount?: number;
-  errorGroupCount?: number;
-  successAssociationCount?: number;
-  errorAssociationCount?: number;
-}
+/** A count of a `BatchStatus` (`statusCounts` of the catalogue). */
+export type StatusCountName = keyof typeof statusCounts;
+/** The totals: counts of all items (`x-tc-count` items `all`). */
+type TotalName = { [K in StatusCountName]: (typeof statusCounts)[K]['items'] extends 'all' ? K : never }[StatusCountName];
+
+/** The counts of a finished job: the totals (0 when the server left them out) and the per-kind counts it gave. */
+export type BatchCounts = { [K in TotalName]: number } & { [K in Exclude<StatusCountName, TotalName>]?: number };

@@ -1,5 +1,5 @@
 /**
- * The submit orchestrator (the seed's Option 1): every chunk of a batch goes to ThreatConnect as
+ * The submit orchestrator (Option 1 of TcEx's Module: Batch page): every chunk of a batch goes to ThreatConnect as
  * its own batch job, up to `concurrency` jobs in flight (chunk k+1 uploads while chunk k is
  * processed), each through {@link runChunk}; the ledger (a journal file, or memory) records every
  * step so that a run killed at any point resumes without sending anything twice. One typed result
@@ -12,6 +12,7 @@
 import type { TcClient } from '../client/client.js';
 import { sleep as realSleep } from '../client/client.js';
 import { TcApiError, NetworkError } from '../client/errors.js';
+import type { ErrorCode } from '../errors.js';
 import { AccountingError, addStates, checkIdentity, chunkIn, KINDS, noItems, noItemsByKind, type ItemStates } from './accounting.js';
 import { chunkHash, failureCause, runChunk, type ChunkContext, type JobResult } from './chunk-run.js';
 import { failureRecord, type SubmitErrorRecord } from './errors.js';
@@ -78,7 +79,7 @@ export interface SubmitResult {
   halted: boolean;
   haltReason?: string;
   /** The failure that halted the run. */
-  failure?: { code: string; message: string; chunk?: number; batchId?: number; status?: number };
+  failure?: { code: ErrorCode; message: string; chunk?: number; batchId?: number; status?: number };
   /** Chunks taken up from the journal of an earlier run. */
   resumed: number;
 }

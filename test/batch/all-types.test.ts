@@ -15,6 +15,8 @@ import {
   type IndicatorTypeInfo,
   type XidInput,
 } from '../../src/index.js';
+import type { GroupInput, IndicatorInput } from '../../src/batch/core.js';
+import type { GroupTypeName, IndicatorTypeName } from '../../generated/catalog.js';
 
 type Json = Record<string, unknown>;
 
@@ -349,8 +351,8 @@ describe.each(GROUP_TYPES)('group %s', (type) => {
   };
   const viaInterface2 = () => {
     const b = new Batch();
-    const g = b.group(type, name, xid);
-    info.args.forEach((a, i) => g.addKeyValue(a, args[i]));
+    const g = b.group(type as GroupTypeName, name, xid);
+    info.args.forEach((a, i) => g.addKeyValue(a as never, args[i]));
     return { b, item: g };
   };
 
@@ -366,7 +368,7 @@ describe.each(GROUP_TYPES)('group %s', (type) => {
     for (const v of [p, o, i2]) expect(onlyContent(v.b)).toStrictEqual(content);
     // Interface 3: the wire object itself gives the same content.
     const b3 = new Batch();
-    const raw = b3.addGroup(structuredClone(want));
+    const raw = b3.addGroup(structuredClone(want) as GroupInput);
     expect(raw.toJSON()).toStrictEqual(want);
     expect(onlyContent(b3)).toStrictEqual(content);
   });
@@ -385,7 +387,7 @@ describe.each(GROUP_TYPES)('group %s', (type) => {
       expect(onlyContent(v.b)).toStrictEqual(content);
     }
     const b3 = new Batch();
-    b3.addGroup(structuredClone(r.json));
+    b3.addGroup(structuredClone(r.json) as GroupInput);
     expect(onlyContent(b3)).toStrictEqual(content);
   });
 
@@ -394,7 +396,7 @@ describe.each(GROUP_TYPES)('group %s', (type) => {
     const b = new Batch();
     expect(r.call(b).xid).toBe(r.defaultXid);
     expect(r.call(new Batch(), true).xid).toBe(r.defaultXid);
-    expect(b.group(type, r.name).xid).toBe(r.defaultXid);
+    expect(b.group(type as GroupTypeName, r.name).xid).toBe(r.defaultXid);
     const options: Json = { name: r.name };
     info.args.forEach((a, i) => (options[a] = r.args[i]));
     expect(callGroup(new Batch(), info.method, [options]).xid).toBe(r.defaultXid);
@@ -424,7 +426,7 @@ describe.each(INDICATOR_TYPES)('indicator %s', (type) => {
   // Interface 2 with rating and confidence as the strings the seed uses ('3.0', '80').
   const viaInterface2 = () => {
     const b = new Batch();
-    return { b, item: b.indicator(type, summary, '3.0', '80', xid) };
+    return { b, item: b.indicator(type as IndicatorTypeName, summary, '3.0', '80', xid) };
   };
 
   it('Interface 1 positional, options object, Interface 2 and Interface 3 give the same JSON and content', () => {
@@ -437,7 +439,7 @@ describe.each(INDICATOR_TYPES)('indicator %s', (type) => {
     const content = { group: [], indicator: [want], association: [] };
     for (const v of [p, o, i2]) expect(onlyContent(v.b)).toStrictEqual(content);
     const b3 = new Batch();
-    expect(b3.addIndicator(structuredClone(want)).toJSON()).toStrictEqual(want);
+    expect(b3.addIndicator(structuredClone(want) as IndicatorInput).toJSON()).toStrictEqual(want);
     expect(onlyContent(b3)).toStrictEqual(content);
   });
 
@@ -457,7 +459,7 @@ describe.each(INDICATOR_TYPES)('indicator %s', (type) => {
       expect(onlyContent(v.b)).toStrictEqual(content);
     }
     const b3 = new Batch();
-    b3.addIndicator(structuredClone(json));
+    b3.addIndicator(structuredClone(json) as IndicatorInput);
     expect(onlyContent(b3)).toStrictEqual(content);
   });
 
@@ -465,7 +467,7 @@ describe.each(INDICATOR_TYPES)('indicator %s', (type) => {
     const r = row!;
     expect(r.call(new Batch()).xid).toBe(r.defaultXid);
     expect(r.call(new Batch(), true).xid).toBe(r.defaultXid);
-    expect(new Batch().indicator(type, r.summary).xid).toBe(r.defaultXid);
+    expect(new Batch().indicator(type as IndicatorTypeName, r.summary).xid).toBe(r.defaultXid);
     const options: Json = {};
     info.values.forEach((v, i) => (options[v.arg] = r.values[i]));
     expect(callIndicator(new Batch(), info.method, [options]).xid).toBe(r.defaultXid);

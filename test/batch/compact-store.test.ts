@@ -10,6 +10,7 @@ import { CompactStore } from '../../src/batch/compact-store.js';
 import { MemoryStore } from '../../src/batch/store.js';
 import type { Attribute } from '../../src/model/metadata.js';
 import type { GroupBuilder, IndicatorBuilder } from '../../src/model/builder.js';
+import type { GroupTypeName } from '../../generated/catalog.js';
 
 type Handle = GroupBuilder | IndicatorBuilder;
 
@@ -163,7 +164,7 @@ function run(batch: Batch, ops: readonly Op[]): string[] {
   function apply(o: Op): void {
     switch (o.op) {
       case 'group':
-        keep(batch.group(o.type, o.name, o.xid));
+        keep(batch.group(o.type as GroupTypeName, o.name, o.xid));
         break;
       case 'doc': {
         const d = batch.document(o.name, `${o.name}.txt`);

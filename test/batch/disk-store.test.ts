@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Batch } from '../../src/batch/batch.js';
 import { DiskStore } from '../../src/batch/disk-store.js';
 import type { GroupBuilder, IndicatorBuilder } from '../../src/model/builder.js';
+import type { GroupTypeName } from '../../generated/catalog.js';
 
 const tiny = () => new DiskStore({ cacheSize: 2, writeBatch: 2, runSize: 3, bloomBits: 1024 });
 
@@ -48,7 +49,7 @@ function run(batch: Batch, ops: readonly Op[]): void {
     const pick = (i: number) => items[i % items.length]!;
     switch (o.op) {
       case 'group': {
-        const g = batch.group(o.type, o.name);
+        const g = batch.group(o.type as GroupTypeName, o.name);
         items.push(g);
         groups.push(g);
         break;

@@ -18,6 +18,8 @@ import {
   type IndicatorTypeInfo,
   type XidInput,
 } from '../../src/index.js';
+import type { GroupInput, IndicatorInput } from '../../src/batch/core.js';
+import type { GroupTypeName, IndicatorTypeName } from '../../generated/catalog.js';
 
 type Json = Record<string, unknown>;
 
@@ -200,7 +202,7 @@ function run(cmds: readonly Cmd[]): Built {
           info.args.forEach((a, i) => (raw[a] = args[i]));
           const target = c.assoc === undefined ? undefined : pick(groupXids, c.assoc);
           if (target !== undefined) raw.associatedGroupXid = [target];
-          item = batch.addGroup(raw);
+          item = batch.addGroup(raw as GroupInput);
         } else {
           const xid = xidOf(c.xid);
           let g: GroupBuilder;
@@ -210,7 +212,7 @@ function run(cmds: readonly Cmd[]): Built {
             info.args.forEach((a, i) => (options[a] = args[i]));
             g = callMethod(batch, info.method, [options]);
           } else {
-            g = batch.group(c.type, c.name, xid);
+            g = batch.group(c.type as GroupTypeName, c.name, xid);
             info.args.forEach((a, i) => g.addKeyValue(a, args[i]));
           }
           groupBuilders.push(g);
@@ -228,7 +230,7 @@ function run(cmds: readonly Cmd[]): Built {
           const raw: Json = { summary, type: c.type, xid: `raw-i-${counter++}` };
           if (c.rating !== undefined) raw.rating = c.rating;
           if (c.confidence !== undefined) raw.confidence = c.confidence;
-          item = batch.addIndicator(raw);
+          item = batch.addIndicator(raw as IndicatorInput);
         } else {
           const xid = xidOf(c.xid);
           let ind: IndicatorBuilder;
@@ -237,7 +239,7 @@ function run(cmds: readonly Cmd[]): Built {
             const options: Json = { rating: c.rating, confidence: c.confidence, xid };
             info.values.forEach((v, i) => (options[v.arg] = c.values[i]));
             ind = callMethod(batch, info.method, [options]);
-          } else ind = batch.indicator(c.type, summary, c.rating, c.confidence, xid);
+          } else ind = batch.indicator(c.type as IndicatorTypeName, summary, c.rating as never, c.confidence as never, xid);
           indicatorBuilders.push(ind);
           item = ind;
         }

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/index.js';
 
-const ADVERSARY_XID = '2dcb052f3ed4acb0e87e9ca52b2aa7170d3534ad81cd5fec97362bc1015d3ba6'; // DESIGN.md §3
-const ADDRESS_XID = '4ce11aff4ace6231398c1783a8ee405c4f46840438bd35da53103c883e2561d2'; // DESIGN.md §3
+const ADVERSARY_XID = '2dcb052f3ed4acb0e87e9ca52b2aa7170d3534ad81cd5fec97362bc1015d3ba6'; // README: Design notes
+const ADDRESS_XID = '4ce11aff4ace6231398c1783a8ee405c4f46840438bd35da53103c883e2561d2'; // README: Design notes
 
 describe('seed: groups', () => {
   it('Interface 1: adversary with every metadata kind', () => {

@@ -108,7 +108,7 @@ describe('adding a type', () => {
       {
         pointer: '/group/0',
         keyword: 'discriminator',
-        rule: `a group type is one of ${[...GROUP_TYPES.slice(0, 13), 'Task', ...GROUP_TYPES.slice(13)].join(', ')} (tc-batch-api.md §10)`,
+        rule: `a group type is one of ${[...GROUP_TYPES.slice(0, 13), 'Task', ...GROUP_TYPES.slice(13)].join(', ')} (ThreatConnect REST API: group types)`,
         value: { type: 'File Drop', xid: 'x' },
       },
     ]);

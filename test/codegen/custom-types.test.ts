@@ -139,7 +139,7 @@ describe('custom indicator types', () => {
   });
 
   const walletRule = "a Cryptocurrency Wallet summary matches one of the instance's regexes for the type (GET /v2/types/indicatorTypes)";
-  const bankSummaryRule = "a Bank Account summary joins Account Number, Routing Number, Bank Name with ' : ' (tc-batch-api.md §5.1)";
+  const bankSummaryRule = "a Bank Account summary joins Account Number, Routing Number, Bank Name with ' : ' (ThreatConnect V2 Batch API: indicator fields)";
   const rows: Array<[string, { validator: string; given: unknown; want: ReturnType<typeof outcome> }]> = [
     ['wallet by summary', { validator: 'validateCryptocurrencyWallet', given: { type: 'Cryptocurrency Wallet', summary: WALLET }, want: 'valid' }],
     ['wallet by value1', { validator: 'validateCryptocurrencyWallet', given: { type: 'Cryptocurrency Wallet', value1: WALLET, rating: 3 }, want: 'valid' }],
@@ -164,7 +164,7 @@ describe('custom indicator types', () => {
       {
         validator: 'validateCryptocurrencyWallet',
         given: { type: 'Cryptocurrency Wallet', value1: WALLET, rating: 6 },
-        want: [{ pointer: '/rating', keyword: 'maximum', rule: 'rating is a number from 0 to 5 (tc-batch-api.md §9)', value: 6 }],
+        want: [{ pointer: '/rating', keyword: 'maximum', rule: 'rating is a number from 0 to 5 (ThreatConnect REST API: indicator types)', value: 6 }],
       },
     ],
     ['bank account by summary', { validator: 'validateBankAccount', given: { type: 'Bank Account', summary: '12345678 : 021000021 : ACME BANK' }, want: 'valid' }],
@@ -217,7 +217,7 @@ describe('custom indicator types', () => {
       {
         pointer: '/indicator/0',
         keyword: 'discriminator',
-        rule: 'an indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (tc-batch-api.md §9)',
+        rule: 'an indicator type is one of ASN, Address, Bank Account, CIDR, Cryptocurrency Wallet, Email Subject, EmailAddress, File, Hashtag, Host, Mutex, Registry Key, URL, User Agent (ThreatConnect REST API: indicator types)',
         value: { type: 'Phone Number', summary: '+1 555' },
       },
     ]);
@@ -227,17 +227,17 @@ describe('custom indicator types', () => {
 describe('customTypeSchemas', () => {
   const answer = (t: Record<string, unknown>) => ({ status: 'Success', data: { indicatorType: [t] } });
   it('skips types that are not custom or already known', () => {
-    expect(customTypeSchemas(answer({ name: 'Phone', custom: 'false', value1Label: 'Number' }), new Set())).toEqual([]);
-    expect(customTypeSchemas(answer({ name: 'Host', custom: true, value1Label: 'Host Name' }), new Set(['Host']))).toEqual([]);
+    expect(customTypeSchemas(answer({ name: 'Phone', custom: 'false', value1Label: 'Number' }), new Set(), [])).toEqual([]);
+    expect(customTypeSchemas(answer({ name: 'Host', custom: true, value1Label: 'Host Name' }), new Set(['Host']), [])).toEqual([]);
   });
   it('accepts custom as a boolean or the string "true"', () => {
-    const paths = (c: unknown) => customTypeSchemas(answer({ name: 'Phone Number', custom: c, value1Label: 'Number' }), new Set()).map((f) => f.path);
+    const paths = (c: unknown) => customTypeSchemas(answer({ name: 'Phone Number', custom: c, value1Label: 'Number' }), new Set(), []).map((f) => f.path);
     expect(paths(true)).toEqual(['custom/phoneNumber.json']);
     expect(paths('true')).toEqual(['custom/phoneNumber.json']);
   });
   it('rejects an answer without data.indicatorType and a custom type without labels', () => {
-    expect(() => customTypeSchemas({ status: 'Success', data: {} }, new Set())).toThrow('codegen: --indicator-types file has no data.indicatorType array');
-    expect(() => customTypeSchemas(answer({ name: 'Blank', custom: 'true' }), new Set())).toThrow('codegen: custom indicator type "Blank" has no value1Label');
+    expect(() => customTypeSchemas({ status: 'Success', data: {} }, new Set(), [])).toThrow('codegen: --indicator-types file has no data.indicatorType array');
+    expect(() => customTypeSchemas(answer({ name: 'Blank', custom: 'true' }), new Set(), [])).toThrow('codegen: custom indicator type "Blank" has no value1Label');
   });
 });
 

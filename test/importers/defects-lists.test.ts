@@ -85,6 +85,25 @@ describe('defect 8: free text and lists', () => {
     ]);
   });
 
+  it('prose: a registry key ends where the sentence goes on; the values after it are still found', () => {
+    const batch = new Batch();
+    const text = [
+      'It persisted via HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run with a value name, and beaconed to 203.0.113[.]9:443 over TLS.',
+      'A debugger under HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options for sethc.exe.',
+      'The key (HKLM\\Software\\Foo) and HKCU\\Run and wrote C:\\temp\\x.exe, see evil[.]com.',
+    ].join('\n');
+    const report = importTxt(text, batch, { source: 'p.txt', extract: true });
+    expect(items(batch).indicators.map((i) => [i.type, i.summary])).toStrictEqual([
+      ['Registry Key', 'HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\Run :   : REG_NONE'],
+      ['Address', '203.0.113.9'],
+      ['Registry Key', 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options :   : REG_NONE'],
+      ['Registry Key', 'HKEY_LOCAL_MACHINE\\Software\\Foo :   : REG_NONE'],
+      ['Registry Key', 'HKEY_CURRENT_USER\\Run :   : REG_NONE'],
+      ['Host', 'evil.com'],
+    ]);
+    expect([report.rejects, report.warnings]).toStrictEqual([[], [{ source: 'p.txt:1', value: '203.0.113.9:443', reason: 'port 443 not kept: a ThreatConnect Address has no port' }]]);
+  });
+
   it('ip:port keeps the address and reports the port', () => {
     const batch = new Batch();
     const report = importTxt('1.2.3.4:8080\n', batch, { source: 'p.txt' });

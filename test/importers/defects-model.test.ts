@@ -8,6 +8,7 @@ import { Batch, ValidationError } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importRules } from '../../src/importers/rules.js';
 import { items } from './helpers.js';
+import type { IndicatorTypeName } from '../../generated/catalog.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcbatch-defects-model-'));
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
@@ -74,6 +75,18 @@ describe('defect 7: Suricata rules', () => {
       ['TLS evil', 'sid-3.rules', 'Suricata'],
     ]);
   });
+  it('YARA: two rules with the same name in one file stay two Signatures (the second named with its line)', () => {
+    const batch = new Batch();
+    const report = importRules('rule a { condition: true }\nrule a { condition: false }\n', batch, { source: 'd.yar', format: 'yara' });
+    expect([report.counts, report.duplicates]).toStrictEqual([{ read: 2, groups: 2, indicators: 0, associations: 0, rejected: 0, skipped: 0 }, 0]);
+    expect(items(batch).groups).toStrictEqual([
+      { name: 'a', type: 'Signature', xid: '22f06f63a05590aa04ec7fcb26534510d383e996a7a4f6e226ceb56afbf7eb7c', fileName: 'a.yar', fileType: 'YARA', fileText: 'rule a { condition: true }' },
+      { name: 'a (line 2)', type: 'Signature', xid: '03984bda388f6d024ac1d8c579410eacdbc298b398ea8f35a7ce55b2fecab997' /* sha256('Signature-YARA-d.yar-a:line:2'), python hashlib */, fileName: 'a-line-2.yar', fileType: 'YARA', fileText: 'rule a { condition: false }' },
+    ]);
+    // the same file imported again: the same two xids, nothing new
+    const again = importRules('rule a { condition: true }\nrule a { condition: false }\n', batch, { source: 'd.yar', format: 'yara' });
+    expect([again.counts.groups, again.duplicates]).toStrictEqual([0, 2]);
+  });
   it('a long msg is cut to 100 with the full text in a Description', () => {
     const batch = new Batch();
     importRules(`alert tcp any any -> any any (msg:"${'m'.repeat(120)}"; sid:7;)`, batch, { source: 'l.rules' });
@@ -87,15 +100,25 @@ describe('defect 13: whitespace-only and BOM-only values are refused with the ru
     ['Mutex', '\uFEFF', 'summary: a Mutex is not only whitespace (ThreatConnect refuses it)'],
   ])('%s %j', (type, value, reason) => {
     const batch = new Batch();
-    const e = thrown(() => batch.addIndicator({ type, summary: value, xid: 'x' }));
+    const e = thrown(() => batch.addIndicator({ type: type as IndicatorTypeName, summary: value, xid: 'x' }));
     expect(`${e.field}: ${e.rule}`).toBe(reason);
-    const b = thrown(() => batch.indicator(type, value));
+    const b = thrown(() => batch.indicator(type as IndicatorTypeName, value));
     expect(b.rule).toBe(reason.slice('summary: '.length));
   });
   it('group names and tags', () => {
     const batch = new Batch();
     expect(thrown(() => batch.addGroup({ type: 'Threat', name: ' \t ', xid: 'g' })).rule).toBe('a group name is not only whitespace (ThreatConnect refuses it)');
     expect(thrown(() => batch.addIndicator({ type: 'Host', summary: 'a.com', xid: 'h', tag: [{ name: '  ' }] })).rule).toBe('a tag name is not only whitespace (ThreatConnect refuses it)');
+  });
+  it('a whitespace- or BOM-only tag is refused at the tag() call, not only later by chunks()', () => {
+    const batch = new Batch();
+    const host = batch.host('a.com', undefined, undefined, 'h');
+    for (const name of [' \t ', '\uFEFF', '\u00a0']) {
+      const e = thrown(() => host.tag(name));
+      expect({ code: e.code, field: e.field, rule: e.rule, value: e.value }).toStrictEqual({ code: 'TCB_INVALID_VALUE', field: 'tag', rule: 'a tag name is not only whitespace (ThreatConnect refuses it)', value: name });
+    }
+    host.tag(' ok ');
+    expect(items(batch).indicators).toStrictEqual([{ summary: 'a.com', type: 'Host', xid: 'h', tag: [{ name: ' ok ' }] }]);
   });
 });
 
@@ -104,6 +127,29 @@ describe('defect 14: found against the Python reference', () => {
     const batch = new Batch();
     batch.addIndicator({ type: 'Host', summary: 'a.com', xid: 'h', dnsActive: true, whoisActive: false });
     expect(items(batch).indicators).toStrictEqual([{ type: 'Host', summary: 'a.com', xid: 'h', flag1: true, flag2: false }]);
+  });
+  it('repeated association() calls are written once (the reference writes them twice)', () => {
+    const batch = new Batch();
+    const adversary = batch.adversary('adv', 'adv-1');
+    const campaign = batch.campaign('camp', 'camp-1');
+    const host = batch.host('a.com', undefined, undefined, 'h-1');
+    for (let i = 0; i < 3; i++) {
+      host.association(adversary);
+      host.association('adv-1');
+      campaign.association(adversary);
+    }
+    batch.association({ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' });
+    batch.association({ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' });
+    expect([...batch.chunks()].map((c) => JSON.parse(c.text) as unknown)).toStrictEqual([
+      {
+        group: [
+          { name: 'adv', type: 'Adversary', xid: 'adv-1' },
+          { name: 'camp', type: 'Campaign', xid: 'camp-1', associatedGroupXid: ['adv-1'] },
+        ],
+        indicator: [{ summary: 'a.com', type: 'Host', xid: 'h-1', associatedGroups: [{ groupXid: 'adv-1' }] }],
+        association: [{ ref_1: 'a.com', type_1: 'Host', ref_2: '1.2.3.4', type_2: 'Address' }],
+      },
+    ]);
   });
   it('an Interface 2 Registry Key summary stays as given (only " : " separates)', () => {
     const batch = new Batch();

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importCsv } from '../../src/importers/ioc-list.js';
+import { importOpenIoc, OpenIocFormatError } from '../../src/importers/openioc.js';
+import { importKev, KevFormatError } from '../../src/importers/kev.js';
 import { items, repoFile } from './helpers.js';
 import { resolve } from 'node:path';
 
@@ -59,6 +61,18 @@ describe('OpenIOC', () => {
     const { report } = await run('rules/openioc/mandiant-iocs-4fdb0f45-8151-4941-a9e1-a31e21000659.ioc');
     expect(report.counts).toStrictEqual({ read: 39, groups: 1, indicators: 29, associations: 29, rejected: 0, skipped: 9 });
     expect(report.byType).toStrictEqual({ Signature: 1, Host: 22, Address: 7 });
+  });
+
+  it('20,000 nested Indicators: a typed OpenIocFormatError (the XML parser’s limit), never a plain Error', () => {
+    const xml = `<?xml version="1.0"?><OpenIOC xmlns="http://openioc.org/schemas/OpenIOC_1.1" id="x"><criteria>${'<Indicator operator="OR">'.repeat(20_000)}${'</Indicator>'.repeat(20_000)}</criteria></OpenIOC>`;
+    let err: unknown;
+    try {
+      importOpenIoc(xml, new Batch(), { source: 'deep.ioc' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(OpenIocFormatError);
+    expect([(err as OpenIocFormatError).code, (err as Error).message]).toStrictEqual(['TCB_OPENIOC_FORMAT', 'not readable OpenIOC XML: Maximum nested tags exceeded']);
   });
 });
 
@@ -149,6 +163,19 @@ describe('CISA KEV', () => {
         { type: 'Source', value: 'https://nvd.nist.gov/vuln/detail/CVE-2024-12987' },
       ],
     });
+    // one Source per link of `notes`, however they are separated (`url; url`, `url, url; url`): 73 links in all
+    type Attr = { type: string; value: string };
+    const attrs = (g: Record<string, unknown> | undefined): Attr[] => (g?.attribute as Attr[] | undefined) ?? [];
+    expect(groups.flatMap(attrs).filter((a) => a.type === 'Source')).toHaveLength(73);
+    const source = (cve: string) => attrs(groups.find((g) => g.name === cve)).filter((a) => a.type === 'Source').map((a) => a.value);
+    expect([source('CVE-2020-2551'), source('CVE-2023-41993')]).toStrictEqual([
+      ['https://www.oracle.com/security-alerts/cpujan2020.html', 'https://nvd.nist.gov/vuln/detail/CVE-2020-2551'],
+      ['https://support.apple.com/en-us/HT213926', 'https://support.apple.com/en-us/HT213927', 'https://support.apple.com/en-us/HT213930', 'https://nvd.nist.gov/vuln/detail/CVE-2023-41993'],
+    ]);
+  });
+  it('a CSV that is not the catalogue is a KevFormatError, even with no rows', () => {
+    expect(() => importKev('[[[]]]\n', new Batch())).toThrow(KevFormatError);
+    expect(() => importKev('cveID,vendorProject\n', new Batch())).not.toThrow();
   });
 });
 

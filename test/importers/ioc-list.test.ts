@@ -25,9 +25,9 @@ describe('tweetfeed-week.csv (headerless, CRLF, broken quoting)', () => {
 
   it('rejects the two broken-quote rows and the two underscore hosts, with their lines', () => {
     expect(report.rejects).toStrictEqual([
-      { source: 'tweetfeed-week.csv:119', value: 'public-faq-start-helps_-trezr.typedream.app', reason: 'summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)' },
+      { source: 'tweetfeed-week.csv:119', value: 'public-faq-start-helps_-trezr.typedream.app', reason: 'summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (ThreatConnect REST API: indicator types)' },
       { source: 'tweetfeed-week.csv:1157', value: 'https://havan-com-br.site/produto.php?slug=escada-telesc-pica-extensiva-alum-nio-5m-dobr-vel-16-degraus",', reason: 'broken quoting: the value contains a quote character' },
-      { source: 'tweetfeed-week.csv:1231', value: 'nx_2026073083242.zip', reason: 'summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)' },
+      { source: 'tweetfeed-week.csv:1231', value: 'nx_2026073083242.zip', reason: 'summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (ThreatConnect REST API: indicator types)' },
       {
         source: 'tweetfeed-week.csv:1471',
         value: 'https://havan-com.site/produto.php?slug=escada-multifuncional-de-alum-nio-4x4-com-16-degraus-dobr-vel",#phishing,#scam,#golpe,#fakewebsite,#clone,#ecommercefake,@havanoficial',

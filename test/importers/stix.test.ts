@@ -232,7 +232,7 @@ describe('importStix: OASIS examples', () => {
       {
         source: 'indicator--4e4c4ad7-4909-456a-b6fa-e24a6f682a40',
         value: 'domain autuo.xicp.net',
-        reason: 'Host: summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (tc-batch-api.md §9)',
+        reason: 'Host: summary: a Host is an RFC 1123 host name in ASCII (IDNs as punycode), no underscores (ThreatConnect REST API: indicator types)',
       },
       { source: 'indicator--137acf67-cedc-4a07-8719-72759174de3a', value: "[file:name = 'CBricksDoc']", reason: "unsupported STIX pattern: object path file:name is not supported in file:name = 'CBricksDoc'" },
       { source: 'indicator--0b71628d-31dd-4eb8-baee-39f19c0a14b0', value: "[file:name = 'CPiShellPutDoc']", reason: "unsupported STIX pattern: object path file:name is not supported in file:name = 'CPiShellPutDoc'" },

@@ -5,7 +5,7 @@ import { DATE_RULE, INVALID_DATE_CODE, toTcDate, type DateInput } from '../../sr
 /** Fixed reference instant for relative phrases: a Monday, with milliseconds to check they are cut. */
 const NOW = new Date('2020-06-15T12:34:56.789Z');
 const RULE =
-  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago" (DESIGN.md §3)';
+  'a date is a Date, epoch seconds/ms, ISO-8601, RFC 2822 or a relative phrase such as "2 days ago" (README: Design notes)';
 
 function expectInvalid(value: unknown, options?: { now?: Date; field?: string }): ValidationError {
   try {

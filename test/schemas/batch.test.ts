@@ -17,14 +17,14 @@ import {
 import { GROUP_TYPES, INDICATOR_TYPES, RULE, outcome, type Row } from './helpers.js';
 
 const CONFIG_RULE = {
-  version: 'version is V1 or V2 (tc-batch-api.md §4)',
-  action: 'action is Create or Delete (tc-batch-api.md §4)',
-  attributeWriteType: 'attributeWriteType is Append, Replace, Singleton or Static (tc-batch-api.md §4)',
-  tagWriteType: 'tagWriteType is Append or Replace (tc-batch-api.md §4)',
-  securityLabelWriteType: 'securityLabelWriteType is Append or Replace (tc-batch-api.md §4)',
-  fileMergeMode: 'fileMergeMode is Distribute or Merge (tc-batch-api.md §4)',
-  hashCollisionMode: 'hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (tc-batch-api.md §4)',
-  booleanLike: 'a boolean setting is true, false, "true" or "false" (tc-batch-api.md §4, wire quirks)',
+  version: 'version is V1 or V2 (ThreatConnect V2 Batch API: batch job settings)',
+  action: 'action is Create or Delete (ThreatConnect V2 Batch API: batch job settings)',
+  attributeWriteType: 'attributeWriteType is Append, Replace, Singleton or Static (ThreatConnect V2 Batch API: batch job settings)',
+  tagWriteType: 'tagWriteType is Append or Replace (ThreatConnect V2 Batch API: batch job settings)',
+  securityLabelWriteType: 'securityLabelWriteType is Append or Replace (ThreatConnect V2 Batch API: batch job settings)',
+  fileMergeMode: 'fileMergeMode is Distribute or Merge (ThreatConnect V2 Batch API: batch job settings)',
+  hashCollisionMode: 'hashCollisionMode is FavorExisting, FavorIncoming, IgnoreExisting, IgnoreIncoming or Split (ThreatConnect V2 Batch API: batch job settings)',
+  booleanLike: 'a boolean setting is true, false, "true" or "false" (ThreatConnect V2 Batch API: batch job settings, wire quirks)',
 };
 
 /** tc-batch-api.md §4: every enum field with its values and (where the docs give one) its default. */
@@ -154,7 +154,7 @@ describe('BatchJobConfig', () => {
 });
 
 describe('BatchStatus', () => {
-  const STATUS_RULE = 'a batch status is Created, Queued, Running or Completed (tc-batch-api.md §3.4)';
+  const STATUS_RULE = 'a batch status is Created, Queued, Running or Completed (ThreatConnect V2 Batch API: batch status)';
   const rows: Row[] = [
     [
       'docs sample',
@@ -225,7 +225,7 @@ describe('BatchErrorRecord (/errors)', () => {
 });
 
 describe('BatchResultRecord (/results)', () => {
-  const CODE_RULE = 'an error code is 0x followed by four hex digits (tc-batch-api.md §7.2)';
+  const CODE_RULE = 'an error code is 0x followed by four hex digits (ThreatConnect V2 Batch API: batch job errors)';
   const docs = {
     code: '0x1003',
     severity: 'Error',
@@ -247,8 +247,8 @@ describe('BatchResultRecord (/results)', () => {
 });
 
 describe('AssociationEntry', () => {
-  const SIDE1 = 'side 1 of an association needs ref_1 or id_1 (tc-batch-api.md §5.3)';
-  const SIDE2 = 'side 2 of an association needs ref_2 or id_2 (tc-batch-api.md §5.3)';
+  const SIDE1 = 'side 1 of an association needs ref_1 or id_1 (ThreatConnect V2 Batch API: associations)';
+  const SIDE2 = 'side 2 of an association needs ref_2 or id_2 (ThreatConnect V2 Batch API: associations)';
   const rows: Row[] = [
     [
       'indicator to indicator by refs',
@@ -279,8 +279,8 @@ describe('AssociationEntry', () => {
 });
 
 describe('BatchContent', () => {
-  const GROUP_UNION = `a group type is one of ${GROUP_TYPES.join(', ')} (tc-batch-api.md §10)`;
-  const INDICATOR_UNION = `an indicator type is one of ${INDICATOR_TYPES.join(', ')} (tc-batch-api.md §9)`;
+  const GROUP_UNION = `a group type is one of ${GROUP_TYPES.join(', ')} (ThreatConnect REST API: group types)`;
+  const INDICATOR_UNION = `an indicator type is one of ${INDICATOR_TYPES.join(', ')} (ThreatConnect REST API: indicator types)`;
   const docsExample = {
     indicator: [
       {
@@ -326,7 +326,7 @@ describe('BatchContent', () => {
     ],
   };
   const rows: Row[] = [
-    ['tc-batch-api.md §5.4 complete example', { given: docsExample, want: 'valid' }],
+    ['ThreatConnect V2 Batch API: batch input file complete example', { given: docsExample, want: 'valid' }],
     ['empty object', { given: {}, want: 'valid' }],
     ['empty arrays', { given: { group: [], indicator: [], association: [] }, want: 'valid' }],
     [
@@ -364,7 +364,7 @@ describe('BatchContent', () => {
         want: [
           { pointer: '/group/0/status', keyword: 'enum', rule: RULE.eventStatus, value: 'Open' },
           { pointer: '/indicator/1/summary', keyword: 'pattern', rule: RULE.host, value: 'bad_host.com' },
-          { pointer: '/association/0', keyword: 'anyOf', rule: 'side 2 of an association needs ref_2 or id_2 (tc-batch-api.md §5.3)', value: { ref_1: 'e-1' } },
+          { pointer: '/association/0', keyword: 'anyOf', rule: 'side 2 of an association needs ref_2 or id_2 (ThreatConnect V2 Batch API: associations)', value: { ref_1: 'e-1' } },
         ],
       },
     ],

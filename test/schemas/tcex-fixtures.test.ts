@@ -14,7 +14,7 @@ const DIR = new URL('../fixtures/tcex/', import.meta.url);
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as Record<string, Array<Record<string, unknown>>>;
 
-const GROUP_UNION = `a group type is one of ${GROUP_TYPES.join(', ')} (tc-batch-api.md §10)`;
+const GROUP_UNION = `a group type is one of ${GROUP_TYPES.join(', ')} (ThreatConnect REST API: group types)`;
 const XID = (n: number) => `e336e2dd-5dfb-48cd-a33a-f8809e83e904:${n}`;
 
 /**

@@ -2,7 +2,9 @@
  * The batch endpoints (ThreatConnect's V2 Batch API page): create a job, upload its content (octet-stream
  * or multipart createAndUpload), poll its status, fetch its errors (gzip) and results.
  */
-import multipart from '@fastify/multipart';
+import type multipartPlugin from '@fastify/multipart';
+import { requirePeer } from '../../peers.js';
+import { EMULATOR } from '../peers.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { gzipSync } from 'node:zlib';
 import type { Access } from '../access.js';
@@ -185,6 +187,8 @@ export async function batchRoutes(app: FastifyInstance, deps: RouteDeps): Promis
 
   // createAndUpload (multipart config + content, with or without filenames)
   await app.register(async (mp) => {
+    // an optional peer, loaded at first use (see src/peers.ts)
+    const multipart = requirePeer<typeof multipartPlugin>('@fastify/multipart', EMULATOR);
     await mp.register(multipart, {
       limits: { fileSize: opts.maxUploadBytes, fieldSize: opts.maxUploadBytes, files: 2, fields: 2, parts: 4 },
       throwFileSizeLimit: true,

@@ -4,13 +4,13 @@
  * paged lists `GET /v3/groups` and `GET /v3/indicators` (`?owner=&resultStart=&resultLimit=&count=true`).
  */
 import type { FastifyInstance } from 'fastify';
-import { indicatorTypes } from '../../../generated/catalog.js';
 import { NOT_FOUND_MESSAGE, v3Error } from '../errors.js';
 import { identify, indicatorInfo } from '../identity.js';
 import { resolveOwner } from '../owners.js';
 import type { Store, StoredGroup, StoredIndicator } from '../store.js';
 import { groupView, indicatorView } from '../views.js';
 import type { Access } from '../access.js';
+import type { TypeLookup } from '../../batch/types.js';
 import { accessOf, intId, param, type RouteDeps } from './context.js';
 
 /**
@@ -27,11 +27,11 @@ export function lookupGroup(store: Store, ref: string, ownerParam: string | unde
   return g;
 }
 
-function lookupIndicator(store: Store, ref: string, ownerParam: string | undefined, type: string | undefined, access: Access): StoredIndicator {
+function lookupIndicator(store: Store, ref: string, ownerParam: string | undefined, type: string | undefined, access: Access, lookup: TypeLookup): StoredIndicator {
   const owner = resolveOwner(store, ownerParam, 'v3', access);
-  const types = type !== undefined ? [type] : Object.keys(indicatorTypes);
+  const types = type !== undefined ? [type] : lookup.names('indicator');
   for (const t of types) {
-    const info = indicatorInfo(t);
+    const info = indicatorInfo(t, lookup);
     const ident = info && identify(info, { summary: ref });
     for (const k of ident?.keys ?? []) {
       const id = store.indicatorIdByKey(owner, t, k);
@@ -72,7 +72,7 @@ function listBody(url: string, q: unknown, start: number, limit: number, total: 
 }
 
 /** Register the v3 read routes. */
-export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Promise<void> {
+export async function v3Routes(app: FastifyInstance, { store, opts }: RouteDeps): Promise<void> {
   app.get('/v3/groups', async (req) => {
     const owner = resolveOwner(store, param(req.query, 'owner'), 'v3', accessOf(req));
     const { start, limit } = page(req.query);
@@ -82,7 +82,7 @@ export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Prom
   app.get('/v3/indicators', async (req) => {
     const owner = resolveOwner(store, param(req.query, 'owner'), 'v3', accessOf(req));
     const { start, limit } = page(req.query);
-    const items = store.listIndicators(owner, start, limit).map((i) => indicatorView(store, i));
+    const items = store.listIndicators(owner, start, limit).map((i) => indicatorView(store, i, opts.types));
     return listBody(req.url, req.query, start, limit, store.countIndicators(owner), items);
   });
   app.get<{ Params: { ref: string } }>('/v3/groups/:ref', async (req) => ({
@@ -90,7 +90,7 @@ export async function v3Routes(app: FastifyInstance, { store }: RouteDeps): Prom
     status: 'Success',
   }));
   app.get<{ Params: { ref: string } }>('/v3/indicators/:ref', async (req) => ({
-    data: indicatorView(store, lookupIndicator(store, req.params.ref, param(req.query, 'owner'), param(req.query, 'type'), accessOf(req))),
+    data: indicatorView(store, lookupIndicator(store, req.params.ref, param(req.query, 'owner'), param(req.query, 'type'), accessOf(req), opts.types), opts.types),
     status: 'Success',
   }));
 }
