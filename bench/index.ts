@@ -3,11 +3,14 @@
  * runs in its own child process (`bench/child.ts`), baseline and tcbatch back to back in the same
  * run, so the ratio (tcbatch time / baseline time) cancels out a noisy shared machine; peak RSS is
  * each child's own `maxRSS`. `--quick` runs everything 10x smaller (the 10M disk case as 1M).
+ * `--case stream` runs only the streaming import case of `bench/stream.ts` (CLI children on
+ * generated 50 MB and 200 MB files).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { SideResult } from './cases.js';
+import { formatStream, judgeStream, streamBench } from './stream.js';
 
 /** One child's answer. */
 export interface ChildResult extends SideResult {
@@ -148,7 +151,22 @@ export function bench(scale: number, run: typeof runChild = runChild, log: (line
   return rows;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** The value of `--name=value` or `--name value` in argv. */
+function flag(name: string): string | undefined {
+  const i = process.argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const a = process.argv[i]!;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : process.argv[i + 1];
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && flag('case') === 'stream') {
+  // `npm run bench -- --case stream [--sizes=50,200] [--tsx] [--json]`
+  const sizes = (flag('sizes') ?? '50,200').split(',').map(Number);
+  const json = process.argv.includes('--json');
+  const rows = await streamBench(sizes, { tsx: process.argv.includes('--tsx'), log: (l) => process.stderr.write(`${l}\n`) });
+  if (json) process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), machine: machine(), rows, targets: judgeStream(rows) }, null, 2)}\n`);
+  else process.stdout.write(`${new Date().toISOString()} ${machine()}\n${formatStream(rows)}\n`);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
   const json = process.argv.includes('--json');
   const scaleArg = process.argv.find((a) => a.startsWith('--scale='));

@@ -287,6 +287,15 @@ export abstract class BatchCore {
     return this.store.putAssociation(JSON.stringify([clean.associationType ?? null, ...sides]), clean);
   }
 
+  /**
+   * The stored group or indicator with this xid, or undefined. For an item added through Interface 1
+   * or 2 this is its builder (a change to it is kept; the default store rebuilds the builder of an
+   * item it has packed); for Interface 3 a read-only item.
+   */
+  item(kind: 'group' | 'indicator', xid: string): StoredItem | undefined {
+    return kind === 'group' ? this.store.getGroup(xid) : this.store.getIndicator(xid);
+  }
+
   /** Items in the batch: groups plus indicators (associations not counted), as the reference's `len()`. */
   get size(): number {
     return this.store.groupCount + this.store.indicatorCount;

@@ -4,43 +4,58 @@
  * every record not imported (rejected or skipped) with its source line or object id and reason.
  * Exit 1 when records were rejected, 2 when a file cannot be read or recognised.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import cliProgress from 'cli-progress';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
-import { FORMATS, importFile, type InputFormat } from '../importers/index.js';
+import { FORMATS, importFile, type ImportProgress, type InputFormat } from '../importers/index.js';
+import { importProgressView } from './progress.js';
 import type { ImportReport } from '../importers/report.js';
 import { EXIT, UsageError } from './usage.js';
 
 /**
  * Import each file into `batch`, one after the other; the per-file reports in order.
- * @param onProgress bytes read of the file being imported (large CSV/TSV files)
+ * @param onProgress bytes read of the file being imported (files read as streams), with the items
+ *   added and the pass in `step`
+ * @param onDone called after each file with the items it added
  */
-export async function importAll(files: readonly string[], batch: Batch, from: InputFormat | 'auto', onProgress?: (file: string, bytesRead: number, totalBytes: number) => void): Promise<Array<ImportReport & { format: InputFormat; file: string }>> {
+export async function importAll(
+  files: readonly string[],
+  batch: Batch,
+  from: InputFormat | 'auto',
+  onProgress?: (file: string, bytesRead: number, totalBytes: number, step: ImportProgress) => void,
+  onDone?: (file: string, items: number) => void,
+): Promise<Array<ImportReport & { format: InputFormat; file: string }>> {
   const out: Array<ImportReport & { format: InputFormat; file: string }> = [];
-  for (const file of files) out.push({ ...(await importFile(file, batch, from, onProgress ? { onProgress: (b, t) => onProgress(file, b, t) } : {})), file });
+  for (const file of files) {
+    const report = await importFile(file, batch, from, onProgress ? { onProgress: (b, t, step) => onProgress(file, b, t, step) } : {});
+    out.push({ ...report, file });
+    onDone?.(file, report.counts.groups + report.counts.indicators + report.counts.associations);
+  }
   return out;
 }
 
-/** A bytes progress bar on a TTY (stderr), nothing elsewhere; bars only for files over 1 MB. */
-function byteProgress(): { update: (file: string, bytesRead: number, totalBytes: number) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  let bar: cliProgress.SingleBar | undefined;
-  let current = '';
-  return {
-    update(file, read, total) {
-      if (total < 1_000_000) return;
-      if (file !== current) {
-        bar?.stop();
-        current = file;
-        bar = new cliProgress.SingleBar({ format: `${basename(file)} [{bar}] {percentage}% {value}/{total} bytes`, stream: process.stderr }, cliProgress.Presets.shades_classic);
-        bar.start(total, 0);
-      }
-      bar!.update(read);
-    },
-    stop: () => bar?.stop(),
-  };
+/** Inputs of at least this many bytes in all are built in a disk store under `--store auto`. */
+export const DISK_STORE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The store of `--store`: `memory` (the compact in-memory store), `disk` (SQLite in a temporary
+ * directory: memory stays flat whatever the input size) or `auto` (disk when the input files have
+ * {@link DISK_STORE_BYTES} or more in all).
+ * @throws UsageError for another value
+ */
+export function storeFor(flag: string | undefined, files: readonly string[]): 'memory' | 'disk' {
+  if (flag === 'memory' || flag === 'disk') return flag;
+  if (flag !== undefined && flag !== 'auto') throw new UsageError('--store is memory, disk or auto');
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      bytes += statSync(f).size;
+    } catch {
+      // unreadable: the import says so
+    }
+  }
+  return bytes >= DISK_STORE_BYTES ? 'disk' : 'memory';
 }
 
 /** One line per file: format, records read, items made, rejected, skipped, duplicates. */
@@ -60,34 +75,55 @@ export function registerConvert(program: Command): void {
     .option('--owner <name>', 'owner recorded in the settings file', 'converted')
     .option('--max-items <n>', 'items per chunk file (default 5000)', (v) => Number(v))
     .option('--json', 'print the per-file reports as JSON')
+    .option('--store <store>', `where items wait until written: memory, disk (flat memory for inputs of any size) or auto (disk from ${DISK_STORE_BYTES / 1_048_576} MiB of input)`, 'auto')
+    .option('--quiet', 'no progress output')
     .addHelpText('after', '\nEvery input record ends up in a chunk file or in rejects.json (rejected or skipped, with its source and reason).\nExit codes: 0 ok, 1 records rejected, 2 usage or I/O error.')
-    .action(async (files: string[], flags: { from: string; out: string; owner: string; maxItems?: number; json?: boolean }) => {
+    .action(async (files: string[], flags: ConvertFlags) => {
       if (flags.from !== 'auto' && !(FORMATS as readonly string[]).includes(flags.from)) throw new UsageError(`--from must be one of ${FORMATS.join(', ')} or auto`);
-      const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems } });
-      const progress = byteProgress();
-      let reports: Awaited<ReturnType<typeof importAll>>;
+      const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems }, store: storeFor(flags.store, files) });
       try {
-        reports = await importAll(files, batch, flags.from as InputFormat | 'auto', progress.update);
+        await convert(files, batch, flags);
       } finally {
-        progress.stop();
+        batch.close();
       }
-      mkdirSync(flags.out, { recursive: true });
-      const paths = batch.write(flags.out);
-      const rejects = reports.map((r) => ({
-        file: r.file,
-        format: r.format,
-        counts: r.counts,
-        rejects: r.rejects,
-        skipped: r.skipped,
-        duplicates: (r as { duplicates?: number }).duplicates ?? 0,
-        warnings: (r as { warnings?: unknown[] }).warnings ?? [],
-      }));
-      writeFileSync(join(flags.out, 'rejects.json'), `${JSON.stringify(rejects, null, 2)}\n`);
-      if (flags.json) process.stdout.write(`${JSON.stringify({ chunks: paths, counts: batch.counts, files: rejects }, null, 2)}\n`);
-      else {
-        for (const r of reports) process.stdout.write(`${reportLine(r)}\n`);
-        process.stdout.write(`${paths.length} chunk file${paths.length === 1 ? '' : 's'} in ${flags.out}: ${batch.counts.groups} groups, ${batch.counts.indicators} indicators, ${batch.counts.associations} associations; rejects and skips in ${join(flags.out, 'rejects.json')}\n`);
-      }
-      process.exitCode = reports.some((r) => r.counts.rejected > 0) ? EXIT.rejected : EXIT.ok;
     });
+}
+
+interface ConvertFlags {
+  from: string;
+  out: string;
+  owner: string;
+  maxItems?: number;
+  json?: boolean;
+  store?: string;
+  quiet?: boolean;
+}
+
+async function convert(files: readonly string[], batch: Batch, flags: ConvertFlags): Promise<void> {
+  const progress = importProgressView({ quiet: flags.quiet });
+  let reports: Awaited<ReturnType<typeof importAll>>;
+  try {
+    reports = await importAll(files, batch, flags.from as InputFormat | 'auto', (file, _b, _t, step) => progress.update(file, step), (file, items) => progress.done(file, items));
+  } finally {
+    progress.stop();
+  }
+  mkdirSync(flags.out, { recursive: true });
+  // chunk files are written one by one as the store yields them
+  const paths = batch.write(flags.out);
+  const rejects = reports.map((r) => ({
+    file: r.file,
+    format: r.format,
+    counts: r.counts,
+    rejects: r.rejects,
+    skipped: r.skipped,
+    duplicates: (r as { duplicates?: number }).duplicates ?? 0,
+    warnings: (r as { warnings?: unknown[] }).warnings ?? [],
+  }));
+  writeFileSync(join(flags.out, 'rejects.json'), `${JSON.stringify(rejects, null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify({ chunks: paths, counts: batch.counts, files: rejects }, null, 2)}\n`);
+  else {
+    for (const r of reports) process.stdout.write(`${reportLine(r)}\n`);
+    process.stdout.write(`${paths.length} chunk file${paths.length === 1 ? '' : 's'} in ${flags.out}: ${batch.counts.groups} groups, ${batch.counts.indicators} indicators, ${batch.counts.associations} associations; rejects and skips in ${join(flags.out, 'rejects.json')}\n`);
+  }
+  process.exitCode = reports.some((r) => r.counts.rejected > 0) ? EXIT.rejected : EXIT.ok;
 }

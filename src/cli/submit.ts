@@ -9,10 +9,11 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
 import { TcClient } from '../client/client.js';
-import { importRecords } from '../importers/batch-content.js';
+import { importRecords, importRecordStream } from '../importers/batch-content.js';
 import type { SubmitResult } from '../submit/submit.js';
-import { readContentFile, type ContentItem } from '../importers/content-file.js';
-import { progressView } from './progress.js';
+import { contentSource, type ContentItem } from '../importers/content-file.js';
+import { importProgressView, progressView, type ImportStep } from './progress.js';
+import { storeFor, DISK_STORE_BYTES } from './convert.js';
 import { formatSummary } from './summary.js';
 import { EXIT, UsageError, nonNegativeNumber, positiveInteger } from './usage.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
@@ -35,7 +36,7 @@ export function addItems(batch: Batch, items: readonly ContentItem[]): { rejects
   const report = importRecords(items, batch, 'content');
   return {
     rejects: report.rejects,
-    duplicates: report.duplicateSources.map((d) => ({ ...d, reason: 'same xid as an earlier item: the first one is kept (first write wins)' })),
+    duplicates: report.duplicateSources.map((d) => ({ ...d, reason: DUPLICATE_REASON })),
   };
 }
 
@@ -68,6 +69,7 @@ interface SubmitFlags {
   firstWait?: number;
   pollInterval?: number;
   quiet?: boolean;
+  store?: string;
 }
 
 /** `A, B or C`: the values of a job config setting, from the schemas, for the help text. */
@@ -75,13 +77,24 @@ function oneOf(values: readonly string[]): string {
   return values.length < 2 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 }
 
-/** Rejected import records by kind of item (their sources name the record). */
-function rejectedByKind(items: readonly ContentItem[], rejects: readonly Reject[]): Record<'groups' | 'indicators' | 'associations', number> {
-  const kindOf = new Map(items.map((i) => [i.source, i.kind]));
-  const out = { groups: 0, indicators: 0, associations: 0 };
-  for (const r of rejects) out[`${kindOf.get(r.source) ?? 'indicator'}s` as keyof typeof out]++;
-  return out;
+/**
+ * Add the items of content files to a batch, reading NDJSON files as streams in two passes (see
+ * `importRecordStream`: the same report as {@link addItems} of every file's items).
+ * @returns the rejects and duplicates as {@link addItems} gives them, and the rejects by kind
+ */
+export async function addFiles(batch: Batch, files: readonly string[], onProgress?: (file: string, step: ImportStep) => void): Promise<{ rejects: Reject[]; duplicates: Reject[]; rejectedByKind: Record<'groups' | 'indicators' | 'associations', number> }> {
+  const rejectedByKind = { groups: 0, indicators: 0, associations: 0 };
+  const start = batch.size + batch.counts.associations;
+  const input = contentSource(files, onProgress ? { onBytes: (file, bytesRead, totalBytes, pass) => onProgress(file, { bytesRead, totalBytes, pass, passes: 2, items: batch.size + batch.counts.associations - start }) } : {});
+  const report = await importRecordStream(input, batch, 'content', { rejectedByKind });
+  return {
+    rejects: report.rejects,
+    duplicates: report.duplicateSources.map((d) => ({ ...d, reason: DUPLICATE_REASON })),
+    rejectedByKind,
+  };
 }
+
+const DUPLICATE_REASON = 'same xid as an earlier item: the first one is kept (first write wins)';
 
 /**
  * The exit code of a finished submit: 130 stopped by a signal; 3 the run halted on a transport,
@@ -138,15 +151,33 @@ export function registerSubmit(program: Command): void {
     .option('--json', 'print the full result as JSON')
     .option('--report <file>', 'write the full result (jobs, errors, files, rejects, totals) as JSON')
     .option('--quiet', 'no progress output')
+    .option('--store <store>', `where items wait until sent: memory, disk (flat memory for inputs of any size) or auto (disk from ${DISK_STORE_BYTES / 1_048_576} MiB of input)`, 'auto')
     .addHelpText('after', `\nCredentials: TC_API_PATH and TC_API_ACCESS_ID + TC_API_SECRET_KEY, or TC_TOKEN; owner: --owner or TC_OWNER.\n${EXIT_HELP}`)
     .action(async (files: string[], flags: SubmitFlags) => {
       if (flags.pollSchedule !== undefined && flags.pollSchedule !== 'default' && flags.pollSchedule !== 'tcex') throw new UsageError('--poll-schedule is default or tcex');
-      const items = files.flatMap((f) => readContentFile(f).items);
+      const store = storeFor(flags.store, files);
       const client = flags.dryRun ? undefined : new TcClient();
       const owner = flags.owner ?? client?.owner ?? process.env.TC_OWNER ?? (flags.dryRun ? 'dry-run' : undefined);
       if (!owner) throw new UsageError('give --owner or set TC_OWNER');
-      const batch = new Batch({ owner, client, action: flags.action, haltOnError: flags.haltOnError, attributeWriteType: flags.attributeWriteType, limits: { maxItems: flags.maxItems } });
-      const { rejects, duplicates } = addItems(batch, items);
+      const batch = new Batch({ owner, client, action: flags.action, haltOnError: flags.haltOnError, attributeWriteType: flags.attributeWriteType, limits: { maxItems: flags.maxItems }, store });
+      try {
+        await run(files, batch, flags);
+      } finally {
+        batch.close();
+      }
+    });
+}
+
+async function run(files: readonly string[], batch: Batch, flags: SubmitFlags): Promise<void> {
+      const reading = importProgressView({ quiet: flags.quiet || flags.json });
+      let added: Awaited<ReturnType<typeof addFiles>>;
+      try {
+        added = await addFiles(batch, files, (file, step) => reading.update(file, step));
+        reading.done(files[files.length - 1]!, batch.size + batch.counts.associations);
+      } finally {
+        reading.stop();
+      }
+      const { rejects, duplicates } = added;
       if (flags.dryRun) {
         const paths = batch.write(flags.out!);
         const summary = { chunks: paths.length, paths, counts: batch.counts, settings: batch.settings, rejects, duplicates };
@@ -170,7 +201,7 @@ export function registerSubmit(program: Command): void {
           onProgress: (e) => view.onEvent(e),
           poll,
           signal: controller.signal,
-          rejected: rejectedByKind(items, rejects),
+          rejected: added.rejectedByKind,
           ...(flags.journal !== undefined ? { journal: flags.journal } : {}),
           ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         });
@@ -192,5 +223,4 @@ export function registerSubmit(program: Command): void {
       if (flags.report) writeFileSync(flags.report, JSON.stringify(full, null, 2));
       process.stdout.write(flags.json ? `${JSON.stringify(full, null, 2)}\n` : `${formatSummary(result)}${listing(rejects, duplicates)}`);
       process.exitCode = submitExitCode(result, controller.signal.aborted);
-    });
 }

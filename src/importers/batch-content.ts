@@ -57,23 +57,34 @@ export function mergeRecord(first: Record<string, unknown>, next: Record<string,
   return out;
 }
 
+/** A record with its default xid filled in, and its dedupe key (`kind\0xid`; none for associations and records without an xid). */
+function keyed(item: ContentRecord): { data: Record<string, unknown>; key: string | undefined } {
+  let d = item.data;
+  if (item.kind === 'indicator' && isObject(d) && d.xid === undefined && typeof d.type === 'string') {
+    const summary = recordSummary(d);
+    if (summary !== undefined) d = { ...d, xid: defaultXid(d.type, summary) };
+  }
+  const key = item.kind !== 'association' && isObject(d) && typeof d.xid === 'string' ? `${item.kind}\0${d.xid}` : undefined;
+  return { data: d, key };
+}
+
+/** Counts `item` (the record whose data was merged in) as a duplicate of an earlier record with the same xid. */
+function mergedDuplicate(report: ContentImportReport, item: ContentRecord, data: Record<string, unknown>): void {
+  report.counts.read++;
+  report.duplicates++;
+  report.duplicateSources.push({ source: item.source, value: safeText(data.xid) });
+}
+
 /** Records with their default xids filled in and duplicates (same kind and xid) merged into the first. */
 function mergeDuplicates(records: readonly ContentRecord[], report: ContentImportReport): ContentRecord[] {
   const byXid = new Map<string, number>();
   const out: ContentRecord[] = [];
   for (const item of records) {
-    let d = item.data;
-    if (item.kind === 'indicator' && isObject(d) && d.xid === undefined && typeof d.type === 'string') {
-      const summary = recordSummary(d);
-      if (summary !== undefined) d = { ...d, xid: defaultXid(d.type, summary) };
-    }
-    const key = item.kind !== 'association' && isObject(d) && typeof d.xid === 'string' ? `${item.kind}\0${d.xid}` : undefined;
+    const { data: d, key } = keyed(item);
     const at = key ? byXid.get(key) : undefined;
     if (at !== undefined) {
       const prev = out[at]!;
-      report.counts.read++;
-      report.duplicates++;
-      report.duplicateSources.push({ source: item.source, value: safeText(d.xid) });
+      mergedDuplicate(report, item, d);
       out[at] = { ...prev, data: mergeRecord(prev.data, d) };
       continue;
     }
@@ -85,36 +96,162 @@ function mergeDuplicates(records: readonly ContentRecord[], report: ContentImpor
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A fresh content import report. */
+function contentReport(source: string): ContentImportReport {
+  return { ...createReport(source), duplicates: 0, duplicateSources: [] };
+}
+
+/**
+ * Add one (merged) record to `batch`, counting it in `report`; a record whose xid is already in the
+ * batch is a duplicate (listed in `duplicateSources`, or in `batchDuplicates` when given).
+ */
+function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecord, batchDuplicates = report.duplicateSources, rejectedByKind?: Record<'groups' | 'indicators' | 'associations', number>): void {
+  report.counts.read++;
+  const before = batch.counts;
+  const d = item.data;
+  try {
+    if (!isObject(d)) throw new ValidationError({ item: { kind: item.kind }, rule: `${item.kind === 'indicator' ? 'an' : 'a'} ${item.kind} is a JSON object`, value: d });
+    if (item.kind === 'association') batch.association(d);
+    // content files are untyped: addGroup/addIndicator check the type at run time
+    else if (item.kind === 'group') batch.addGroup(d as GroupInput);
+    else batch.addIndicator(d as IndicatorInput);
+    const after = batch.counts;
+    const added = after.groups - before.groups + (after.indicators - before.indicators) + (after.associations - before.associations);
+    if (added === 0) {
+      report.duplicates++;
+      batchDuplicates.push({ source: item.source, value: safeText(d.xid ?? d.summary ?? d.name ?? '') });
+    } else if (item.kind === 'group') report.counts.groups++;
+    else if (item.kind === 'indicator') report.counts.indicators++;
+    else report.counts.associations++;
+  } catch (e) {
+    if (!(e instanceof TcBatchError)) throw e;
+    addReject(report, item.source, describeRecord(d), e.message);
+    if (rejectedByKind) rejectedByKind[`${item.kind}s`]++;
+  }
+}
+
 /**
  * Add records to `batch`; refused ones become rejects with the rule they broke. Records with the
  * same xid in the input are merged first ({@link mergeRecord}) and counted in `duplicates`;
  * an indicator without an xid gets the deterministic one of its summary (or hash values).
+ * For input larger than memory see {@link importRecordStream} (the same report and items).
  */
 export function importRecords(records: readonly ContentRecord[], batch: Batch, source: string): ContentImportReport {
-  const report: ContentImportReport = { ...createReport(source), duplicates: 0, duplicateSources: [] };
-  for (const item of mergeDuplicates(records, report)) {
-    report.counts.read++;
-    const before = batch.counts;
-    const d = item.data;
-    try {
-      if (!isObject(d)) throw new ValidationError({ item: { kind: item.kind }, rule: `${item.kind === 'indicator' ? 'an' : 'a'} ${item.kind} is a JSON object`, value: d });
-      if (item.kind === 'association') batch.association(d);
-      // content files are untyped: addGroup/addIndicator check the type at run time
-      else if (item.kind === 'group') batch.addGroup(d as GroupInput);
-      else batch.addIndicator(d as IndicatorInput);
-      const after = batch.counts;
-      const added = after.groups - before.groups + (after.indicators - before.indicators) + (after.associations - before.associations);
-      if (added === 0) {
-        report.duplicates++;
-        report.duplicateSources.push({ source: item.source, value: safeText(d.xid ?? d.summary ?? d.name ?? '') });
-      } else if (item.kind === 'group') report.counts.groups++;
-      else if (item.kind === 'indicator') report.counts.indicators++;
-      else report.counts.associations++;
-    } catch (e) {
-      if (!(e instanceof TcBatchError)) throw e;
-      addReject(report, item.source, describeRecord(d), e.message);
+  const report = contentReport(source);
+  for (const item of mergeDuplicates(records, report)) addRecord(batch, report, item);
+  return report;
+}
+
+/**
+ * Records that can be read more than once: in order, and again by a handle (an NDJSON file is
+ * read line by line; see `contentSource`).
+ */
+export interface RecordSource<H = unknown> {
+  /** Every record in input order. */
+  records(pass: number): AsyncIterable<ContentRecord>;
+  /** Handles of the records at the given positions (0-based, ascending), found without parsing the others. */
+  handles(positions: readonly number[]): Promise<H[]>;
+  /** The record of a handle, read again. */
+  read(handle: H): ContentRecord;
+}
+
+/** FNV-1a over the UTF-16 code units of a dedupe key. */
+function hashKey(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Hashes of keyed records in input order, and the positions of records without a key. */
+class KeyHashes {
+  hashes = new Uint32Array(1 << 12);
+  /** 1 where the record has a key. */
+  keyed = new Uint8Array(1 << 12);
+  count = 0;
+  push(key: string | undefined): void {
+    if (this.count === this.hashes.length) {
+      const h = new Uint32Array(this.count * 2);
+      h.set(this.hashes);
+      this.hashes = h;
+      const k = new Uint8Array(this.count * 2);
+      k.set(this.keyed);
+      this.keyed = k;
     }
+    if (key !== undefined) {
+      this.hashes[this.count] = hashKey(key);
+      this.keyed[this.count] = 1;
+    }
+    this.count++;
   }
+  /** Positions of keyed records by hash, for the hashes that more than one keyed record has. */
+  shared(): Map<number, number[]> {
+    const sorted = new Uint32Array(this.count);
+    let n = 0;
+    for (let i = 0; i < this.count; i++) if (this.keyed[i] === 1) sorted[n++] = this.hashes[i]!;
+    const view = sorted.subarray(0, n).sort();
+    const out = new Map<number, number[]>();
+    for (let i = 1; i < n; i++) if (view[i] === view[i - 1] && !out.has(view[i]!)) out.set(view[i]!, []);
+    if (out.size === 0) return out;
+    for (let i = 0; i < this.count; i++) if (this.keyed[i] === 1) out.get(this.hashes[i]!)?.push(i);
+    return out;
+  }
+}
+
+/**
+ * {@link importRecords} over records read from a {@link RecordSource} in two passes, so that the
+ * records are never all in memory: the first pass keeps a 32-bit hash of each record's xid (5 bytes
+ * a record); the second adds the records in order. A record whose hash another record shares is
+ * merged, before it is added, with the later records of the same kind and xid, which are read again
+ * by their handles; those later records are then counted as duplicates where they come. The report
+ * and the batch are the same as {@link importRecords} gives for the same records (duplicate sources
+ * too, in the same order).
+ * @param options.onRecord called after each record of each pass (1 and 2)
+ * @param options.rejectedByKind counts the rejected records by kind
+ */
+export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch, source: string, options: { onRecord?: (pass: 1 | 2) => void; rejectedByKind?: Record<'groups' | 'indicators' | 'associations', number> } = {}): Promise<ContentImportReport> {
+  const { onRecord, rejectedByKind } = options;
+  const hashes = new KeyHashes();
+  for await (const item of input.records(1)) {
+    hashes.push(keyed(item).key);
+    onRecord?.(1);
+  }
+  const shared = hashes.shared();
+  const positions = [...shared.values()].flat().sort((a, b) => a - b);
+  const handles = new Map<number, H>();
+  if (positions.length > 0) {
+    const found = await input.handles(positions);
+    positions.forEach((p, i) => handles.set(p, found[i]!));
+  }
+  const report = contentReport(source);
+  const batchDuplicates: Array<{ source: string; value: string }> = [];
+  /** Keys of shared-hash records already added (their later records are duplicates). */
+  const done = new Set<string>();
+  let position = -1;
+  for await (const item of input.records(2)) {
+    position++;
+    const { data, key } = keyed(item);
+    const same = key !== undefined && hashes.keyed[position] === 1 ? shared.get(hashes.hashes[position]!) : undefined;
+    if (same === undefined) {
+      addRecord(batch, report, { ...item, data }, batchDuplicates, rejectedByKind);
+      onRecord?.(2);
+      continue;
+    }
+    if (done.has(key!)) {
+      mergedDuplicate(report, item, data);
+      onRecord?.(2);
+      continue;
+    }
+    done.add(key!);
+    let merged = data;
+    for (const p of same) {
+      if (p <= position) continue;
+      const later = keyed(input.read(handles.get(p)!));
+      if (later.key === key) merged = mergeRecord(merged, later.data);
+    }
+    addRecord(batch, report, { ...item, data: merged }, batchDuplicates, rejectedByKind);
+    onRecord?.(2);
+  }
+  report.duplicateSources.push(...batchDuplicates);
   return report;
 }
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TcBatchError } from '../errors.js';
+import { FileRanges, fileLines, readHead, type BytesRead } from './file-input.js';
 import { JsonSyntaxError, parseJsonText } from './json-text.js';
 import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 
@@ -55,15 +56,11 @@ export function readContentFile(file: string): { items: ContentItem[]; content?:
   } catch (e) {
     throw new ContentFileError(file, (e as Error).message);
   }
-  const trimmed = text.trim();
-  const isNdjson = /\.(ndjson|jsonl)$/i.test(file) || (trimmed.startsWith('{') && /}\s*\n\s*{/.test(trimmed) && !trimmed.startsWith('{\n'));
-  if (isNdjson) {
+  if (isNdjson(file, text.trim())) {
     const items: ContentItem[] = [];
     text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const data = parseJson(file, line, i) as Record<string, unknown>;
-      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ContentFileError(file, `line ${i + 1} is not a JSON object`);
-      items.push({ kind: kindOf(data), data, source: `${file}:${i + 1}` });
+      const item = lineItem(file, line, i + 1);
+      if (item) items.push(item);
     });
     return { items };
   }
@@ -82,4 +79,108 @@ export function readContentFile(file: string): { items: ContentItem[]; content?:
     return { items, content: obj };
   }
   return { items: [{ kind: kindOf(obj), data: obj, source: file }] };
+}
+
+/** NDJSON rather than one JSON document: by extension, or objects one a line (`}` line break `{`). */
+function isNdjson(file: string, trimmed: string): boolean {
+  return /\.(ndjson|jsonl)$/i.test(file) || (trimmed.startsWith('{') && /}\s*\n\s*{/.test(trimmed) && !trimmed.startsWith('{\n'));
+}
+
+/**
+ * Whether a content file is NDJSON, from its first megabyte when that decides it (undefined when
+ * only the whole text can tell: the file is then one JSON document read whole).
+ */
+export function sniffNdjson(file: string): boolean | undefined {
+  if (/\.(ndjson|jsonl)$/i.test(file)) return true;
+  let head: ReturnType<typeof readHead>;
+  try {
+    head = readHead(file);
+  } catch (e) {
+    throw new ContentFileError(file, (e as Error).message);
+  }
+  const trimmed = head.complete ? head.text.trim() : head.text.trimStart();
+  if (head.complete) return isNdjson(file, trimmed);
+  if (trimmed === '') return undefined;
+  if (!trimmed.startsWith('{') || trimmed.startsWith('{\n')) return false;
+  const m = /}\s*\n\s*{/.exec(trimmed);
+  return m && m.index + m[0].length < trimmed.length ? true : undefined;
+}
+
+/** The item of one NDJSON line (1-based `number`), undefined for a blank line. @throws ContentFileError */
+function lineItem(file: string, line: string, number: number): ContentItem | undefined {
+  if (line.trim() === '') return undefined;
+  const data = parseJson(file, line, number - 1) as Record<string, unknown>;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new ContentFileError(file, `line ${number} is not a JSON object`);
+  return { kind: kindOf(data), data, source: `${file}:${number}` };
+}
+
+/** Where an NDJSON record is: its file, line number and bytes. */
+export interface LineHandle {
+  file: number;
+  number: number;
+  offset: number;
+  length: number;
+}
+
+/**
+ * The items of content files one at a time, readable again (a `RecordSource` for
+ * `importRecordStream`): NDJSON files line by line, other files whole (`readContentFile`). Items are
+ * those `readContentFile` gives, in the same order, with the same sources.
+ * @param label the source name of each file's items instead of its path (as `importFile` names them)
+ */
+export function contentSource(files: readonly string[], options: { onBytes?: (file: string, bytesRead: number, totalBytes: number, pass: number) => void; chunkBytes?: number; label?: (file: string) => string } = {}) {
+  const ndjson = files.map((f) => sniffNdjson(f) === true);
+  const whole = new Map<number, ContentItem[]>();
+  const label = (i: number, item: ContentItem): ContentItem => (options.label ? { ...item, source: item.source.replace(files[i]!, options.label(files[i]!)) } : item);
+  const wholeItems = (i: number): ContentItem[] => {
+    let items = whole.get(i);
+    if (!items) whole.set(i, (items = readContentFile(files[i]!).items.map((it) => label(i, it))));
+    return items;
+  };
+  const lines = (i: number, pass: number) => {
+    const onBytes: BytesRead | undefined = options.onBytes ? (b, t) => options.onBytes!(files[i]!, b, t, pass) : undefined;
+    return fileLines(files[i]!, { chunkBytes: options.chunkBytes, onBytes });
+  };
+  return {
+    async *records(pass: number): AsyncGenerator<ContentItem> {
+      for (let i = 0; i < files.length; i++) {
+        if (!ndjson[i]) {
+          yield* wholeItems(i);
+          continue;
+        }
+        for await (const l of lines(i, pass)) {
+          const item = lineItem(files[i]!, l.text, l.number);
+          if (item) yield label(i, item);
+        }
+      }
+    },
+    async handles(positions: readonly number[]): Promise<Array<LineHandle | ContentItem>> {
+      const out: Array<LineHandle | ContentItem> = [];
+      let position = -1;
+      let next = 0;
+      for (let i = 0; i < files.length && next < positions.length; i++) {
+        if (!ndjson[i]) {
+          for (const item of wholeItems(i)) if (++position === positions[next]) (out.push(item), next++);
+          continue;
+        }
+        for await (const l of fileLines(files[i]!, { chunkBytes: options.chunkBytes })) {
+          if (l.text.trim() === '') continue;
+          if (++position === positions[next]) {
+            out.push({ file: i, number: l.number, offset: l.offset, length: l.length });
+            if (++next === positions.length) break;
+          }
+        }
+      }
+      return out;
+    },
+    read(handle: LineHandle | ContentItem): ContentItem {
+      if (!('offset' in handle)) return handle;
+      const ranges = new FileRanges(files[handle.file]!);
+      try {
+        return label(handle.file, lineItem(files[handle.file]!, ranges.text(handle.offset, handle.length), handle.number)!);
+      } finally {
+        ranges.close();
+      }
+    },
+  };
 }

@@ -6,20 +6,21 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { TcBatchError } from '../errors.js';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { importCsvFile, importTxt, type ColumnMap } from './ioc-list.js';
+import { importCsv, importCsvFile, importTxt, type ColumnMap } from './ioc-list.js';
+import { readHead, type FileHead } from './file-input.js';
 import { Batch } from '../batch/batch.js';
 import { parseJsonText } from './json-text.js';
 import { detectIndicator, refang } from './normalize.js';
 import { importMisp } from './misp.js';
 import { importRules } from './rules.js';
-import { importStix } from './stix.js';
-import { importRecords } from './batch-content.js';
+import { importStix, importStixFile } from './stix.js';
+import { importRecords, importRecordStream } from './batch-content.js';
 import { importOpenIoc } from './openioc.js';
 import { importSigma } from './sigma.js';
 import { importClamav } from './clamav.js';
 import { importEml } from './eml.js';
 import { importKev } from './kev.js';
-import { readContentFile } from './content-file.js';
+import { contentSource, readContentFile, sniffNdjson } from './content-file.js';
 import type { ImportReport } from './report.js';
 
 /** Input formats `tcbatch convert --from` takes. */
@@ -55,7 +56,7 @@ export function looksLikeProse(text: string): boolean {
 export function guessCsvColumns(text: string, delimiter = ','): ColumnMap | undefined {
   let rows: string[][];
   try {
-    rows = parseCsv(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, to: 50 }) as string[][];
+    rows = csvRows(text, delimiter, 50);
   } catch {
     return undefined;
   }
@@ -70,34 +71,92 @@ export function guessCsvColumns(text: string, delimiter = ','): ColumnMap | unde
   return map;
 }
 
+function csvRows(text: string, delimiter: string, to: number): string[][] {
+  return parseCsv(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, to }) as string[][];
+}
+
+/**
+ * {@link guessCsvColumns} of a file, read only as far as needed: a head (cut after its last line
+ * break) in which a 51st record starts gives the first 50 records exactly as the whole text does
+ * (csv-parse stops after `to` records), so heads grow from 1 MiB until one does, or the file ends.
+ */
+export function guessCsvColumnsOfFile(file: string, delimiter = ','): ColumnMap | undefined {
+  for (let bytes = 1 << 20; ; bytes *= 4) {
+    const head = readHead(file, bytes);
+    if (head.complete) return guessCsvColumns(head.text, delimiter);
+    const text = head.text.slice(0, head.text.lastIndexOf('\n') + 1);
+    try {
+      if (csvRows(text, delimiter, 51).length === 51) return guessCsvColumns(text, delimiter);
+    } catch {
+      // a record cut by the head, or broken: read more
+    }
+  }
+}
+
 /** Suricata rather than Snort: an app-layer protocol in the rule header or a Suricata keyword or sticky buffer. */
 const SURICATA = /^\s*(?:alert|drop|reject|pass)\s+(?:dns|tls|ssh|smb|dcerpc|dnp3|enip|nfs|ikev2|krb5|ntp|dhcp|rfb|rdp|sip|snmp|mqtt|http2?|quic|modbus|smtp|ftp|ftp-data|tftp|pgsql|telnet|websocket|ldap)\s|[(;]\s*(?:dns[._]query|http\.[a-z_.]+|tls\.[a-z_.]+|tls_sni|ja3[._]hash|ja3s\.hash|file\.data|dns\.opcode|app-layer-(?:protocol|event)|flowbits\s*:\s*noalert;\s*\S+\s*:|pkt_data|ssh\.[a-z_]+|smb\.[a-z_]+)\b/m;
+
+/** Thrown inside {@link sniff} when the head of a file cannot decide what the whole text would. */
+const NEED_MORE = Symbol('need the whole text');
 
 /**
  * Guess the format of a file from its extension and content.
  * @throws ImportFileError (`TCB_UNSUPPORTED_FORMAT`) when JSON fits no known shape
  */
 export function sniffFormat(file: string, text: string): InputFormat {
+  return sniff(file, text, true)!;
+}
+
+/**
+ * {@link sniffFormat} from the head of a file: the format the whole text would give, or undefined
+ * when the head cannot tell (a test found nothing in the head, or matched up to its very end).
+ * @param complete `text` is the whole file
+ */
+export function sniffHead(file: string, text: string, complete: boolean): InputFormat | undefined {
+  try {
+    return sniff(file, text, complete);
+  } catch (e) {
+    if (e === NEED_MORE) return undefined;
+    throw e;
+  }
+}
+
+function sniff(file: string, text: string, complete: boolean): InputFormat {
+  // a match that ends before the end of the head is a match in the whole text; no match, or one
+  // touching the end, decides nothing in a head
+  const inText = (re: RegExp): boolean => {
+    const m = re.exec(text);
+    if (m && (complete || m.index + m[0].length < text.length)) return true;
+    if (!complete) throw NEED_MORE;
+    return false;
+  };
+  const first = (n: number): string => {
+    if (!complete && text.length < n) throw NEED_MORE;
+    return text.slice(0, n);
+  };
   const ext = extname(file).toLowerCase();
-  const head = text.trimStart().slice(0, 4096);
+  const start = text.trimStart();
+  if (!complete && start.length <= 4096) throw NEED_MORE;
+  const head = start.slice(0, 4096);
   if (ext === '.yar' || ext === '.yara') return 'yara';
   if (ext === '.ioc' || /^(?:<\?xml[^>]*>\s*)?(?:<!--[^]*?-->\s*)*<(?:ioc|OpenIOC)\b/.test(head)) return 'openioc';
   if (['.ldb', '.ndb', '.hdb', '.hsb', '.hdu', '.hsu', '.ldu', '.ndu'].includes(ext)) return 'clamav';
   if (ext === '.eml' || looksLikeEmail(head)) return 'eml';
   if (/^\uFEFF?cveID,vendorProject,/.test(head)) return 'kev';
-  if ((ext === '.yml' || ext === '.yaml' || !/^[[{]/.test(head)) && /^title\s*:/m.test(head) && /^detection\s*:/m.test(text)) return 'sigma';
-  if (ext === '.rules') return SURICATA.test(text) ? 'suricata' : 'snort';
+  if ((ext === '.yml' || ext === '.yaml' || !/^[[{]/.test(head)) && /^title\s*:/m.test(head) && inText(/^detection\s*:/m)) return 'sigma';
+  if (ext === '.rules') return inText(SURICATA) ? 'suricata' : 'snort';
   if (ext === '.tsv' || ext === '.tab') return 'tsv';
   if (ext === '.csv') return 'csv';
   if (head.startsWith('{') || head.startsWith('[')) {
     if (/"catalogVersion"\s*:/.test(head) && /"vulnerabilities"\s*:/.test(head)) return 'kev';
     if (/"type"\s*:\s*"bundle"/.test(head) || /"spec_version"\s*:/.test(head) || /"id"\s*:\s*"[a-z0-9-]+--/.test(head)) return 'stix';
-    if (/"Event"\s*:/.test(head) || /"Attribute"\s*:/.test(text.slice(0, 200_000))) return 'misp';
-    if (/"(?:group|indicator|association)"\s*:\s*\[/.test(text.slice(0, 200_000)) || /^\s*\[?\s*\{[^]*"type"\s*:/.test(head)) return 'batch';
+    if (/"Event"\s*:/.test(head) || /"Attribute"\s*:/.test(first(200_000))) return 'misp';
+    if (/"(?:group|indicator|association)"\s*:\s*\[/.test(first(200_000)) || /^\s*\[?\s*\{[^]*"type"\s*:/.test(head)) return 'batch';
     throw new ImportFileError(file, `unsupported format: JSON that is neither a STIX bundle, a MISP event, a CISA KEV catalogue nor batch content; use --from ${FORMATS.join('|')}`, undefined, 'TCB_UNSUPPORTED_FORMAT');
   }
-  if (/^\s*(?:import\s+"|rule\s+\w+|private\s+rule\s+\w+)/m.test(head) && /condition\s*:/.test(text)) return 'yara';
-  if (/^\s*(?:alert|drop|reject|pass)\s+\w+\s+\S+\s+\S+\s+(?:->|<>)/m.test(head)) return SURICATA.test(text) ? 'suricata' : 'snort';
+  if (/^\s*(?:import\s+"|rule\s+\w+|private\s+rule\s+\w+)/m.test(head) && inText(/condition\s*:/)) return 'yara';
+  if (/^\s*(?:alert|drop|reject|pass)\s+\w+\s+\S+\s+\S+\s+(?:->|<>)/m.test(head)) return inText(SURICATA) ? 'suricata' : 'snort';
+  if (!complete && (text.match(/\n/g)?.length ?? 0) < 200) throw NEED_MORE;
   if (looksLikeTsv(text)) return 'tsv';
   return 'txt';
 }
@@ -117,10 +176,35 @@ function looksLikeTsv(text: string): boolean {
   return tabs[0]! > 0 && tabs.filter((t) => t === tabs[0]).length >= lines.length * 0.8 && !isIndicator(lines[0]!.split('\t')[0]);
 }
 
+/** Where a streamed import is, for a progress display. */
+export interface ImportProgress {
+  /** Bytes of the file read in the current pass. */
+  bytesRead: number;
+  /** File size in bytes. */
+  totalBytes: number;
+  /** Items (groups, indicators, associations) added to the batch by this import so far. */
+  items: number;
+  /** The pass over the file (1-based): large NDJSON and STIX files are read more than once. */
+  pass: number;
+  /** Passes over the file in all. */
+  passes: number;
+}
+
 /** Options of {@link importFile}. */
 export interface ImportFileOptions {
-  /** Bytes read so far and the file size, for large files read as a stream (CSV, TSV). */
-  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * Bytes read so far and the file size, for large files read as a stream (CSV, TSV, NDJSON batch
+   * content, STIX bundles); `progress` tells the items added and the pass.
+   */
+  onProgress?: (bytesRead: number, totalBytes: number, progress: ImportProgress) => void;
+  /**
+   * Read the file as a stream (`true`) or whole (`false`). Default: as a stream when the format
+   * can be streamed (CSV, TSV, NDJSON batch content, STIX) and the file is larger than 1 MiB. Both
+   * give the same items and the same report.
+   */
+  stream?: boolean;
+  /** Bytes read at a time when streaming (default 1 MiB). */
+  chunkBytes?: number;
 }
 
 function unsupported(file: string, detail: string): ImportFileError {
@@ -130,25 +214,39 @@ function unsupported(file: string, detail: string): ImportFileError {
 /** Items the report accounts for: made, merged into existing ones or rejected. */
 const outcomes = (r: ImportReport): number => r.counts.groups + r.counts.indicators + r.counts.associations + r.counts.rejected + ((r as { duplicates?: number }).duplicates ?? 0);
 
+const readText = (file: string): string => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ImportFileError(file, (e as Error).message, e);
+  }
+};
+
 /**
  * Import one file into `batch`.
  *
- * Under `auto` the format is sniffed; text that is neither a list of indicators nor prose with
- * indicators in it is an unsupported format (the prose extractor runs under `auto` only when it
- * finds indicators, and always with `from: 'txt'` on prose). A non-empty file that yields no item,
- * no reject and no duplicate is refused: an import never succeeds with nothing.
+ * Under `auto` the format is sniffed (from the first megabyte when that decides it); text that is
+ * neither a list of indicators nor prose with indicators in it is an unsupported format (the prose
+ * extractor runs under `auto` only when it finds indicators, and always with `from: 'txt'` on
+ * prose). A non-empty file that yields no item, no reject and no duplicate is refused: an import
+ * never succeeds with nothing. CSV, TSV, NDJSON batch content and STIX bundles larger than 1 MiB are
+ * read as streams (see {@link ImportFileOptions.stream}); other formats are read whole.
  * @param from a format, or `auto` to sniff it
  * @returns the importer's report; its `source` is the file's base name
  * @throws ImportFileError when the file cannot be read, parsed or recognised
  */
 export async function importFile(file: string, batch: Batch, from: InputFormat | 'auto' = 'auto', options: ImportFileOptions = {}): Promise<ImportReport & { format: InputFormat }> {
-  let text: string;
+  let head: FileHead;
   try {
-    text = readFileSync(file, 'utf8');
+    head = readHead(file);
   } catch (e) {
     throw new ImportFileError(file, (e as Error).message, e);
   }
-  const format = from === 'auto' ? sniffFormat(file, text) : from;
+  let text: string | undefined = head.complete ? head.text : undefined;
+  let format = from === 'auto' ? sniffHead(file, head.text, head.complete) : from;
+  if (format === undefined) format = sniffFormat(file, (text = readText(file)));
+  const stream = STREAMED.has(format) && (options.stream ?? !head.complete) && (head.text.trim() !== '' || head.complete);
+  if (!stream) text ??= readText(file);
   const source = basename(file);
   let report: ImportReport;
   try {
@@ -157,24 +255,63 @@ export async function importFile(file: string, batch: Batch, from: InputFormat |
     if (e instanceof TcBatchError) throw e instanceof ImportFileError ? e : new ImportFileError(file, e.message.startsWith(`${file}: `) ? e.message.slice(file.length + 2) : e.message, e, e.code === 'TCB_UNSUPPORTED_FORMAT' ? e.code : undefined);
     throw e;
   }
-  if (text.trim() !== '' && outcomes(report) === 0) {
+  // a streamed file is larger than its head, and its head is not blank
+  if ((text === undefined || text.trim() !== '') && outcomes(report) === 0) {
     const why = report.counts.skipped > 0 ? `${report.counts.skipped} records skipped (${report.skipped[0]!.reason}), nothing to import` : `no ${format} records found`;
     throw unsupported(file, why);
   }
   return { ...report, format };
 }
 
+/** Formats with a streaming importer. */
+const STREAMED = new Set<InputFormat>(['csv', 'tsv', 'batch', 'stix']);
+
 interface Run {
   file: string;
-  text: string;
+  /** The whole text; undefined when the file is streamed. */
+  text: string | undefined;
   source: string;
   batch: Batch;
   auto: boolean;
   options: ImportFileOptions;
 }
 
+/** A progress callback of one pass for the streaming readers, or undefined. */
+function progressOf(run: Run): ((bytesRead: number, totalBytes: number, pass: number, passes: number) => void) | undefined {
+  const on = run.options.onProgress;
+  if (!on) return undefined;
+  const { batch } = run;
+  const start = batch.size + batch.counts.associations;
+  return (bytesRead, totalBytes, pass, passes) => on(bytesRead, totalBytes, { bytesRead, totalBytes, items: batch.size + batch.counts.associations - start, pass, passes });
+}
+
 async function runImporter(format: InputFormat, run: Run): Promise<ImportReport> {
-  const { file, text, source, batch } = run;
+  const { file, source, batch } = run;
+  if (run.text === undefined) {
+    switch (format) {
+      case 'csv':
+      case 'tsv': {
+        const delimiter = format === 'tsv' ? '\t' : ',';
+        const columns = guessCsvColumnsOfFile(file, delimiter);
+        const progress = progressOf(run);
+        return importCsvFile(file, batch, { source, delimiter, chunkBytes: run.options.chunkBytes, ...(columns ? { columns } : {}) }, progress && ((b, t) => progress(b, t, 1, 1)));
+      }
+      case 'stix': {
+        const progress = progressOf(run);
+        return importStixFile(file, batch, { source, chunkBytes: run.options.chunkBytes, ...(progress ? { onProgress: progress } : {}) });
+      }
+      case 'batch': {
+        if (sniffNdjson(file) === true) {
+          const progress = progressOf(run);
+          const input = contentSource([file], { label: () => source, chunkBytes: run.options.chunkBytes, ...(progress ? { onBytes: (_f: string, b: number, t: number, pass: number) => progress(b, t, pass, 2) } : {}) });
+          return importRecordStream(input, batch, source);
+        }
+        run.text = readText(file);
+        break;
+      }
+    }
+  }
+  const text = run.text ?? readText(file);
   switch (format) {
     case 'stix': {
       let bundle: unknown;
@@ -193,10 +330,10 @@ async function runImporter(format: InputFormat, run: Run): Promise<ImportReport>
     case 'tsv': {
       const delimiter = format === 'tsv' ? '\t' : ',';
       const columns = guessCsvColumns(text, delimiter);
-      return importCsvFile(file, batch, { source, delimiter, ...(columns ? { columns } : {}) }, run.options.onProgress);
+      return importCsv(text, batch, { source, delimiter, ...(columns ? { columns } : {}) });
     }
     case 'txt':
-      return importText(run);
+      return importText({ ...run, text });
     case 'openioc':
       return importOpenIoc(text, batch, { source });
     case 'sigma':
@@ -215,7 +352,7 @@ async function runImporter(format: InputFormat, run: Run): Promise<ImportReport>
 }
 
 /** Lists one value a line; prose only when asked or when the extractor finds indicators. */
-function importText({ file, text, source, batch, auto }: Run): ImportReport {
+function importText({ file, text, source, batch, auto }: Run & { text: string }): ImportReport {
   const prose = looksLikeProse(text);
   if (!auto) return importTxt(text, batch, { source, ...(prose ? { extract: true } : {}) });
   const trial = new Batch();

@@ -197,13 +197,15 @@ export function importCsv(text: string, batch: Batch, options: CsvImportOptions 
 }
 
 /**
- * {@link importCsv} on a file read as a stream: memory stays flat whatever the file size.
+ * {@link importCsv} on a file read as a stream: memory stays flat whatever the file size (the
+ * report and the items are those {@link importCsv} gives for the file's text).
+ * @param options also `chunkBytes`: bytes read at a time (default 64 KiB)
  * @param onProgress called with the bytes read so far and the file size
  * @throws Error when the file cannot be read or a named column is not in the header
  */
-export async function importCsvFile(file: string, batch: Batch, options: CsvImportOptions = {}, onProgress?: ByteProgress): Promise<IndicatorImportReport> {
+export async function importCsvFile(file: string, batch: Batch, options: CsvImportOptions & { chunkBytes?: number } = {}, onProgress?: ByteProgress): Promise<IndicatorImportReport> {
   const { sink, report } = csvSink(batch, options);
-  await readCsvFile(file, sink, { delimiter: options.delimiter, comment: options.comment }, onProgress);
+  await readCsvFile(file, sink, { delimiter: options.delimiter, comment: options.comment, chunkBytes: options.chunkBytes }, onProgress);
   return report;
 }
 

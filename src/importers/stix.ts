@@ -38,6 +38,10 @@ import type { GroupBuilder, IndicatorBuilder } from '../model/builder.js';
 import { addReject, addSkip, createReport, errorReason, safeText, type ImportReport } from './report.js';
 import { extractObservables, normaliseHashKey, parsePattern, type PatternObservable } from './stix-pattern.js';
 import { groupName, isCut } from './rules.js';
+import { readFileSync } from 'node:fs';
+import { readHead, type BytesRead } from './file-input.js';
+import { indexJsonElements, lineColumnOfByte, readElements, StreamSyntaxError, type JsonElements } from './json-stream.js';
+import { JsonSyntaxError, parseJsonText } from './json-text.js';
 
 /** Options of {@link importStix}. */
 export interface StixImportOptions {
@@ -199,8 +203,486 @@ function summaryOf(spec: IndicatorSpec): string {
   return indicatorTypes[spec.type].values.map((slot) => spec.values[slot.arg]).filter((x) => x !== undefined).join(' : ');
 }
 
+/** A group or indicator of the batch, by kind and xid (builders are fetched from the batch when used, never held). */
+interface Item {
+  kind: 'group' | 'indicator';
+  xid: string;
+}
+
 /** What a STIX id became in the batch. */
-type Resolved = { kind: 'groups'; items: GroupBuilder[] } | { kind: 'indicators'; items: IndicatorBuilder[] } | { kind: 'excluded'; reason: string };
+export type Resolved = { kind: 'groups'; xids: string[] } | { kind: 'indicators'; xids: string[] } | { kind: 'excluded'; reason: string };
+
+/** What the import keeps about the first object of each id between its passes. */
+export interface IdEntry {
+  /** Position of the first object with this id among the top-level objects. */
+  pos: number;
+  /** Its STIX type. */
+  type: string;
+  /** The TLP level it defines, when it is a TLP marking definition. */
+  tlp?: string;
+  /** What it became (set by the passes). */
+  res?: Resolved;
+  /** An observed-data or relationship object for the second pass. */
+  later?: boolean;
+}
+
+/**
+ * Where an import keeps its state across passes: one entry per STIX id and the associations made.
+ * {@link MemoryStixState} holds them in maps.
+ */
+export interface StixState {
+  get(id: string): IdEntry | undefined;
+  /** Store a new entry or a changed one (entries read with `get` may be copies). */
+  set(id: string, entry: IdEntry): void;
+  hasEdge(key: string): boolean;
+  addEdge(key: string): void;
+}
+
+/** {@link StixState} in memory. */
+export class MemoryStixState implements StixState {
+  readonly #ids = new Map<string, IdEntry>();
+  readonly #edges = new Set<string>();
+  get(id: string): IdEntry | undefined {
+    return this.#ids.get(id);
+  }
+  set(id: string, entry: IdEntry): void {
+    this.#ids.set(id, entry);
+  }
+  hasEdge(key: string): boolean {
+    return this.#edges.has(key);
+  }
+  addEdge(key: string): void {
+    this.#edges.add(key);
+  }
+}
+
+/** The TLP level a marking definition defines (TLP 1 `definition`, TLP 2 extension, or a `TLP:...` name). */
+function tlpOfDefinition(def: StixObject): string | undefined {
+  const d = def.definition as Record<string, unknown> | undefined;
+  if (def.definition_type === 'tlp' && typeof d?.tlp === 'string') return d.tlp.toUpperCase();
+  for (const ext of Object.values((def.extensions as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+    if (typeof ext?.tlp_2_0 === 'string') return ext.tlp_2_0.toUpperCase();
+  }
+  const m = typeof def.name === 'string' ? /^TLP:\s*(CLEAR|WHITE|GREEN|AMBER\+STRICT|AMBER|RED)$/i.exec(def.name) : null;
+  return m ? m[1]!.toUpperCase() : undefined;
+}
+
+/** The passes an import makes over the top-level objects, in order. */
+export const STIX_PASSES = ['index', 'main', 'observed', 'relationships', 'refs'] as const;
+export type StixPass = (typeof STIX_PASSES)[number];
+
+/**
+ * One STIX import, fed the top-level objects once per pass ({@link STIX_PASSES}): `index` records
+ * every id (the first object of an id is the one imported); `main` imports groups, indicators and
+ * cyber-observables; `observed` the observed-data objects; `relationships` the relationships; `refs`
+ * report `object_refs` and ATT&CK kill chain phases. A pass that {@link StixImport.needs} says is
+ * not needed may be left out. {@link importStix} feeds it an array; `importStixFile` a file read
+ * again for each pass, so objects are never all in memory.
+ */
+export class StixImport {
+  readonly report: ImportReport;
+  readonly #batch: Batch;
+  readonly #options: StixImportOptions;
+  readonly #state: StixState;
+  readonly #tactics = new Map<string, string>();
+  readonly #types = new Map<string, string>();
+  #observed = false;
+  #relationships = false;
+  #refs = false;
+
+  constructor(batch: Batch, options: StixImportOptions = {}, state: StixState = new MemoryStixState()) {
+    this.#batch = batch;
+    this.#options = options;
+    this.#state = state;
+    this.report = createReport(options.source ?? 'stix');
+  }
+
+  /** Whether a pass has anything to do (known after `main`). */
+  needs(pass: StixPass): boolean {
+    return pass === 'observed' ? this.#observed : pass === 'relationships' ? this.#relationships : pass === 'refs' ? this.#refs : true;
+  }
+
+  /** Input that is not STIX at all: one reject. */
+  notStix(value: unknown, reason: string): void {
+    this.report.counts.read = 1;
+    addReject(this.report, this.report.source, safeText(value), reason);
+  }
+
+  /** Feed object number `pos` (0-based) of the pass. */
+  visit(pass: StixPass, o: unknown, pos: number): void {
+    switch (pass) {
+      case 'index':
+        this.report.counts.read++;
+        if (isStixObject(o) && this.#state.get(o.id) === undefined) {
+          const entry: IdEntry = { pos, type: this.#intern(o.type) };
+          const tlp = tlpOfDefinition(o);
+          if (tlp !== undefined) entry.tlp = tlp;
+          this.#state.set(o.id, entry);
+        }
+        return;
+      case 'main':
+        return this.#main(o, pos);
+      case 'observed': {
+        const e = this.#first(o, pos);
+        if (e?.later && (o as StixObject).type === 'observed-data') this.#observedData(o as StixObject);
+        return;
+      }
+      case 'relationships': {
+        const e = this.#first(o, pos);
+        if (e?.later && (o as StixObject).type === 'relationship') this.#relationship(o as StixObject);
+        return;
+      }
+      case 'refs': {
+        const e = this.#first(o, pos);
+        if (e?.res?.kind === 'groups') this.#groupRefs(o as StixObject, e.res.xids[0]!);
+        return;
+      }
+    }
+  }
+
+  #intern(type: string): string {
+    let t = this.#types.get(type);
+    if (t === undefined) this.#types.set(type, (t = type));
+    return t;
+  }
+
+  /** The entry of `o` when `o` is the first object with its id. */
+  #first(o: unknown, pos: number): IdEntry | undefined {
+    if (!isStixObject(o)) return undefined;
+    const e = this.#state.get(o.id);
+    return e !== undefined && e.pos === pos ? e : undefined;
+  }
+
+  #resolve(id: string, res: Resolved): void {
+    const e = this.#state.get(id)!;
+    e.res = res;
+    this.#state.set(id, e);
+  }
+
+  #reject(source: string, value: string, reason: string): void {
+    addReject(this.report, source, value, reason);
+  }
+
+  #attempt(source: string, value: string, fn: () => void, prefix = ''): boolean {
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      this.#reject(source, value, `${prefix}${errorReason(e)}`);
+      return false;
+    }
+  }
+
+  #group(xid: string): GroupBuilder {
+    return this.#batch.item('group', xid) as GroupBuilder;
+  }
+  #indicator(xid: string): IndicatorBuilder {
+    return this.#batch.item('indicator', xid) as IndicatorBuilder;
+  }
+  #builder(item: Item): GroupBuilder | IndicatorBuilder {
+    return item.kind === 'group' ? this.#group(item.xid) : this.#indicator(item.xid);
+  }
+
+  // --- markings -> security labels
+  #applyMarkings(o: StixObject, item: GroupBuilder | IndicatorBuilder): void {
+    const refs = Array.isArray(o.object_marking_refs) ? o.object_marking_refs : [];
+    for (const ref of refs) {
+      if (typeof ref !== 'string') continue;
+      const def = this.#state.get(ref);
+      const tlp = def?.tlp ?? STIX_TLP_IDS[ref];
+      if (tlp && TLP_COLORS[tlp]) {
+        this.#attempt(o.id, ref, () => item.securityLabel(`TLP:${tlp}`, `Traffic Light Protocol: ${tlp}`, TLP_COLORS[tlp]));
+      } else if (def === undefined) {
+        this.#reject(o.id, ref, 'unknown marking definition (not in the bundle and not a STIX TLP marking); no security label');
+      }
+      // other marking definitions in the bundle (statements) are not security labels
+    }
+  }
+
+  #setField(o: StixObject, item: GroupBuilder | IndicatorBuilder, field: string, value: unknown): void {
+    if (value === undefined || value === null) return;
+    const fields = item.kind === 'group' ? groupTypes[item.type as GroupTypeName].fields : indicatorTypes[item.type as IndicatorTypeName].fields;
+    if (!(field in fields)) return;
+    if (item.toJSON()[field] !== undefined) return; // first writer wins (an indicator seen twice)
+    if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
+      this.#reject(o.id, Object.prototype.toString.call(value), `${field}: a STIX ${field === 'size' ? 'size is a number' : 'timestamp is a string'}`);
+      return;
+    }
+    this.#attempt(o.id, safeText(value), () => item.addKeyValue(field, value), `${field}: `);
+  }
+
+  // --- indicators
+  #addIndicator(spec: IndicatorSpec, source: string): IndicatorBuilder | undefined {
+    const batch = this.#batch;
+    const method = indicatorTypes[spec.type].method;
+    const create = (batch as unknown as Record<string, (o: Record<string, string>) => IndicatorBuilder>)[method]!;
+    const before = batch.counts.indicators;
+    try {
+      const ind = create.call(batch, { ...spec.values });
+      if (batch.counts.indicators > before) this.report.counts.indicators++;
+      return ind;
+    } catch (e) {
+      this.#reject(source, summaryOf(spec), `${spec.type}: ${errorReason(e)}`);
+      return undefined;
+    }
+  }
+
+  /** The indicators of observables (xids, each once, in order). */
+  #fromObservables(obs: PatternObservable[], source: string, use?: (ind: IndicatorBuilder) => void): string[] {
+    const out: string[] = [];
+    for (const ob of obs) {
+      const spec = indicatorSpec(ob);
+      if (typeof spec === 'string') {
+        this.#reject(source, ob.text, spec);
+        continue;
+      }
+      const ind = this.#addIndicator(spec, source);
+      if (ind && !out.includes(ind.xid)) {
+        out.push(ind.xid);
+        use?.(ind);
+      }
+    }
+    return out;
+  }
+
+  #fromSco(sco: Record<string, unknown>, source: string): string[] | string {
+    const obs = scoObservables(sco);
+    if (typeof obs === 'string') return obs;
+    let first: IndicatorBuilder | undefined;
+    const xids = this.#fromObservables(obs, source, (ind) => (first ??= ind));
+    if (sco.type === 'file' && first instanceof FileBuilder) {
+      const file = first;
+      if (typeof sco.name === 'string' && sco.name !== '') this.#attempt(source, sco.name, () => file.occurrence(sco.name as string), 'fileOccurrence: ');
+      if (typeof sco.size === 'number') this.#setField(sco as StixObject, file, 'size', sco.size);
+    }
+    return xids;
+  }
+
+  // --- pass main: groups, indicators, SCOs
+  #main(raw: unknown, pos: number): void {
+    if (!isStixObject(raw)) {
+      this.#reject(this.report.source, safeText(raw), 'not a STIX object (needs string type and id)');
+      return;
+    }
+    const o = raw;
+    const entry = this.#state.get(o.id)!;
+    if (entry.pos !== pos) {
+      addSkip(this.report, o.id, 'duplicate id: an earlier object in the bundle has the same id (the first one is imported)');
+      return;
+    }
+    if (o.revoked === true && !this.#options.includeRevoked) return this.#exclude(o, 'revoked');
+    if (o.x_mitre_deprecated === true && !this.#options.includeDeprecated) return this.#exclude(o, 'deprecated (x_mitre_deprecated)');
+    const groupType = STIX_GROUP_TYPES[o.type];
+    if (groupType) {
+      const g = this.#addGroup(o, groupType);
+      this.#resolve(o.id, g ? { kind: 'groups', xids: [g] } : { kind: 'excluded', reason: 'rejected' });
+      if (g && ((o.type === 'report' && Array.isArray(o.object_refs)) || (o.type === 'attack-pattern' && Array.isArray(o.kill_chain_phases)))) this.#refs = true;
+      return;
+    }
+    if (o.type === 'indicator') {
+      this.#resolve(o.id, { kind: 'indicators', xids: this.#indicatorObject(o) });
+      return;
+    }
+    if (SCO_TYPES.has(o.type)) {
+      const inds = this.#fromSco(o, o.id);
+      if (typeof inds === 'string') this.#exclude(o, inds);
+      else this.#resolve(o.id, { kind: 'indicators', xids: inds });
+      return;
+    }
+    if (o.type === 'observed-data' || o.type === 'relationship') {
+      // observed-data after the 2.1 SCOs it refers to, relationships after everything
+      entry.later = true;
+      this.#state.set(o.id, entry);
+      if (o.type === 'observed-data') this.#observed = true;
+      else this.#relationships = true;
+      return;
+    }
+    this.#exclude(o, `${o.type} is not a ThreatConnect item${o.type === 'marking-definition' ? ' (TLP markings become security labels)' : ''}`);
+  }
+
+  // --- pass observed: observed-data -> the indicators of its SCOs (2.0 embedded, 2.1 object_refs)
+  #observedData(o: StixObject): void {
+    const items: string[] = [];
+    const embedded = o.objects && typeof o.objects === 'object' ? Object.entries(o.objects as Record<string, Record<string, unknown>>) : [];
+    for (const [key, sco] of embedded) {
+      const inds = this.#fromSco(sco, `${o.id}/objects/${key}`);
+      if (typeof inds === 'string') addSkip(this.report, `${o.id}/objects/${key}`, inds);
+      else items.push(...inds);
+    }
+    for (const ref of Array.isArray(o.object_refs) ? (o.object_refs as string[]) : []) {
+      const r = this.#state.get(ref)?.res;
+      if (r?.kind === 'indicators') items.push(...r.xids);
+    }
+    for (const xid of items) {
+      this.#setField(o, this.#indicator(xid), 'firstSeen', o.first_observed);
+      this.#setField(o, this.#indicator(xid), 'lastSeen', o.last_observed);
+    }
+    if (items.length === 0) this.#exclude(o, 'observed-data without an object that maps to a ThreatConnect indicator');
+    else this.#resolve(o.id, { kind: 'indicators', xids: [...new Set(items)] });
+  }
+
+  // --- pass relationships
+  #relationship(o: StixObject): void {
+    const src = typeof o.source_ref === 'string' ? o.source_ref : '';
+    const dst = typeof o.target_ref === 'string' ? o.target_ref : '';
+    const shown = (v: unknown): string => (v === undefined ? '' : safeText(v));
+    const value = `${shown(o.source_ref)} ${shown(o.relationship_type)} ${shown(o.target_ref)}`;
+    const a = this.#resolveRef(src);
+    const b = this.#resolveRef(dst);
+    if (!a || !b) {
+      const [field, ref] = !a ? ['source_ref', src] : ['target_ref', dst];
+      this.#reject(o.id, value, ref === '' ? `a relationship's ${field} is a STIX id (a string)` : `${field} ${ref} is not in the bundle`);
+      return;
+    }
+    if (a.kind === 'excluded' || b.kind === 'excluded') {
+      const [ref, r] = a.kind === 'excluded' ? [src, a] : [dst, b as Extract<Resolved, { kind: 'excluded' }>];
+      addSkip(this.report, o.id, `${ref === src ? 'source' : 'target'} ${ref} was not imported (${r.reason})`);
+      return;
+    }
+    if (a.xids.length === 0 || b.xids.length === 0) {
+      addSkip(this.report, o.id, `${a.xids.length === 0 ? 'source' : 'target'} ${a.xids.length === 0 ? src : dst} gave no ThreatConnect item (see rejects)`);
+      return;
+    }
+    const before = this.report.counts.associations;
+    const rejectedBefore = this.report.counts.rejected;
+    for (const x of items(a)) for (const y of items(b)) this.#link(o.id, value, x, y);
+    if (this.report.counts.associations === before && this.report.counts.rejected === rejectedBefore) addSkip(this.report, o.id, 'duplicate: every association it makes is already in the batch');
+  }
+
+  // --- pass refs: report object_refs, ATT&CK kill chain phases
+  #groupRefs(o: StixObject, xid: string): void {
+    const group: Item = { kind: 'group', xid };
+    if (o.type === 'report' && Array.isArray(o.object_refs)) {
+      // refs to relationships and to objects that were not imported are accounted for on their own
+      for (const ref of o.object_refs as unknown[]) {
+        const t = typeof ref === 'string' ? this.#state.get(ref)?.res : undefined;
+        if (t && t.kind !== 'excluded') for (const item of items(t)) this.#link(o.id, `${o.id} object_refs ${safeText(ref)}`, group, item);
+      }
+    }
+    if (o.type === 'attack-pattern' && Array.isArray(o.kill_chain_phases)) {
+      for (const phase of o.kill_chain_phases as Array<Record<string, unknown>>) {
+        const tactic = typeof phase?.phase_name === 'string' && ATTACK_SOURCES.has(safeText(phase.kill_chain_name)) ? this.#tactics.get(phase.phase_name) : undefined;
+        if (tactic !== undefined) this.#link(o.id, `${o.id} kill_chain_phases ${safeText(phase.phase_name)}`, group, { kind: 'group', xid: tactic });
+      }
+    }
+  }
+
+  #exclude(o: StixObject, reason: string): void {
+    this.#resolve(o.id, { kind: 'excluded', reason });
+    addSkip(this.report, o.id, reason);
+  }
+
+  #resolveRef(ref: string): Resolved | undefined {
+    const e = this.#state.get(ref);
+    if (e === undefined) return undefined;
+    return e.res ?? { kind: 'excluded', reason: `${e.type} is not a ThreatConnect item` };
+  }
+
+  /** The group's xid, or undefined when it was rejected. */
+  #addGroup(o: StixObject, type: GroupTypeName): string | undefined {
+    const batch = this.#batch;
+    const name = typeof o.name === 'string' ? o.name : undefined;
+    if (name === undefined || name.trim() === '') {
+      this.#reject(o.id, '', `${o.type} without a name`);
+      return undefined;
+    }
+    const before = batch.counts.groups;
+    let g: GroupBuilder;
+    try {
+      g = batch.group(type, groupName(name), o.id);
+    } catch (e) {
+      this.#reject(o.id, name, `${type}: ${errorReason(e)}`);
+      return undefined;
+    }
+    if (batch.counts.groups > before) this.report.counts.groups++;
+    if (isCut(name)) this.#attempt(o.id, name.slice(0, 200), () => g.attribute('Description', name), 'Description attribute: ');
+    if (typeof o.description === 'string' && o.description.trim() !== '') {
+      this.#attempt(o.id, o.description.slice(0, 200), () => g.attribute('Description', o.description as string, true), 'Description attribute: ');
+    }
+    for (const ref of Array.isArray(o.external_references) ? (o.external_references as Array<Record<string, unknown>>) : []) {
+      if (ATTACK_SOURCES.has(safeText(ref?.source_name)) && typeof ref.external_id === 'string') {
+        const tag = `${ref.external_id} - ${name}`;
+        this.#attempt(o.id, tag, () => g.tag(tag));
+      }
+    }
+    this.#setField(o, g, 'firstSeen', o.first_seen);
+    this.#setField(o, g, 'lastSeen', o.last_seen);
+    this.#setField(o, g, 'publishDate', o.published);
+    this.#setField(o, g, 'externalDateAdded', o.created);
+    this.#setField(o, g, 'externalLastModified', o.modified);
+    this.#applyMarkings(o, g);
+    if (o.type === 'x-mitre-tactic' && typeof o.x_mitre_shortname === 'string') this.#tactics.set(o.x_mitre_shortname, g.xid);
+    return g.xid;
+  }
+
+  #indicatorObject(o: StixObject): string[] {
+    const pattern = typeof o.pattern === 'string' ? o.pattern : undefined;
+    const patternType = typeof o.pattern_type === 'string' ? o.pattern_type : 'stix';
+    if (pattern === undefined) {
+      this.#reject(o.id, '', 'indicator without a pattern');
+      return [];
+    }
+    if (patternType !== 'stix') {
+      this.#reject(o.id, pattern, `pattern_type ${patternType} is not supported (only stix)`);
+      return [];
+    }
+    let observables: PatternObservable[];
+    try {
+      const extracted = extractObservables(parsePattern(pattern));
+      for (const u of extracted.unsupported) this.#reject(o.id, pattern, `unsupported STIX pattern: ${u.reason} in ${u.text}`);
+      observables = extracted.observables;
+    } catch (e) {
+      this.#reject(o.id, pattern, errorReason(e));
+      return [];
+    }
+    const xids = this.#fromObservables(observables, o.id);
+    for (const xid of xids) {
+      const ind = this.#indicator(xid);
+      const text = str(o.description) ?? str(o.name);
+      if (text) this.#attempt(o.id, text.slice(0, 200), () => ind.attribute('Description', text, true), 'Description attribute: ');
+      if (typeof o.confidence === 'number' && ind.toJSON().confidence === undefined) this.#attempt(o.id, safeText(o.confidence), () => ind.addKeyValue('confidence', o.confidence), 'confidence: ');
+      this.#setField(o, ind, 'externalDateAdded', o.created);
+      this.#setField(o, ind, 'externalLastModified', o.modified);
+      this.#setField(o, ind, 'externalDateExpires', o.valid_until);
+      this.#applyMarkings(o, ind);
+    }
+    return xids;
+  }
+
+  /** One TC association between two batch items (either order); counts it when new. */
+  #link(source: string, value: string, x: Item, y: Item): void {
+    if (x.kind === y.kind && x.xid === y.xid) return;
+    const key = [x.xid, y.xid].sort().join('|');
+    if (this.#state.hasEdge(key)) return;
+    if (x.kind === 'group' && y.kind === 'group') {
+      this.#attempt(source, value, () => this.#group(x.xid).association(y.xid));
+    } else if (x.kind === 'indicator' && y.kind === 'group') {
+      this.#attempt(source, value, () => this.#indicator(x.xid).association(y.xid));
+    } else if (x.kind === 'group' && y.kind === 'indicator') {
+      this.#attempt(source, value, () => this.#indicator(y.xid).association(x.xid));
+    } else {
+      const bx = this.#builder(x) as IndicatorBuilder;
+      const by = this.#builder(y) as IndicatorBuilder;
+      const t1 = bx.type as IndicatorTypeName;
+      const t2 = by.type as IndicatorTypeName;
+      const found = INDICATOR_LINKS.find(([p, q]) => (p === t1 && q === t2) || (p === t2 && q === t1));
+      if (!found) {
+        this.#reject(source, value, `no built-in ThreatConnect association type between ${t1} and ${t2}`);
+        return;
+      }
+      const ok = this.#attempt(source, value, () => this.#batch.association({ ref_1: bx.summary, type_1: t1, ref_2: by.summary, type_2: t2, associationType: found[2] }));
+      if (!ok) return;
+    }
+    this.#state.addEdge(key);
+    this.report.counts.associations++;
+  }
+}
+
+/** The items of a resolution that made some. */
+function items(r: Exclude<Resolved, { kind: 'excluded' }>): Item[] {
+  const kind = r.kind === 'groups' ? 'group' : 'indicator';
+  return r.xids.map((xid) => ({ kind, xid }));
+}
 
 /**
  * Import a STIX 2.0/2.1 bundle (or a single STIX object, or an array of objects) into `batch`.
@@ -210,7 +692,8 @@ type Resolved = { kind: 'groups'; items: GroupBuilder[] } | { kind: 'indicators'
  * group name over 100 characters...) or in `skipped` (revoked, deprecated, not a ThreatConnect
  * item, relationship to a skipped object, duplicate association). Values that break a
  * ThreatConnect rule inside an otherwise imported object (a tag over 128 characters, an unknown
- * marking) are rejected one by one, the object is kept.
+ * marking) are rejected one by one, the object is kept. For a bundle file larger than memory see
+ * `importStixFile` (the same report and items).
  *
  * @param bundle parsed JSON
  * @param batch the batch to add to (items already in it are reused by xid)
@@ -218,343 +701,104 @@ type Resolved = { kind: 'groups'; items: GroupBuilder[] } | { kind: 'indicators'
  *   input: `ValidationError`s of the Batch API are caught into `rejects`.
  */
 export function importStix(bundle: unknown, batch: Batch, options: StixImportOptions = {}): ImportReport {
-  const report = createReport(options.source ?? 'stix');
+  const run = new StixImport(batch, options);
   const objects = topLevelObjects(bundle);
   if (typeof objects === 'string') {
-    report.counts.read = 1;
-    addReject(report, report.source, safeText(bundle), objects);
-    return report;
+    run.notStix(bundle, objects);
+    return run.report;
   }
-  report.counts.read = objects.length;
+  for (const pass of STIX_PASSES) {
+    if (!run.needs(pass)) continue;
+    for (let i = 0; i < objects.length; i++) run.visit(pass, objects[i], i);
+  }
+  return run.report;
+}
 
-  const byId = new Map<string, StixObject>();
-  for (const o of objects) if (isStixObject(o) && !byId.has(o.id)) byId.set(o.id, o);
-  const resolved = new Map<string, Resolved>();
-  const edges = new Set<string>();
-  const tacticsByShortname = new Map<string, GroupBuilder>();
-  const seen = new Set<string>();
-  const later: StixObject[] = [];
+/** Options of {@link importStixFile}. */
+export interface StixFileOptions extends StixImportOptions {
+  /** Bytes read at a time (default 1 MiB). */
+  chunkBytes?: number;
+  /** Bytes read in the current pass, the file size, the pass (1-based) and the passes in all (known after pass 2). */
+  onProgress?: (bytesRead: number, totalBytes: number, pass: number, passes: number) => void;
+  /** Where the import keeps its per-id state (default in memory). */
+  state?: StixState;
+}
 
-  const reject = (source: string, value: string, reason: string) => addReject(report, source, value, reason);
-  const attempt = (source: string, value: string, fn: () => void, prefix = ''): boolean => {
-    try {
-      fn();
-      return true;
-    } catch (e) {
-      reject(source, value, `${prefix}${errorReason(e)}`);
-      return false;
-    }
+/** Files up to this size are read whole to describe a syntax error exactly as `parseJsonText` does. */
+const EXACT_ERRORS_BYTES = 64 * 1024 * 1024;
+
+/**
+ * {@link importStix} of a bundle file (or a file with an array of objects) read as a stream: one
+ * streaming pass checks the JSON, indexes the ids and records where each object is (16 bytes an
+ * object); each later pass reads the objects it needs again from the file. The objects are never
+ * all in memory; the import keeps one entry per STIX id (see {@link StixState}). Same report and
+ * items as {@link importStix} of the parsed file. A file whose root is neither an array nor a
+ * bundle object is read whole.
+ * @throws JsonSyntaxError for invalid JSON (line and column; for files over 64 MiB the problem is
+ *   worded by the streaming parser), or a file system error
+ */
+export async function importStixFile(file: string, batch: Batch, options: StixFileOptions = {}): Promise<ImportReport> {
+  const head = readHead(file, 1 << 16);
+  const first = /^[ \t\r\n]*([[{])/.exec(head.text)?.[1];
+  const whole = () => importStix(parseJsonText(readFileSync(file, 'utf8')), batch, options);
+  if (first === undefined) return whole();
+  const run = new StixImport(batch, options, options.state);
+  let passes = 2;
+  const onBytes = (pass: number): BytesRead | undefined => (options.onProgress ? (b, t) => options.onProgress!(b, t, pass, passes) : undefined);
+  let index: JsonElements;
+  try {
+    index = await indexJsonElements(file, { of: first === '[' ? 'array' : 'objects', chunkBytes: options.chunkBytes, onBytes: onBytes(1), onElement: (v, p) => run.visit('index', v, p) });
+  } catch (e) {
+    if (!(e instanceof StreamSyntaxError)) throw e;
+    if (head.size <= EXACT_ERRORS_BYTES) return whole();
+    const { line, column } = await lineColumnOfByte(file, e.offset);
+    throw new JsonSyntaxError(line, column, e.offset, streamProblem(e.message));
+  }
+  if (first === '{' && (index.irregular || index.root?.type !== 'bundle')) return whole();
+  // pass 2 marks what the later passes need
+  const later = new Uint8Array(index.count);
+  const bits: Partial<Record<StixPass, number>> = { observed: 1, relationships: 2, refs: 4 };
+  const mark = (o: unknown, position: number) => {
+    const t = (o as { type?: unknown } | null)?.type;
+    if (t === 'observed-data') later[position] = 1;
+    else if (t === 'relationship') later[position] = 2;
+    else if (t === 'report' || t === 'attack-pattern') later[position] = 4;
   };
-
-  // --- markings -> security labels
-  const tlpOf = (ref: string): string | undefined => {
-    const def = byId.get(ref);
-    if (def) {
-      const d = def.definition as Record<string, unknown> | undefined;
-      if (def.definition_type === 'tlp' && typeof d?.tlp === 'string') return d.tlp.toUpperCase();
-      for (const ext of Object.values((def.extensions as Record<string, Record<string, unknown>> | undefined) ?? {})) {
-        if (typeof ext?.tlp_2_0 === 'string') return ext.tlp_2_0.toUpperCase();
-      }
-      const m = typeof def.name === 'string' ? /^TLP:\s*(CLEAR|WHITE|GREEN|AMBER\+STRICT|AMBER|RED)$/i.exec(def.name) : null;
-      if (m) return m[1]!.toUpperCase();
-    }
-    return STIX_TLP_IDS[ref];
-  };
-  const applyMarkings = (o: StixObject, item: GroupBuilder | IndicatorBuilder) => {
-    const refs = Array.isArray(o.object_marking_refs) ? o.object_marking_refs : [];
-    for (const ref of refs) {
-      if (typeof ref !== 'string') continue;
-      const tlp = tlpOf(ref);
-      if (tlp && TLP_COLORS[tlp]) {
-        attempt(o.id, ref, () => item.securityLabel(`TLP:${tlp}`, `Traffic Light Protocol: ${tlp}`, TLP_COLORS[tlp]));
-      } else if (!byId.has(ref)) {
-        reject(o.id, ref, 'unknown marking definition (not in the bundle and not a STIX TLP marking); no security label');
-      }
-      // other marking definitions in the bundle (statements) are not security labels
-    }
-  };
-
-  const setField = (o: StixObject, item: GroupBuilder | IndicatorBuilder, field: string, value: unknown) => {
-    if (value === undefined || value === null) return;
-    const fields = item.kind === 'group' ? groupTypes[item.type as GroupTypeName].fields : indicatorTypes[item.type as IndicatorTypeName].fields;
-    if (!(field in fields)) return;
-    if (item.toJSON()[field] !== undefined) return; // first writer wins (an indicator seen twice)
-    if (typeof value === 'object' || typeof value === 'function' || typeof value === 'symbol') {
-      reject(o.id, Object.prototype.toString.call(value), `${field}: a STIX ${field === 'size' ? 'size is a number' : 'timestamp is a string'}`);
-      return;
-    }
-    attempt(o.id, safeText(value), () => item.addKeyValue(field, value), `${field}: `);
-  };
-
-  // --- indicators
-  const addIndicator = (spec: IndicatorSpec, source: string): IndicatorBuilder | undefined => {
-    const method = indicatorTypes[spec.type].method;
-    const create = (batch as unknown as Record<string, (o: Record<string, string>) => IndicatorBuilder>)[method]!;
-    const before = batch.counts.indicators;
-    try {
-      const ind = create.call(batch, { ...spec.values });
-      if (batch.counts.indicators > before) report.counts.indicators++;
-      return ind;
-    } catch (e) {
-      reject(source, summaryOf(spec), `${spec.type}: ${errorReason(e)}`);
-      return undefined;
-    }
-  };
-  const fromObservables = (obs: PatternObservable[], source: string): IndicatorBuilder[] => {
-    const out: IndicatorBuilder[] = [];
-    for (const ob of obs) {
-      const spec = indicatorSpec(ob);
-      if (typeof spec === 'string') {
-        reject(source, ob.text, spec);
-        continue;
-      }
-      const ind = addIndicator(spec, source);
-      if (ind && !out.includes(ind)) out.push(ind);
-    }
-    return out;
-  };
-  const fromSco = (sco: Record<string, unknown>, source: string): IndicatorBuilder[] | string => {
-    const obs = scoObservables(sco);
-    if (typeof obs === 'string') return obs;
-    const inds = fromObservables(obs, source);
-    if (sco.type === 'file' && inds[0] instanceof FileBuilder) {
-      const file = inds[0];
-      if (typeof sco.name === 'string' && sco.name !== '') attempt(source, sco.name, () => file.occurrence(sco.name as string), 'fileOccurrence: ');
-      if (typeof sco.size === 'number') setField(sco as StixObject, file, 'size', sco.size);
-    }
-    return inds;
-  };
-
-  // --- pass 1: groups, indicators, SCOs
-  for (const raw of objects) {
-    if (!isStixObject(raw)) {
-      reject(report.source, safeText(raw), 'not a STIX object (needs string type and id)');
-      continue;
-    }
-    const o = raw;
-    if (seen.has(o.id)) {
-      addSkip(report, o.id, 'duplicate id: an earlier object in the bundle has the same id (the first one is imported)');
-      continue;
-    }
-    seen.add(o.id);
-    if (o.revoked === true && !options.includeRevoked) {
-      exclude(o, 'revoked');
-      continue;
-    }
-    if (o.x_mitre_deprecated === true && !options.includeDeprecated) {
-      exclude(o, 'deprecated (x_mitre_deprecated)');
-      continue;
-    }
-    const groupType = STIX_GROUP_TYPES[o.type];
-    if (groupType) {
-      const g = addGroup(o, groupType);
-      if (g) resolved.set(o.id, { kind: 'groups', items: [g] });
-      else resolved.set(o.id, { kind: 'excluded', reason: 'rejected' });
-      continue;
-    }
-    if (o.type === 'indicator') {
-      resolved.set(o.id, { kind: 'indicators', items: indicatorObject(o) });
-      continue;
-    }
-    if (SCO_TYPES.has(o.type)) {
-      const inds = fromSco(o, o.id);
-      if (typeof inds === 'string') exclude(o, inds);
-      else resolved.set(o.id, { kind: 'indicators', items: inds });
-      continue;
-    }
-    if (o.type === 'observed-data' || o.type === 'relationship') {
-      later.push(o); // pass 2: observed-data after the 2.1 SCOs it refers to, relationships after everything
-      continue;
-    }
-    exclude(o, `${o.type} is not a ThreatConnect item${o.type === 'marking-definition' ? ' (TLP markings become security labels)' : ''}`);
+  for await (const { value, position } of readElements(file, index, { chunkBytes: options.chunkBytes, onBytes: onBytes(2) })) {
+    run.visit('main', value, position);
+    mark(value, position);
   }
-
-  // --- pass 2a: observed-data -> the indicators of its SCOs (2.0 embedded, 2.1 object_refs)
-  for (const o of later) {
-    if (o.type !== 'observed-data') continue;
-    const items: IndicatorBuilder[] = [];
-    const embedded = o.objects && typeof o.objects === 'object' ? Object.entries(o.objects as Record<string, Record<string, unknown>>) : [];
-    for (const [key, sco] of embedded) {
-      const inds = fromSco(sco, `${o.id}/objects/${key}`);
-      if (typeof inds === 'string') addSkip(report, `${o.id}/objects/${key}`, inds);
-      else items.push(...inds);
-    }
-    for (const ref of Array.isArray(o.object_refs) ? (o.object_refs as string[]) : []) {
-      const r = resolved.get(ref);
-      if (r?.kind === 'indicators') items.push(...r.items);
-    }
-    for (const ind of items) {
-      setField(o, ind, 'firstSeen', o.first_observed);
-      setField(o, ind, 'lastSeen', o.last_observed);
-    }
-    if (items.length === 0) exclude(o, 'observed-data without an object that maps to a ThreatConnect indicator');
-    else resolved.set(o.id, { kind: 'indicators', items: [...new Set(items)] });
+  const rest = (['observed', 'relationships', 'refs'] as const).filter((p) => run.needs(p));
+  passes = 2 + rest.length;
+  onBytes(2)?.(head.size, head.size); // a pass ends at the last object it needs
+  let pass = 2;
+  for (const p of rest) {
+    const bit = bits[p]!;
+    pass++;
+    for await (const { value, position } of readElements(file, index, { chunkBytes: options.chunkBytes, onBytes: onBytes(pass), wanted: (i) => (later[i]! & bit) !== 0 })) run.visit(p, value, position);
+    onBytes(pass)?.(head.size, head.size);
   }
+  return run.report;
+}
 
-  // --- pass 2b: relationships, report object_refs, ATT&CK kill chain phases
-  for (const o of later) {
-    if (o.type !== 'relationship') continue;
-    const src = typeof o.source_ref === 'string' ? o.source_ref : '';
-    const dst = typeof o.target_ref === 'string' ? o.target_ref : '';
-    const shown = (v: unknown): string => (v === undefined ? '' : safeText(v));
-    const value = `${shown(o.source_ref)} ${shown(o.relationship_type)} ${shown(o.target_ref)}`;
-    const a = resolveRef(src);
-    const b = resolveRef(dst);
-    if (!a || !b) {
-      const [field, ref] = !a ? ['source_ref', src] : ['target_ref', dst];
-      reject(o.id, value, ref === '' ? `a relationship's ${field} is a STIX id (a string)` : `${field} ${ref} is not in the bundle`);
-      continue;
-    }
-    if (a.kind === 'excluded' || b.kind === 'excluded') {
-      const [ref, r] = a.kind === 'excluded' ? [src, a] : [dst, b as Extract<Resolved, { kind: 'excluded' }>];
-      addSkip(report, o.id, `${ref === src ? 'source' : 'target'} ${ref} was not imported (${r.reason})`);
-      continue;
-    }
-    if (a.items.length === 0 || b.items.length === 0) {
-      addSkip(report, o.id, `${a.items.length === 0 ? 'source' : 'target'} ${a.items.length === 0 ? src : dst} gave no ThreatConnect item (see rejects)`);
-      continue;
-    }
-    const before = report.counts.associations;
-    const rejectedBefore = report.counts.rejected;
-    for (const x of a.items) for (const y of b.items) link(o.id, value, x, y);
-    if (report.counts.associations === before && report.counts.rejected === rejectedBefore) addSkip(report, o.id, 'duplicate: every association it makes is already in the batch');
-  }
-  for (const o of byId.values()) {
-    const r = resolved.get(o.id);
-    if (r?.kind !== 'groups') continue;
-    if (o.type === 'report' && Array.isArray(o.object_refs)) {
-      // refs to relationships and to objects that were not imported are accounted for on their own
-      for (const ref of o.object_refs as unknown[]) {
-        const t = typeof ref === 'string' ? resolved.get(ref) : undefined;
-        if (t && t.kind !== 'excluded') for (const item of t.items) link(o.id, `${o.id} object_refs ${safeText(ref)}`, r.items[0]!, item);
-      }
-    }
-    if (o.type === 'attack-pattern' && Array.isArray(o.kill_chain_phases)) {
-      for (const phase of o.kill_chain_phases as Array<Record<string, unknown>>) {
-        const tactic = typeof phase?.phase_name === 'string' && ATTACK_SOURCES.has(safeText(phase.kill_chain_name)) ? tacticsByShortname.get(phase.phase_name) : undefined;
-        if (tactic) link(o.id, `${o.id} kill_chain_phases ${safeText(phase.phase_name)}`, r.items[0]!, tactic);
-      }
-    }
-  }
-  return report;
-
-  // --- helpers (hoisted; they close over the state above)
-
-  function exclude(o: StixObject, reason: string): void {
-    resolved.set(o.id, { kind: 'excluded', reason });
-    addSkip(report, o.id, reason);
-  }
-
-  function resolveRef(ref: string): Resolved | undefined {
-    const r = resolved.get(ref);
-    if (r) return r;
-    const o = byId.get(ref);
-    if (!o) return undefined;
-    return { kind: 'excluded', reason: `${o.type} is not a ThreatConnect item` };
-  }
-
-  function addGroup(o: StixObject, type: GroupTypeName): GroupBuilder | undefined {
-    const name = typeof o.name === 'string' ? o.name : undefined;
-    if (name === undefined || name.trim() === '') {
-      reject(o.id, '', `${o.type} without a name`);
-      return undefined;
-    }
-    const before = batch.counts.groups;
-    let g: GroupBuilder;
-    try {
-      g = batch.group(type, groupName(name), o.id);
-    } catch (e) {
-      reject(o.id, name, `${type}: ${errorReason(e)}`);
-      return undefined;
-    }
-    if (batch.counts.groups > before) report.counts.groups++;
-    if (isCut(name)) attempt(o.id, name.slice(0, 200), () => g.attribute('Description', name), 'Description attribute: ');
-    if (typeof o.description === 'string' && o.description.trim() !== '') {
-      attempt(o.id, o.description.slice(0, 200), () => g.attribute('Description', o.description as string, true), 'Description attribute: ');
-    }
-    for (const ref of Array.isArray(o.external_references) ? (o.external_references as Array<Record<string, unknown>>) : []) {
-      if (ATTACK_SOURCES.has(safeText(ref?.source_name)) && typeof ref.external_id === 'string') {
-        const tag = `${ref.external_id} - ${name}`;
-        attempt(o.id, tag, () => g.tag(tag));
-      }
-    }
-    setField(o, g, 'firstSeen', o.first_seen);
-    setField(o, g, 'lastSeen', o.last_seen);
-    setField(o, g, 'publishDate', o.published);
-    setField(o, g, 'externalDateAdded', o.created);
-    setField(o, g, 'externalLastModified', o.modified);
-    applyMarkings(o, g);
-    if (o.type === 'x-mitre-tactic' && typeof o.x_mitre_shortname === 'string') tacticsByShortname.set(o.x_mitre_shortname, g);
-    return g;
-  }
-
-  function indicatorObject(o: StixObject): IndicatorBuilder[] {
-    const pattern = typeof o.pattern === 'string' ? o.pattern : undefined;
-    const patternType = typeof o.pattern_type === 'string' ? o.pattern_type : 'stix';
-    if (pattern === undefined) {
-      reject(o.id, '', 'indicator without a pattern');
-      return [];
-    }
-    if (patternType !== 'stix') {
-      reject(o.id, pattern, `pattern_type ${patternType} is not supported (only stix)`);
-      return [];
-    }
-    let observables: PatternObservable[];
-    try {
-      const extracted = extractObservables(parsePattern(pattern));
-      for (const u of extracted.unsupported) reject(o.id, pattern, `unsupported STIX pattern: ${u.reason} in ${u.text}`);
-      observables = extracted.observables;
-    } catch (e) {
-      reject(o.id, pattern, errorReason(e));
-      return [];
-    }
-    const inds = fromObservables(observables, o.id);
-    for (const ind of inds) {
-      const text = str(o.description) ?? str(o.name);
-      if (text) attempt(o.id, text.slice(0, 200), () => ind.attribute('Description', text, true), 'Description attribute: ');
-      if (typeof o.confidence === 'number' && ind.toJSON().confidence === undefined) attempt(o.id, safeText(o.confidence), () => ind.addKeyValue('confidence', o.confidence), 'confidence: ');
-      setField(o, ind, 'externalDateAdded', o.created);
-      setField(o, ind, 'externalLastModified', o.modified);
-      setField(o, ind, 'externalDateExpires', o.valid_until);
-      applyMarkings(o, ind);
-    }
-    return inds;
-  }
-
-  /** One TC association between two batch items (either order); counts it when new. */
-  function link(source: string, value: string, x: GroupBuilder | IndicatorBuilder, y: GroupBuilder | IndicatorBuilder): void {
-    if (x === y) return;
-    const key = [x.xid, y.xid].sort().join('|');
-    if (edges.has(key)) return;
-    if (x.kind === 'group' && y.kind === 'group') {
-      attempt(source, value, () => x.association(y));
-    } else if (x.kind === 'indicator' && y.kind === 'group') {
-      attempt(source, value, () => x.association(y));
-    } else if (x.kind === 'group' && y.kind === 'indicator') {
-      attempt(source, value, () => y.association(x));
-    } else {
-      const t1 = x.type as IndicatorTypeName;
-      const t2 = y.type as IndicatorTypeName;
-      const found = INDICATOR_LINKS.find(([p, q]) => (p === t1 && q === t2) || (p === t2 && q === t1));
-      if (!found) {
-        reject(source, value, `no built-in ThreatConnect association type between ${t1} and ${t2}`);
-        return;
-      }
-      const ok = attempt(source, value, () =>
-        batch.association({ ref_1: (x as IndicatorBuilder).summary, type_1: t1, ref_2: (y as IndicatorBuilder).summary, type_2: t2, associationType: found[2] }),
-      );
-      if (!ok) return;
-    }
-    edges.add(key);
-    report.counts.associations++;
-  }
+/** The problem of a streaming parser's error message, in `parseJsonText`'s words where they match. */
+function streamProblem(message: string): string {
+  if (/in state (?:VALUE)\b/.test(message)) return 'a value expected';
+  if (/in state KEY\b/.test(message)) return 'a property name in double quotes expected';
+  if (/in state COLON\b/.test(message)) return '":" expected';
+  if (/in state COMMA\b/.test(message)) return '"," expected';
+  if (/state: STRING/.test(message)) return 'unterminated string';
+  if (/in state ENDED|end of file expected/.test(message)) return 'end of file expected';
+  if (/^Unexpected "/.test(message)) return 'unexpected character';
+  return 'the file ends before the JSON does';
 }
 
 function isStixObject(o: unknown): o is StixObject {
   return typeof o === 'object' && o !== null && typeof (o as StixObject).type === 'string' && typeof (o as StixObject).id === 'string';
 }
 
-function topLevelObjects(input: unknown): unknown[] | string {
+/** The objects of a bundle, an array or one object, or why `input` is none of them. */
+export function topLevelObjects(input: unknown): unknown[] | string {
   if (Array.isArray(input)) return input;
   if (typeof input !== 'object' || input === null) return 'not a STIX bundle or object';
   const o = input as Record<string, unknown>;
