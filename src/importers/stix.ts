@@ -752,7 +752,7 @@ export async function importStixFile(file: string, batch: Batch, options: StixFi
     if (!(e instanceof StreamSyntaxError)) throw e;
     if (head.size <= EXACT_ERRORS_BYTES) return whole();
     const { line, column } = await lineColumnOfByte(file, e.offset);
-    throw new JsonSyntaxError(line, column, e.offset, streamProblem(e.message));
+    throw new JsonSyntaxError(line, column, e.offset, streamProblem(e.problem));
   }
   if (first === '{' && (index.irregular || index.root?.type !== 'bundle')) return whole();
   // pass 2 marks what the later passes need

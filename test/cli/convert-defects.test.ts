@@ -85,7 +85,7 @@ describe('defect 11: convert | head -1', () => {
     writeFileSync(join(tmp, 'bad.ndjson'), `${bad}\n`);
     const runs = await Promise.all([
       tcbatch(['validate', 'bad.ndjson'], { closeStdoutAfterFirstLine: true }),
-      tcbatch(['submit', '--dry-run', '--out', 'out-bad', 'bad.ndjson'], { closeStdoutAfterFirstLine: true }),
+      tcbatch(['submit', '--dry-run', '--quiet', '--out', 'out-bad', 'bad.ndjson'], { closeStdoutAfterFirstLine: true }),
       tcbatch(['convert', '--help'], { closeStdoutAfterFirstLine: true }),
       tcbatch(['--help'], { closeStdoutAfterFirstLine: true }),
     ]);
