@@ -66,15 +66,16 @@ export const INDICATOR_BASE_PROPERTIES: readonly string[] = Object.keys(
 /**
  * The custom type schemas of an answer (types not built into tcbatch), sorted by type name (a
  * file and the instance may list them in different orders).
- * @throws IndicatorTypesError when the answer is not one
+ * @param origin how an error names the answer (for a file: its path)
+ * @throws IndicatorTypesError when the answer is not one, its message starting with `origin`
  */
-export function answerSchemas(answer: unknown): CustomTypeSchema[] {
+export function answerSchemas(answer: unknown, origin = 'GET /v2/types/indicatorTypes answer'): CustomTypeSchema[] {
   try {
     const schemas = customTypeSchemas(answer, new Set(Object.keys(indicatorTypes)), INDICATOR_BASE_PROPERTIES, batchMemberNames());
     const name = (s: CustomTypeSchema) => (s.schema['x-tc'] as { type: string }).type;
     return schemas.sort((a, b) => (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
   } catch (e) {
-    if (e instanceof IndicatorTypesAnswerError) throw new IndicatorTypesError(`GET /v2/types/indicatorTypes answer: ${e.message}`);
+    if (e instanceof IndicatorTypesAnswerError) throw new IndicatorTypesError(`${origin}: ${e.message}`);
     throw e;
   }
 }
@@ -134,7 +135,7 @@ async function readAnswer(source: IndicatorTypesSource, signal?: AbortSignal): P
  */
 export async function loadIndicatorTypes(source: IndicatorTypesSource, options: { signal?: AbortSignal } = {}): Promise<IndicatorTypeSet> {
   const answer = await readAnswer(source, options.signal);
-  const schemas = answerSchemas(answer);
+  const schemas = typeof source === 'string' ? answerSchemas(answer, `${source} (GET /v2/types/indicatorTypes answer)`) : answerSchemas(answer);
   if (schemas.length === 0) return defineIndicatorTypes({});
   const { compileCustomTypes } = await import('./compile-types.js');
   const raw = compileCustomTypes(schemas);

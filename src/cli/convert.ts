@@ -11,6 +11,7 @@ import { Batch } from '../batch/batch.js';
 import { FORMATS, importFile, type ImportProgress, type InputFormat } from '../importers/index.js';
 import { importProgressView } from './progress.js';
 import type { ImportReport } from '../importers/report.js';
+import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 import { EXIT, UsageError } from './usage.js';
 
 /**
@@ -76,11 +77,13 @@ export function registerConvert(program: Command): void {
     .option('--max-items <n>', 'items per chunk file (default 5000)', (v) => Number(v))
     .option('--json', 'print the per-file reports as JSON')
     .option('--store <store>', `where items wait until written: memory, disk (flat memory for inputs of any size) or auto (disk from ${DISK_STORE_BYTES / 1_048_576} MiB of input)`, 'auto')
+    .option('--indicator-types <file>', INDICATOR_TYPES_HELP)
     .option('--quiet', 'no progress output')
     .addHelpText('after', '\nEvery input record ends up in a chunk file or in rejects.json (rejected or skipped, with its source and reason).\nExit codes: 0 ok, 1 records rejected, 2 usage or I/O error.')
     .action(async (files: string[], flags: ConvertFlags) => {
       if (flags.from !== 'auto' && !(FORMATS as readonly string[]).includes(flags.from)) throw new UsageError(`--from must be one of ${FORMATS.join(', ')} or auto`);
-      const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems }, store: storeFor(flags.store, files) });
+      const types = await typesOption(flags.indicatorTypes);
+      const batch = new Batch({ owner: flags.owner, limits: { maxItems: flags.maxItems }, store: storeFor(flags.store, files), ...(types ? { types } : {}) });
       try {
         await convert(files, batch, flags);
       } finally {
@@ -96,6 +99,7 @@ interface ConvertFlags {
   maxItems?: number;
   json?: boolean;
   store?: string;
+  indicatorTypes?: string;
   quiet?: boolean;
 }
 

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
 import type { UsersFile } from '../emulator/users.js';
 import { UsageError, collect, nonNegativeNumber, rate, statusList } from './usage.js';
+import { INDICATOR_TYPES_HELP } from './types-option.js';
 
 /** Parsed `serve` options (commander camel-cases the flags). */
 interface ServeFlags {
@@ -123,7 +124,7 @@ export function registerServe(program: Command): void {
     .option('--secret-key <key>', 'HMAC secret key (default: TC_API_SECRET_KEY, preferred: arguments are visible in ps)')
     .option('--token <token>', 'TC-Token accepted, repeatable (default: TC_TOKEN)', collect)
     .option('--users <file>', 'users, their credentials and rights per owner (JSON or YAML)')
-    .option('--indicator-types <file>', "an instance's GET /v2/types/indicatorTypes answer: its custom types are accepted in jobs and listed")
+    .option('--indicator-types <file>', `${INDICATOR_TYPES_HELP}; listed by GET /v2/types/indicatorTypes`)
     .option('--owner <name>', 'owner name (repeatable; the first is the Organization)', collect)
     .option('--max-upload-bytes <n>', 'largest batch upload in bytes', nonNegativeNumber)
     .option('--indicator-limit <n>', 'indicators allowed per job', nonNegativeNumber)

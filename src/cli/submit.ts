@@ -15,6 +15,7 @@ import { contentSource, type ContentItem } from '../importers/content-file.js';
 import { importProgressView, progressView, type ImportStep } from './progress.js';
 import { storeFor, DISK_STORE_BYTES } from './convert.js';
 import { formatSummary } from './summary.js';
+import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 import { EXIT, UsageError, nonNegativeNumber, positiveInteger } from './usage.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
 import { jobConfigEnums } from '../../generated/catalog.js';
@@ -70,6 +71,7 @@ interface SubmitFlags {
   pollInterval?: number;
   quiet?: boolean;
   store?: string;
+  indicatorTypes?: string;
 }
 
 /** `A, B or C`: the values of a job config setting, from the schemas, for the help text. */
@@ -152,6 +154,7 @@ export function registerSubmit(program: Command): void {
     .option('--report <file>', 'write the full result (jobs, errors, files, rejects, totals) as JSON')
     .option('--quiet', 'no progress output')
     .option('--store <store>', `where items wait until sent: memory, disk (flat memory for inputs of any size) or auto (disk from ${DISK_STORE_BYTES / 1_048_576} MiB of input)`, 'auto')
+    .option('--indicator-types <file>', INDICATOR_TYPES_HELP)
     .addHelpText('after', `\nCredentials: TC_API_PATH and TC_API_ACCESS_ID + TC_API_SECRET_KEY, or TC_TOKEN; owner: --owner or TC_OWNER.\n${EXIT_HELP}`)
     .action(async (files: string[], flags: SubmitFlags) => {
       if (flags.pollSchedule !== undefined && flags.pollSchedule !== 'default' && flags.pollSchedule !== 'tcex') throw new UsageError('--poll-schedule is default or tcex');
@@ -159,7 +162,8 @@ export function registerSubmit(program: Command): void {
       const client = flags.dryRun ? undefined : new TcClient();
       const owner = flags.owner ?? client?.owner ?? process.env.TC_OWNER ?? (flags.dryRun ? 'dry-run' : undefined);
       if (!owner) throw new UsageError('give --owner or set TC_OWNER');
-      const batch = new Batch({ owner, client, action: flags.action, haltOnError: flags.haltOnError, attributeWriteType: flags.attributeWriteType, limits: { maxItems: flags.maxItems }, store });
+      const types = await typesOption(flags.indicatorTypes);
+      const batch = new Batch({ owner, client, action: flags.action, haltOnError: flags.haltOnError, attributeWriteType: flags.attributeWriteType, limits: { maxItems: flags.maxItems }, store, ...(types ? { types } : {}) });
       try {
         await run(files, batch, flags);
       } finally {

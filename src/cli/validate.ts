@@ -4,10 +4,13 @@
  * invalid, 2 when a file cannot be read or parsed.
  */
 import type { Command } from 'commander';
-import { validateBatchContent, groupValidators, indicatorValidators, validateAssociationEntry } from '../../generated/validators/index.js';
+import { groupValidators, indicatorValidators, validateAssociationEntry } from '../../generated/validators/index.js';
+import { validateBatchContent } from '../batch/validate-content.js';
+import type { IndicatorTypeSet } from '../batch/types.js';
 import { formatIssue, type ValidationIssue, type ValidationResult } from '../model/validation.js';
 import { readContentFile, ContentFileError } from '../importers/content-file.js';
 import { EXIT } from './usage.js';
+import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 
 /** Result for one file. */
 export interface FileValidation {
@@ -20,21 +23,26 @@ export interface FileValidation {
 
 type AnyValidator = (d: unknown) => ValidationResult<unknown>;
 
-/** Validate one file; never throws for bad content (only for unreadable files via `error`). */
-export function validateFile(file: string): FileValidation {
+/**
+ * Validate one file; never throws for bad content (only for unreadable files via `error`).
+ * @param types custom indicator types accepted besides the built-in ones (`--indicator-types`)
+ */
+export function validateFile(file: string, types?: IndicatorTypeSet): FileValidation {
+  const indicators: Record<string, AnyValidator> = { ...indicatorValidators };
+  for (const [name, t] of Object.entries(types?.indicators ?? {})) indicators[name] = t.validate;
   try {
     const { items, content } = readContentFile(file);
     if (content) {
-      const r = validateBatchContent(content);
+      const r = validateBatchContent(content, { types });
       return { file, valid: r.valid, items: items.length, issues: r.valid ? [] : r.issues.map((i) => ({ ...i, source: `${file}#${i.pointer}` })) };
     }
     const issues: FileValidation['issues'] = [];
     for (const item of items) {
       const type = item.data && typeof item.data === 'object' ? item.data.type : undefined;
-      const map: Record<string, AnyValidator> = item.kind === 'group' ? groupValidators : indicatorValidators;
+      const map: Record<string, AnyValidator> = item.kind === 'group' ? groupValidators : indicators;
       const validate: AnyValidator | undefined = item.kind === 'association' ? validateAssociationEntry : typeof type === 'string' && Object.hasOwn(map, type) ? map[type] : undefined;
       if (!validate) {
-        issues.push({ pointer: '/type', keyword: 'enum', rule: `a group or indicator type is one of ${[...Object.keys(groupValidators), ...Object.keys(indicatorValidators)].join(', ')}`, value: type, schemaPath: '#/type', source: item.source });
+        issues.push({ pointer: '/type', keyword: 'enum', rule: `a group or indicator type is one of ${[...Object.keys(groupValidators), ...Object.keys(indicators)].join(', ')}`, value: type, schemaPath: '#/type', source: item.source });
         continue;
       }
       const r = validate(item.data);
@@ -54,9 +62,11 @@ export function registerValidate(program: Command): void {
     .description('check batch content files (JSON content, a JSON array, or NDJSON of groups/indicators) against the ThreatConnect rules')
     .argument('<files...>', 'files to check')
     .option('--json', 'print the results as JSON')
+    .option('--indicator-types <file>', INDICATOR_TYPES_HELP)
     .addHelpText('after', '\nExit codes: 0 all valid, 1 some item invalid, 2 a file could not be read or parsed.')
-    .action((files: string[], flags: { json?: boolean }) => {
-      const results = files.map(validateFile);
+    .action(async (files: string[], flags: { json?: boolean; indicatorTypes?: string }) => {
+      const types = await typesOption(flags.indicatorTypes);
+      const results = files.map((f) => validateFile(f, types));
       if (flags.json) process.stdout.write(`${JSON.stringify({ files: results }, null, 2)}\n`);
       else {
         for (const r of results) {
