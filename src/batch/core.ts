@@ -6,7 +6,7 @@
  * validators.
  */
 import { IndicatorTypesError, ValidationError, XidConflictError, type ItemRef } from '../errors.js';
-import type { GroupTypeName, IndicatorTypeName } from '../../generated/catalog.js';
+import { groupTypes, type GroupTypeName, type IndicatorTypeName } from '../../generated/catalog.js';
 import { validateAssociationEntry } from '../../generated/validators/index.js';
 import type { GroupTypeInfo, IndicatorTypeInfo } from '../model/catalog-types.js';
 import { SUMMARY_SEPARATOR } from '../model/catalog-types.js';
@@ -17,6 +17,12 @@ import { typeNameRule } from '../model/custom-types.js';
 import type { AssociationEntry } from '../../generated/types/index.js';
 import { MemoryStore, type BatchStore, type FileUpload, type StoredItem } from './store.js';
 import { typeLookup, type IndicatorTypeSet, type TypeLookup } from './types.js';
+
+/** The group types that take file content (`x-tc.fileContent` in the catalogue), for the rule text. */
+const FILE_CONTENT_GROUPS = Object.values(groupTypes)
+  .filter((t) => t.fileContent)
+  .map((t) => t.type)
+  .join(' and ');
 
 export type { GroupBuilderClass, IndicatorBuilderClass };
 
@@ -247,7 +253,7 @@ export abstract class BatchCore {
       throw new ValidationError({ item: ref, field: issue.pointer.slice(1), rule: issue.rule, value: issue.value, pointer: issue.pointer });
     }
     if (fileContent !== undefined && kind === 'group' && !this.typeLookup.group(type)?.fileContent) {
-      throw new ValidationError({ item: ref, field: 'fileContent', rule: 'only Document and Report groups take file content' });
+      throw new ValidationError({ item: ref, field: 'fileContent', rule: `only ${FILE_CONTENT_GROUPS} groups take file content` });
     }
     return this.#register(new RawItem(kind, structuredClone(json), fileContent as FileContent | undefined));
   }

@@ -1,5 +1,5 @@
 /**
- * Fault injection for client tests (issue 4 item 5): added latency, 5xx answers, 429 with
+ * Fault injection for client tests: added latency, 5xx answers, 429 with
  * `Retry-After`, and dropped connections, drawn from a seeded generator so runs are reproducible.
  * Slow and stuck jobs are applied by the job runner. Every knob is off by default.
  */

@@ -76,7 +76,7 @@ export interface TimingOptions {
 }
 
 /**
- * Fault injection (issue 4 item 5). Every knob is off by default. Rates are probabilities in [0, 1]
+ * Fault injection. Every knob is off by default. Rates are probabilities in [0, 1]
  * drawn from a generator seeded with `seed`, so a run is reproducible.
  */
 export interface FaultOptions {

@@ -1,5 +1,5 @@
 /**
- * Reading input files in pieces (issue 14: imports in bounded memory): the head of a file for
+ * Reading input files in pieces (imports in bounded memory): the head of a file for
  * format sniffing, a file as a stream of byte chunks with progress, NDJSON lines split across
  * chunks (a line break is the byte 0x0A, which never occurs inside a multi-byte UTF-8 character,
  * so lines are cut on bytes and decoded whole), and byte ranges read back by offset.

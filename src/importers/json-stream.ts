@@ -1,6 +1,6 @@
 /**
  * The elements of a large JSON array (a top-level array, or the `objects` array of a STIX bundle)
- * without the whole document in memory (issue 14). One streaming pass with `@streamparser/json`
+ * without the whole document in memory. One streaming pass with `@streamparser/json`
  * checks the syntax, hands each element to a callback and records where each element is in the file
  * (16 bytes an element); later passes read the elements back from those byte ranges with
  * `JSON.parse`, so every pass after the first is as fast as parsing the elements one by one.

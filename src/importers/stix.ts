@@ -2,7 +2,7 @@
  * STIX 2.0 / 2.1 importer (incl. MITRE ATT&CK bundles): turns a bundle into groups, indicators and
  * associations of a {@link Batch}, and says in an {@link ImportReport} what happened to every object.
  *
- * Mapping (issue 6):
+ * Mapping:
  *
  * | STIX | ThreatConnect |
  * | --- | --- |

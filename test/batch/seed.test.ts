@@ -236,3 +236,17 @@ describe('seed: job settings', () => {
     expect(() => batch.settings).toThrowError(/attributeWriteType: attributeWriteType is Append, Replace, Singleton or Static/);
   });
 });
+
+describe('Interface 3 file content', () => {
+  it('a group type without file content refuses it, the rule naming the types that take it (from the catalogue)', () => {
+    const batch = new Batch({ owner: 'O' });
+    let error: unknown;
+    try {
+      batch.addGroup({ type: 'Adversary', name: 'a', xid: 'adv-1', fileContent: 'text' } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'ValidationError', code: 'TCB_INVALID_VALUE', field: 'fileContent', rule: 'only Document and Report groups take file content' });
+    expect(batch.size).toBe(0);
+  });
+});
