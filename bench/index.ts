@@ -3,8 +3,8 @@
  * runs in its own child process (`bench/child.ts`), baseline and tcbatch back to back in the same
  * run, so the ratio (tcbatch time / baseline time) cancels out a noisy shared machine; peak RSS is
  * each child's own `maxRSS`. `--quick` runs everything 10x smaller (the 10M disk case as 1M).
- * `--case stream` runs only the streaming import case of `bench/stream.ts` (CLI children on
- * generated 50 MB and 200 MB files).
+ * The full run ends with the streaming import case of `bench/stream.ts` (CLI children on
+ * generated 50 MB and 200 MB files; `--no-stream` leaves it out); `--case stream` runs only that case.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -171,8 +171,14 @@ if (import.meta.url === `file://${process.argv[1]}` && flag('case') === 'stream'
   const json = process.argv.includes('--json');
   const scaleArg = process.argv.find((a) => a.startsWith('--scale='));
   const scale = scaleArg ? Number(scaleArg.slice(8)) : quick ? 0.1 : 1;
-  const rows = bench(scale, runChild, json ? () => {} : (l) => process.stderr.write(`${l}\n`));
+  const log = json ? () => {} : (l: string) => process.stderr.write(`${l}\n`);
+  const date = new Date().toISOString();
+  const rows = bench(scale, runChild, log);
   const targets = judge(rows, scale < 1);
-  if (json) process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), machine: machine(), scale, rows, targets }, null, 2)}\n`);
-  else process.stdout.write(`${new Date().toISOString()} ${machine()} scale ${scale}\n${formatReport(rows, targets)}\n`);
+  // the streaming imports close the full run: 50 and 200 MB inputs (5 and 20 MB with --quick)
+  const sizes = scale >= 1 ? [50, 200] : [5, 20];
+  const streamRows = process.argv.includes('--no-stream') ? [] : await streamBench(sizes, { log });
+  const stream = { rows: streamRows, targets: judgeStream(streamRows) };
+  if (json) process.stdout.write(`${JSON.stringify({ date, machine: machine(), scale, rows, targets, stream }, null, 2)}\n`);
+  else process.stdout.write(`${date} ${machine()} scale ${scale}\n${formatReport(rows, targets)}\n${streamRows.length > 0 ? `\n${formatStream(streamRows)}\n` : ''}`);
 }
