@@ -175,15 +175,18 @@ class BatchImpl extends BatchCore {
   /**
    * Write every chunk as `batch-0001.json`, `batch-0002.json`, ... into `dir` (created if needed):
    * the dry run. File contents are not written.
+   * @param limits overrides of the batch's chunk limits
+   * @param onChunk called after each file is written, with its path (progress)
    * @returns the paths written, in chunk order.
    */
-  write(dir: string, limits: ChunkLimits = {}): string[] {
+  write(dir: string, limits: ChunkLimits = {}, onChunk?: (path: string) => void): string[] {
     mkdirSync(dir, { recursive: true });
     const paths: string[] = [];
     for (const chunk of this.chunks(limits)) {
       const path = join(dir, `batch-${String(chunk.index + 1).padStart(4, '0')}.json`);
       writeFileSync(path, chunk.text);
       paths.push(path);
+      onChunk?.(path);
     }
     return paths;
   }

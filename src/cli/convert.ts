@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
 import { FORMATS, importFile, type ImportProgress, type InputFormat } from '../importers/index.js';
-import { importProgressView } from './progress.js';
+import { importProgressView, type ImportStep } from './progress.js';
 import type { ImportReport } from '../importers/report.js';
 import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
+import { heapGuard } from './heap.js';
 import { EXIT, UsageError } from './usage.js';
 
 /**
@@ -105,15 +106,20 @@ interface ConvertFlags {
 
 async function convert(files: readonly string[], batch: Batch, flags: ConvertFlags): Promise<void> {
   const progress = importProgressView({ quiet: flags.quiet });
+  const guard = heapGuard();
   let reports: Awaited<ReturnType<typeof importAll>>;
   try {
-    reports = await importAll(files, batch, flags.from as InputFormat | 'auto', (file, _b, _t, step) => progress.update(file, step), (file, items) => progress.done(file, items));
+    const onProgress = (file: string, _b: number, _t: number, step: ImportStep) => {
+      guard();
+      progress.update(file, step);
+    };
+    reports = await importAll(files, batch, flags.from as InputFormat | 'auto', onProgress, (file, items) => progress.done(file, items));
   } finally {
     progress.stop();
   }
   mkdirSync(flags.out, { recursive: true });
   // chunk files are written one by one as the store yields them
-  const paths = batch.write(flags.out);
+  const paths = batch.write(flags.out, {}, guard);
   const rejects = reports.map((r) => ({
     file: r.file,
     format: r.format,

@@ -16,6 +16,7 @@ import { importProgressView, progressView, type ImportStep } from './progress.js
 import { storeFor, DISK_STORE_BYTES } from './convert.js';
 import { formatSummary } from './summary.js';
 import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
+import { heapGuard } from './heap.js';
 import { EXIT, UsageError, nonNegativeNumber, positiveInteger } from './usage.js';
 import { NetworkError, TcApiError } from '../client/errors.js';
 import { jobConfigEnums } from '../../generated/catalog.js';
@@ -175,15 +176,19 @@ export function registerSubmit(program: Command): void {
 async function run(files: readonly string[], batch: Batch, flags: SubmitFlags): Promise<void> {
       const reading = importProgressView({ quiet: flags.quiet || flags.json });
       let added: Awaited<ReturnType<typeof addFiles>>;
+      const guard = heapGuard();
       try {
-        added = await addFiles(batch, files, (file, step) => reading.update(file, step));
+        added = await addFiles(batch, files, (file, step) => {
+          guard();
+          reading.update(file, step);
+        });
         reading.done(files[files.length - 1]!, batch.size + batch.counts.associations);
       } finally {
         reading.stop();
       }
       const { rejects, duplicates } = added;
       if (flags.dryRun) {
-        const paths = batch.write(flags.out!);
+        const paths = batch.write(flags.out!, {}, guard);
         const summary = { chunks: paths.length, paths, counts: batch.counts, settings: batch.settings, rejects, duplicates };
         process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `${paths.length} chunk files in ${flags.out}: ${batch.counts.groups} groups, ${batch.counts.indicators} indicators, ${batch.counts.associations} associations; ${rejects.length} rejected, ${duplicates.length} duplicates\n${listing(rejects, duplicates)}`);
         if (flags.report) writeFileSync(flags.report, JSON.stringify(summary, null, 2));
@@ -202,7 +207,10 @@ async function run(files: readonly string[], batch: Batch, flags: SubmitFlags): 
       let result: SubmitResult;
       try {
         result = await batch.submit({
-          onProgress: (e) => view.onEvent(e),
+          onProgress: (e) => {
+            guard();
+            view.onEvent(e);
+          },
           poll,
           signal: controller.signal,
           rejected: added.rejectedByKind,
