@@ -322,19 +322,36 @@ export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<st
   const n = info.values.length;
   if (n === 1 || typeof summary !== 'string') return [summary];
   const parts = summary.split(SUMMARY_SEPARATOR);
-  const lengths = info.values.map((v) => v.length);
-  if (lengths.every((l) => l !== undefined)) {
+  const lengths = slotLengths(info);
+  if (lengths !== undefined) {
     const slots: Array<string | undefined> = new Array(n).fill(undefined);
-    for (const p of parts.map((x) => x.trim()).filter((x) => x !== '')) {
+    for (const part of parts) {
+      const p = part.trim();
+      if (p === '') continue;
       const i = lengths.indexOf(p.length);
       if (i < 0 || slots[i] !== undefined) return [summary];
       slots[i] = p;
     }
     return slots;
   }
-  if (parts.length <= n) return [...parts, ...new Array<undefined>(n - parts.length).fill(undefined)];
+  if (parts.length <= n) {
+    for (let i = parts.length; i < n; i++) (parts as Array<string | undefined>).push(undefined);
+    return parts;
+  }
   // More parts than slots: the first and the last n - 2 slots take one part each (a Registry Key's
   // value type is last), the second slot the rest (a value name may contain ' : ').
   const tailStart = parts.length - (n - 2);
   return [parts[0], parts.slice(1, tailStart).join(SUMMARY_SEPARATOR), ...parts.slice(tailStart)];
+}
+
+/** The fixed lengths of a type's value slots when every slot has one (File hashes), else undefined; by catalogue entry. */
+const lengthsOf = new WeakMap<IndicatorTypeInfo, readonly number[] | null>();
+function slotLengths(info: IndicatorTypeInfo): readonly number[] | undefined {
+  let lengths = lengthsOf.get(info);
+  if (lengths === undefined) {
+    const all = info.values.map((v) => v.length);
+    lengths = all.every((l) => l !== undefined) ? (all as number[]) : null;
+    lengthsOf.set(info, lengths);
+  }
+  return lengths ?? undefined;
 }

@@ -42,18 +42,14 @@ export interface BuilderSchema {
   readonly metadataInfo: Readonly<Record<MetadataKind, MetadataInfo>>;
 }
 
-/** Metadata objects (their JSON text) known to pass a metadata validator; at most {@link VALID_METADATA_CACHE} per validator. */
-const validMetadata = new Map<AnyValidator, Set<string>>();
-const VALID_METADATA_CACHE = 4096;
-
-/** The JSON text of a metadata object made of strings and booleans (what feeds pass), else undefined (not cached). */
-function cacheKey(json: Record<string, unknown>): string | undefined {
-  for (const k in json) {
-    const t = typeof json[k];
-    if (t !== 'string' && t !== 'boolean') return undefined;
-  }
-  return JSON.stringify(json);
-}
+/**
+ * Tag names known to pass the `tag` validator; at most {@link VALID_TAG_CACHE} per validator.
+ * Feeds repeat the same few tags on every item: a name seen valid is not validated again. (Other
+ * metadata objects are validated at each call: their values differ per item, and validating is
+ * cheaper than building a cache key.)
+ */
+const validTags = new WeakMap<AnyValidator, Set<string>>();
+const VALID_TAG_CACHE = 4096;
 
 /** Whether `a` and `b` agree on every identifying field (none: never the same object). */
 function sameKey(a: object, b: object, key: readonly string[] | undefined): boolean {
@@ -157,21 +153,23 @@ export abstract class Builder implements MetadataOwner {
    */
   checkMetadata(kind: MetadataKind, json: Record<string, unknown>, field?: string): void {
     const validate = this.schema.metadata[kind];
-    // feeds repeat the same tags, labels and attributes on every item: a valid object is remembered
-    let known = validMetadata.get(validate);
-    if (known === undefined) validMetadata.set(validate, (known = new Set()));
-    const key = cacheKey(json);
-    if (key !== undefined && known.has(key)) return;
     const result = validate(json);
-    if (result.valid) {
-      if (key === undefined) return;
-      if (known.size >= VALID_METADATA_CACHE) known.clear();
-      known.add(key);
-      return;
-    }
+    if (result.valid) return;
     const issue = result.issues[0]!;
     const at = issue.pointer.slice(1);
     throw new ValidationError({ item: this.ref, field: field ?? (at ? `${kind}.${at}` : kind), rule: issue.rule, value: issue.value === undefined ? json : issue.value });
+  }
+
+  /** Check a tag name against the `tag` definition (a name seen valid before is not checked again). */
+  #checkTag(name: string): void {
+    const validate = this.schema.metadata.tag;
+    let known = validTags.get(validate);
+    if (known === undefined) validTags.set(validate, (known = new Set()));
+    if (typeof name === 'string' && known.has(name)) return;
+    this.checkMetadata('tag', { name }, 'tag');
+    if (typeof name !== 'string') return;
+    if (known.size >= VALID_TAG_CACHE) known.clear();
+    known.add(name);
   }
 
   /**
@@ -287,7 +285,7 @@ export abstract class Builder implements MetadataOwner {
    * @throws ValidationError (field `tag`) when the name breaks a rule.
    */
   tag(name: string): this {
-    this.checkMetadata('tag', { name }, 'tag');
+    this.#checkTag(name);
     const tags = this.#tags;
     const merge = this.schema.metadataInfo.tag.key?.includes('name') === true;
     if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
