@@ -87,6 +87,9 @@ export abstract class BatchCore {
   protected readonly store: BatchStore;
   /** @internal the built-in and custom types this batch accepts */
   protected readonly typeLookup: TypeLookup;
+  /** Builder classes of the type names Interface 2 was called with (a batch's types never change). */
+  readonly #groupClasses = new Map<string, GroupBuilderClass>();
+  readonly #indicatorClasses = new Map<string, IndicatorBuilderClass>();
 
   constructor(options: BatchCoreOptions = {}) {
     this.store = options.store ?? new MemoryStore();
@@ -202,7 +205,11 @@ export abstract class BatchCore {
    */
   group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
-    const Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
+    let Ctor = this.#groupClasses.get(type);
+    if (Ctor === undefined) {
+      Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
+      if (Ctor !== undefined) this.#groupClasses.set(type, Ctor);
+    }
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: typeNameRule('group', this.typeLookup.names('group')), value: type });
     }
@@ -216,8 +223,12 @@ export abstract class BatchCore {
    */
   indicator<T extends keyof IndicatorBuilderMap>(type: T, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilderMap[T];
   indicator(type: string, summary: string, rating?: number | string, confidence?: number | string, xid?: XidInput): IndicatorBuilder {
-    const info = this.typeLookup.indicator(type);
-    const Ctor = info === undefined ? undefined : info.custom ? this.typeLookup.customBuilder(type) ?? this.indicatorClass(type) : this.indicatorClass(type);
+    let Ctor = this.#indicatorClasses.get(type);
+    if (Ctor === undefined) {
+      const info = this.typeLookup.indicator(type);
+      Ctor = info === undefined ? undefined : info.custom ? this.typeLookup.customBuilder(type) ?? this.indicatorClass(type) : this.indicatorClass(type);
+      if (Ctor !== undefined) this.#indicatorClasses.set(type, Ctor);
+    }
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: typeNameRule('indicator', this.typeLookup.names('indicator')), value: type });
     }
