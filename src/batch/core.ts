@@ -332,7 +332,7 @@ function renameApiFields(info: GroupTypeInfo | IndicatorTypeInfo | undefined, js
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;
   if (n === 1 || typeof summary !== 'string') return [summary];
-  const parts = summary.split(SUMMARY_SEPARATOR);
+  const parts = splitOnSeparator(summary);
   const lengths = slotLengths(info);
   if (lengths !== undefined) {
     const slots: Array<string | undefined> = new Array(n).fill(undefined);
@@ -353,6 +353,21 @@ export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<st
   // value type is last), the second slot the rest (a value name may contain ' : ').
   const tailStart = parts.length - (n - 2);
   return [parts[0], parts.slice(1, tailStart).join(SUMMARY_SEPARATOR), ...parts.slice(tailStart)];
+}
+
+/** `summary.split(SUMMARY_SEPARATOR)`, by `indexOf` (faster for the few parts of a summary). */
+function splitOnSeparator(summary: string): string[] {
+  let at = summary.indexOf(SUMMARY_SEPARATOR);
+  if (at < 0) return [summary];
+  const parts: string[] = [];
+  let from = 0;
+  while (at >= 0) {
+    parts.push(summary.slice(from, at));
+    from = at + SUMMARY_SEPARATOR.length;
+    at = summary.indexOf(SUMMARY_SEPARATOR, from);
+  }
+  parts.push(summary.slice(from));
+  return parts;
 }
 
 /** The fixed lengths of a type's value slots when every slot has one (File hashes), else undefined; by catalogue entry. */
