@@ -113,13 +113,28 @@ export abstract class BatchCore {
   }
 
   #register<T extends StoredItem>(item: T): T {
-    const existing = item.kind === 'group' ? this.store.getGroup(item.xid) : this.store.getIndicator(item.xid);
+    return item.kind === 'group' ? this.#registerGroup(item) : this.#registerIndicator(item);
+  }
+
+  /** Store a new group, or return the stored one with its xid (first write wins). */
+  #registerGroup<T extends StoredItem>(item: T): T {
+    const existing = this.store.getGroup(item.xid);
     if (existing) {
       if (existing.type !== item.type) throw new XidConflictError(item.xid, existing.type, item.type);
       return existing as T;
     }
-    if (item.kind === 'group') this.store.putGroup(item);
-    else this.store.putIndicator(item);
+    this.store.putGroup(item);
+    return item;
+  }
+
+  /** Store a new indicator, or return the stored one with its xid (first write wins). */
+  #registerIndicator<T extends StoredItem>(item: T): T {
+    const existing = this.store.getIndicator(item.xid);
+    if (existing) {
+      if (existing.type !== item.type) throw new XidConflictError(item.xid, existing.type, item.type);
+      return existing as T;
+    }
+    this.store.putIndicator(item);
     return item;
   }
 
@@ -134,14 +149,14 @@ export abstract class BatchCore {
       const { name, xid, ...fields } = args[0];
       const builder = new Ctor(name as string, xid as XidInput);
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) builder.addKeyValue(k, v);
-      return this.#register(builder);
+      return this.#registerGroup(builder);
     }
     const builder = new Ctor(args[0] as string, args[1 + info.args.length] as XidInput);
     info.args.forEach((field, i) => {
       const v = args[1 + i];
       if (v !== undefined) builder.addKeyValue(field, v);
     });
-    return this.#register(builder);
+    return this.#registerGroup(builder);
   }
 
   /**
@@ -165,11 +180,11 @@ export abstract class BatchCore {
       const builder = new Ctor(values, args[n + 2] as XidInput);
       if (args[n] !== undefined) builder.addKeyValue('rating', args[n]);
       if (args[n + 1] !== undefined) builder.addKeyValue('confidence', args[n + 1]);
-      return this.#register(builder);
+      return this.#registerIndicator(builder);
     }
     const builder = new Ctor(values, xid);
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) builder.addKeyValue(k, v);
-    return this.#register(builder);
+    return this.#registerIndicator(builder);
   }
 
   /** @internal the generated builder class of a group type name. */
@@ -213,7 +228,7 @@ export abstract class BatchCore {
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: typeNameRule('group', this.typeLookup.names('group')), value: type });
     }
-    return this.#register(new Ctor(name, xid));
+    return this.#registerGroup(new Ctor(name, xid));
   }
 
   /**
@@ -235,7 +250,7 @@ export abstract class BatchCore {
     const builder = new Ctor(splitSummary(Ctor.info, summary), xid);
     if (rating !== undefined) builder.addKeyValue('rating', rating);
     if (confidence !== undefined) builder.addKeyValue('confidence', confidence);
-    return this.#register(builder);
+    return this.#registerIndicator(builder);
   }
 
   #addRaw(kind: 'group' | 'indicator', data: unknown): StoredItem {
