@@ -171,9 +171,9 @@ export abstract class Builder implements MetadataOwner {
   }
 
   protected constructor(info: TypeInfo, xid: string) {
-    this.info = info;
     this.type = info.type;
     this.xid = xid;
+    this.info = info;
     this.#s = new BuilderState();
   }
 
