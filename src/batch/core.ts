@@ -93,6 +93,9 @@ export abstract class BatchCore {
   protected readonly store: BatchStore;
   /** @internal the built-in and custom types this batch accepts */
   protected readonly typeLookup: TypeLookup;
+  /** Builder classes of the type names Interface 2 was called with (a batch's types never change). */
+  readonly #groupClasses = new Map<string, GroupBuilderClass>();
+  readonly #indicatorClasses = new Map<string, IndicatorBuilderClass>();
 
   constructor(options: BatchCoreOptions = {}) {
     this.store = options.store ?? new MemoryStore();
@@ -116,13 +119,28 @@ export abstract class BatchCore {
   }
 
   #register<T extends StoredItem>(item: T): T {
-    const existing = item.kind === 'group' ? this.store.getGroup(item.xid) : this.store.getIndicator(item.xid);
+    return item.kind === 'group' ? this.#registerGroup(item) : this.#registerIndicator(item);
+  }
+
+  /** Store a new group, or return the stored one with its xid (first write wins). */
+  #registerGroup<T extends StoredItem>(item: T): T {
+    const existing = this.store.getGroup(item.xid);
     if (existing) {
       if (existing.type !== item.type) throw new XidConflictError(item.xid, existing.type, item.type);
       return existing as T;
     }
-    if (item.kind === 'group') this.store.putGroup(item);
-    else this.store.putIndicator(item);
+    this.store.putGroup(item);
+    return item;
+  }
+
+  /** Store a new indicator, or return the stored one with its xid (first write wins). */
+  #registerIndicator<T extends StoredItem>(item: T): T {
+    const existing = this.store.getIndicator(item.xid);
+    if (existing) {
+      if (existing.type !== item.type) throw new XidConflictError(item.xid, existing.type, item.type);
+      return existing as T;
+    }
+    this.store.putIndicator(item);
     return item;
   }
 
@@ -137,14 +155,14 @@ export abstract class BatchCore {
       const { name, xid, ...fields } = args[0];
       const builder = new Ctor(name as string, xid as XidInput);
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) builder.addKeyValue(k, v);
-      return this.#register(builder);
+      return this.#registerGroup(builder);
     }
     const builder = new Ctor(args[0] as string, args[1 + info.args.length] as XidInput);
     info.args.forEach((field, i) => {
       const v = args[1 + i];
       if (v !== undefined) builder.addKeyValue(field, v);
     });
-    return this.#register(builder);
+    return this.#registerGroup(builder);
   }
 
   /**
@@ -168,11 +186,11 @@ export abstract class BatchCore {
       const builder = new Ctor(values, args[n + 2] as XidInput);
       if (args[n] !== undefined) builder.addKeyValue('rating', args[n]);
       if (args[n + 1] !== undefined) builder.addKeyValue('confidence', args[n + 1]);
-      return this.#register(builder);
+      return this.#registerIndicator(builder);
     }
     const builder = new Ctor(values, xid);
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) builder.addKeyValue(k, v);
-    return this.#register(builder);
+    return this.#registerIndicator(builder);
   }
 
   /** @internal the generated builder class of a group type name. */
@@ -208,11 +226,15 @@ export abstract class BatchCore {
    */
   group<T extends keyof GroupBuilderMap>(type: T, name: string, xid?: XidInput): GroupBuilderMap[T];
   group(type: string, name: string, xid?: XidInput): GroupBuilder {
-    const Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
+    let Ctor = this.#groupClasses.get(type);
+    if (Ctor === undefined) {
+      Ctor = this.typeLookup.group(type) ? this.groupClass(type) : undefined;
+      if (Ctor !== undefined) this.#groupClasses.set(type, Ctor);
+    }
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'group', type, summary: name }, field: 'type', rule: typeNameRule('group', this.typeLookup.names('group')), value: type });
     }
-    return this.#register(new Ctor(name, xid));
+    return this.#registerGroup(new Ctor(name, xid));
   }
 
   /**
@@ -222,15 +244,19 @@ export abstract class BatchCore {
    */
   indicator<T extends keyof IndicatorBuilderMap>(type: T, summary: string, rating?: RatingInput, confidence?: ConfidenceInput, xid?: XidInput): IndicatorBuilderMap[T];
   indicator(type: string, summary: string, rating?: number | string, confidence?: number | string, xid?: XidInput): IndicatorBuilder {
-    const info = this.typeLookup.indicator(type);
-    const Ctor = info === undefined ? undefined : info.custom ? this.typeLookup.customBuilder(type) ?? this.indicatorClass(type) : this.indicatorClass(type);
+    let Ctor = this.#indicatorClasses.get(type);
+    if (Ctor === undefined) {
+      const info = this.typeLookup.indicator(type);
+      Ctor = info === undefined ? undefined : info.custom ? this.typeLookup.customBuilder(type) ?? this.indicatorClass(type) : this.indicatorClass(type);
+      if (Ctor !== undefined) this.#indicatorClasses.set(type, Ctor);
+    }
     if (!Ctor) {
       throw new ValidationError({ item: { kind: 'indicator', type, summary }, field: 'type', rule: typeNameRule('indicator', this.typeLookup.names('indicator')), value: type });
     }
     const builder = new Ctor(splitSummary(Ctor.info, summary), xid);
     if (rating !== undefined) builder.addKeyValue('rating', rating);
     if (confidence !== undefined) builder.addKeyValue('confidence', confidence);
-    return this.#register(builder);
+    return this.#registerIndicator(builder);
   }
 
   #addRaw(kind: 'group' | 'indicator', data: unknown): StoredItem {
@@ -336,20 +362,52 @@ function renameApiFields(info: GroupTypeInfo | IndicatorTypeInfo | undefined, js
 export function splitSummary(info: IndicatorTypeInfo, summary: string): Array<string | undefined> {
   const n = info.values.length;
   if (n === 1 || typeof summary !== 'string') return [summary];
-  const parts = summary.split(SUMMARY_SEPARATOR);
-  const lengths = info.values.map((v) => v.length);
-  if (lengths.every((l) => l !== undefined)) {
+  const parts = splitOnSeparator(summary);
+  const lengths = slotLengths(info);
+  if (lengths !== undefined) {
     const slots: Array<string | undefined> = new Array(n).fill(undefined);
-    for (const p of parts.map((x) => x.trim()).filter((x) => x !== '')) {
+    for (const part of parts) {
+      const p = part.trim();
+      if (p === '') continue;
       const i = lengths.indexOf(p.length);
       if (i < 0 || slots[i] !== undefined) return [summary];
       slots[i] = p;
     }
     return slots;
   }
-  if (parts.length <= n) return [...parts, ...new Array<undefined>(n - parts.length).fill(undefined)];
+  if (parts.length <= n) {
+    for (let i = parts.length; i < n; i++) (parts as Array<string | undefined>).push(undefined);
+    return parts;
+  }
   // More parts than slots: the first and the last n - 2 slots take one part each (a Registry Key's
   // value type is last), the second slot the rest (a value name may contain ' : ').
   const tailStart = parts.length - (n - 2);
   return [parts[0], parts.slice(1, tailStart).join(SUMMARY_SEPARATOR), ...parts.slice(tailStart)];
+}
+
+/** `summary.split(SUMMARY_SEPARATOR)`, by `indexOf` (faster for the few parts of a summary). */
+function splitOnSeparator(summary: string): string[] {
+  let at = summary.indexOf(SUMMARY_SEPARATOR);
+  if (at < 0) return [summary];
+  const parts: string[] = [];
+  let from = 0;
+  while (at >= 0) {
+    parts.push(summary.slice(from, at));
+    from = at + SUMMARY_SEPARATOR.length;
+    at = summary.indexOf(SUMMARY_SEPARATOR, from);
+  }
+  parts.push(summary.slice(from));
+  return parts;
+}
+
+/** The fixed lengths of a type's value slots when every slot has one (File hashes), else undefined; by catalogue entry. */
+const lengthsOf = new WeakMap<IndicatorTypeInfo, readonly number[] | null>();
+function slotLengths(info: IndicatorTypeInfo): readonly number[] | undefined {
+  let lengths = lengthsOf.get(info);
+  if (lengths === undefined) {
+    const all = info.values.map((v) => v.length);
+    lengths = all.every((l) => l !== undefined) ? (all as number[]) : null;
+    lengthsOf.set(info, lengths);
+  }
+  return lengths ?? undefined;
 }

@@ -42,17 +42,21 @@ export interface BuilderSchema {
   readonly metadataInfo: Readonly<Record<MetadataKind, MetadataInfo>>;
 }
 
-/** Metadata objects (their JSON text) known to pass a metadata validator; at most {@link VALID_METADATA_CACHE} per validator. */
-const validMetadata = new Map<AnyValidator, Set<string>>();
-const VALID_METADATA_CACHE = 4096;
+/**
+ * Tag names known to pass the `tag` validator; at most {@link VALID_TAG_CACHE} per validator.
+ * Feeds repeat the same few tags on every item: a name seen valid is not validated again. (Other
+ * metadata objects are validated at each call: their values differ per item, and validating is
+ * cheaper than building a cache key.)
+ */
+const validTags = new WeakMap<AnyValidator, Set<string>>();
+const VALID_TAG_CACHE = 4096;
 
-/** The JSON text of a metadata object made of strings and booleans (what feeds pass), else undefined (not cached). */
-function cacheKey(json: Record<string, unknown>): string | undefined {
-  for (const k in json) {
-    const t = typeof json[k];
-    if (t !== 'string' && t !== 'boolean') return undefined;
-  }
-  return JSON.stringify(json);
+/** Whether tags merge by name (the `tag` definition's identifying fields name it), by schema. */
+const tagMerge = new WeakMap<BuilderSchema, boolean>();
+function mergesTags(schema: BuilderSchema): boolean {
+  let merge = tagMerge.get(schema);
+  if (merge === undefined) tagMerge.set(schema, (merge = schema.metadataInfo.tag.key?.includes('name') === true));
+  return merge;
 }
 
 /** Whether `a` and `b` agree on every identifying field (none: never the same object). */
@@ -124,25 +128,53 @@ function resolveXid(xid: XidInput, kind: 'group' | 'indicator', type: string, va
   return xid;
 }
 
+/**
+ * The changing part of a builder, in one object of one class. A builder instance has few own
+ * fields (type, xid, info, this state, its name or summary): the generated subclasses give every
+ * type its own object shape, and each field a constructor defines costs per shape; the state's
+ * fields are defined on one shape only. Containers are created on first use: a batch may hold
+ * 10^7 builders.
+ */
+class BuilderState {
+  fields: Map<string, unknown> | undefined = undefined;
+  attributes: Attribute[] | undefined = undefined;
+  tags: string[] | undefined = undefined;
+  labels: SecurityLabel[] | undefined = undefined;
+  listener: BuilderListener | undefined = undefined;
+  /** Groups: `associatedGroupXid`; indicators: the group xids of `associatedGroups`. */
+  groupXids: string[] | undefined = undefined;
+  /** Groups: `associatedIndicators`. */
+  indicators: Array<{ summary: string; indicatorType: string }> | undefined = undefined;
+  /** Groups: Document/Report file content. */
+  content: FileContent | undefined = undefined;
+  /** Indicators: the value slots of a multi-value type (single-value types keep only the summary). */
+  values: Array<string | undefined> | undefined = undefined;
+  /** Indicators: file occurrences. */
+  occurrences: FileOccurrence[] | undefined = undefined;
+}
+
+/** The state of a builder (for the group and indicator bases of this module). */
+let stateOf: (b: Builder) => BuilderState;
+
 /** Common part of group and indicator builders. */
 export abstract class Builder implements MetadataOwner {
   /** Wire `type` (`Address`, `Attack Pattern`). */
-  readonly type: string;
+  declare readonly type: string;
   /** External id of the item in this batch. */
-  readonly xid: string;
+  declare readonly xid: string;
   /** @internal catalogue entry of the type */
-  protected readonly info: TypeInfo;
-  // Containers are created on first use: a batch may hold 10^7 builders.
-  #fields: Map<string, unknown> | undefined;
-  #attributes: Attribute[] | undefined;
-  #tags: string[] | undefined;
-  #labels: SecurityLabel[] | undefined;
-  #listener: BuilderListener | undefined;
+  declare protected readonly info: TypeInfo;
+  #s: BuilderState;
+
+  static {
+    stateOf = (b) => b.#s;
+  }
 
   protected constructor(info: TypeInfo, xid: string) {
-    this.info = info;
     this.type = info.type;
     this.xid = xid;
+    this.info = info;
+    this.#s = new BuilderState();
   }
 
   /** `group` or `indicator`. */
@@ -157,21 +189,23 @@ export abstract class Builder implements MetadataOwner {
    */
   checkMetadata(kind: MetadataKind, json: Record<string, unknown>, field?: string): void {
     const validate = this.schema.metadata[kind];
-    // feeds repeat the same tags, labels and attributes on every item: a valid object is remembered
-    let known = validMetadata.get(validate);
-    if (known === undefined) validMetadata.set(validate, (known = new Set()));
-    const key = cacheKey(json);
-    if (key !== undefined && known.has(key)) return;
     const result = validate(json);
-    if (result.valid) {
-      if (key === undefined) return;
-      if (known.size >= VALID_METADATA_CACHE) known.clear();
-      known.add(key);
-      return;
-    }
+    if (result.valid) return;
     const issue = result.issues[0]!;
     const at = issue.pointer.slice(1);
     throw new ValidationError({ item: this.ref, field: field ?? (at ? `${kind}.${at}` : kind), rule: issue.rule, value: issue.value === undefined ? json : issue.value });
+  }
+
+  /** Check a tag name against the `tag` definition (a name seen valid before is not checked again). */
+  #checkTag(name: string): void {
+    const validate = this.schema.metadata.tag;
+    let known = validTags.get(validate);
+    if (known === undefined) validTags.set(validate, (known = new Set()));
+    if (typeof name === 'string' && known.has(name)) return;
+    this.checkMetadata('tag', { name }, 'tag');
+    if (typeof name !== 'string') return;
+    if (known.size >= VALID_TAG_CACHE) known.clear();
+    known.add(name);
   }
 
   /**
@@ -179,12 +213,13 @@ export abstract class Builder implements MetadataOwner {
    * ({@link BuilderListener}). One listener per builder; `undefined` detaches.
    */
   attachStore(listener: BuilderListener | undefined): void {
-    this.#listener = listener;
+    this.#s.listener = listener;
   }
 
   /** @internal tell the store (if any) that this builder changed. Every mutating method calls it. */
   protected changed(): void {
-    if (this.#listener !== undefined) this.#listener.builderChanged(this);
+    const listener = this.#s.listener;
+    if (listener !== undefined) listener.builderChanged(this);
   }
 
   /** @internal a metadata object of this builder (attribute, label, occurrence) was changed by a setter. */
@@ -212,7 +247,7 @@ export abstract class Builder implements MetadataOwner {
 
   /** Current wire value of a field, by API or wire name. */
   protected get(key: string): unknown {
-    return this.#fields?.get(this.#field(key).wire);
+    return this.#s.fields?.get(this.#field(key).wire);
   }
 
   /**
@@ -229,7 +264,7 @@ export abstract class Builder implements MetadataOwner {
       return;
     }
     if (value === undefined || value === null) {
-      if (this.#fields?.delete(f.wire)) this.changed();
+      if (this.#s.fields?.delete(f.wire)) this.changed();
       return;
     }
     const parsed = parseField(f, value, this.ref);
@@ -239,7 +274,7 @@ export abstract class Builder implements MetadataOwner {
       const pointer = `/${f.wire.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       check(this.type, { ...this.identity(), [f.wire]: parsed }, this, [pointer]);
     }
-    (this.#fields ??= new Map()).set(f.wire, parsed);
+    (this.#s.fields ??= new Map()).set(f.wire, parsed);
     this.changed();
   }
 
@@ -267,14 +302,15 @@ export abstract class Builder implements MetadataOwner {
    * @throws ValidationError when type or value is empty.
    */
   attribute(type: string, value: string, displayed?: boolean, source?: string): Attribute {
-    const list = this.#attributes;
+    const s = this.#s;
+    const list = s.attributes;
     if (list !== undefined) {
       const key = this.schema.metadataInfo.attribute.key;
       const wanted = { type, value, displayed, source };
       for (const a of list) if (sameKey(a, wanted, key)) return a;
     }
     const attr = new Attribute(type, value, displayed, source, this);
-    if (list === undefined) this.#attributes = [attr]; // exact-size array: a batch may hold 10^7 builders
+    if (list === undefined) s.attributes = [attr]; // exact-size array: a batch may hold 10^7 builders
     else list.push(attr);
     this.changed();
     return attr;
@@ -287,11 +323,11 @@ export abstract class Builder implements MetadataOwner {
    * @throws ValidationError (field `tag`) when the name breaks a rule.
    */
   tag(name: string): this {
-    this.checkMetadata('tag', { name }, 'tag');
-    const tags = this.#tags;
-    const merge = this.schema.metadataInfo.tag.key?.includes('name') === true;
-    if (tags === undefined) this.#tags = [name]; // an array, not a Set: most items have a few tags
-    else if (!merge || !tags.includes(name)) tags.push(name);
+    this.#checkTag(name);
+    const s = this.#s;
+    const tags = s.tags;
+    if (tags === undefined) s.tags = [name]; // an array, not a Set: most items have a few tags
+    else if (!tags.includes(name) || !mergesTags(this.schema)) tags.push(name);
     else return this;
     this.changed();
     return this;
@@ -303,14 +339,15 @@ export abstract class Builder implements MetadataOwner {
    * @throws ValidationError when the name is empty or the color is not six hex digits.
    */
   securityLabel(name: string, description?: string, color?: string): SecurityLabel {
-    const list = this.#labels;
+    const s = this.#s;
+    const list = s.labels;
     if (list !== undefined) {
       const key = this.schema.metadataInfo.securityLabel.key;
       const wanted = { name, description, color };
       for (const l of list) if (sameKey(l, wanted, key)) return l;
     }
     const label = new SecurityLabel(name, description, color, this);
-    if (list === undefined) this.#labels = [label];
+    if (list === undefined) s.labels = [label];
     else list.push(label);
     this.changed();
     return label;
@@ -318,24 +355,26 @@ export abstract class Builder implements MetadataOwner {
 
   /** The attributes added so far. */
   get attributes(): readonly Attribute[] {
-    return this.#attributes ?? [];
+    return this.#s.attributes ?? [];
   }
   /** The tag names added so far. */
   get tags(): readonly string[] {
-    return this.#tags ? this.#tags.slice() : [];
+    const tags = this.#s.tags;
+    return tags ? tags.slice() : [];
   }
   /** The security labels added so far. */
   get securityLabels(): readonly SecurityLabel[] {
-    return this.#labels ?? [];
+    return this.#s.labels ?? [];
   }
 
   /** @internal write scalar fields, then the metadata arrays, into `out`. */
   protected writeBody(out: Record<string, unknown>): void {
-    if (this.#fields) for (const [k, v] of this.#fields) out[k] = v;
-    if (this.#attributes) out.attribute = this.#attributes.map((a) => a.toJSON());
-    if (this.#labels) out.securityLabel = this.#labels.map((l) => l.toJSON());
-    if (this.#tags) {
-      const tags = this.#tags;
+    const s = this.#s;
+    if (s.fields) for (const [k, v] of s.fields) out[k] = v;
+    if (s.attributes) out.attribute = s.attributes.map((a) => a.toJSON());
+    if (s.labels) out.securityLabel = s.labels.map((l) => l.toJSON());
+    if (s.tags) {
+      const tags = s.tags;
       const tag = new Array<{ name: string }>(tags.length);
       for (let i = 0; i < tags.length; i++) tag[i] = { name: tags[i]! };
       out.tag = tag;
@@ -350,24 +389,25 @@ export abstract class Builder implements MetadataOwner {
    * listener is told.
    */
   protected restoreBody(json: Record<string, unknown>): void {
-    this.#fields = undefined;
-    this.#attributes = undefined;
-    this.#tags = undefined;
-    this.#labels = undefined;
+    const s = this.#s;
+    s.fields = undefined;
+    s.attributes = undefined;
+    s.tags = undefined;
+    s.labels = undefined;
     const fields = wireFieldsOf(this.info);
     for (const key of Object.keys(json)) {
       const v = json[key];
-      if (fields.has(key)) (this.#fields ??= new Map()).set(key, v);
+      if (fields.has(key)) (s.fields ??= new Map()).set(key, v);
       else if (key === 'attribute') {
-        this.#attributes = (v as Array<Record<string, unknown>>).map((a) => {
+        s.attributes = (v as Array<Record<string, unknown>>).map((a) => {
           const attr = new Attribute(a.type as string, a.value as string, a.displayed as boolean | undefined, a.source as string | undefined, this);
           if (a.pinned !== undefined) attr.pinned = a.pinned as boolean;
           return attr;
         });
       } else if (key === 'securityLabel') {
-        this.#labels = (v as Array<Record<string, unknown>>).map((l) => new SecurityLabel(l.name as string, l.description as string | undefined, l.color as string | undefined, this));
+        s.labels = (v as Array<Record<string, unknown>>).map((l) => new SecurityLabel(l.name as string, l.description as string | undefined, l.color as string | undefined, this));
       } else if (key === 'tag') {
-        this.#tags = (v as Array<{ name: string }>).map((t) => t.name);
+        s.tags = (v as Array<{ name: string }>).map((t) => t.name);
       }
     }
   }
@@ -396,11 +436,7 @@ export abstract class Builder implements MetadataOwner {
 /** Base of every generated group builder. */
 export abstract class GroupBuilder extends Builder {
   /** Group name (at most 100 characters). */
-  readonly name: string;
-  // created on first use, like the base's containers
-  #associatedGroupXid: string[] | undefined;
-  #associatedIndicators: Array<{ summary: string; indicatorType: string }> | undefined;
-  #fileContent: FileContent | undefined;
+  declare readonly name: string;
 
   /**
    * @param info the type's catalogue entry
@@ -432,18 +468,19 @@ export abstract class GroupBuilder extends Builder {
     if (value !== undefined && typeof value !== 'string' && !(value instanceof Uint8Array) && typeof value !== 'function') {
       throw new ValidationError({ item: this.ref, field: f.name, rule: 'file content is a string, bytes or a function (xid) => content', value });
     }
-    this.#fileContent = value as FileContent | undefined;
+    stateOf(this).content = value as FileContent | undefined;
   }
 
   /** Document/Report content uploaded after the job completes; never part of the batch JSON. */
   protected get content(): FileContent | undefined {
-    return this.#fileContent;
+    return stateOf(this).content;
   }
 
   /** @internal the pending upload of this group, if it has content. */
   fileUpload(): { xid: string; type: string; fileName: string | undefined; content: FileContent } | undefined {
-    if (this.#fileContent === undefined) return undefined;
-    return { xid: this.xid, type: this.type, fileName: this.#fieldValue('fileName'), content: this.#fileContent };
+    const content = stateOf(this).content;
+    if (content === undefined) return undefined;
+    return { xid: this.xid, type: this.type, fileName: this.#fieldValue('fileName'), content };
   }
 
   #fieldValue(wire: string): string | undefined {
@@ -458,8 +495,9 @@ export abstract class GroupBuilder extends Builder {
   association(group: GroupBuilder | string): this {
     const xid: unknown = typeof group === 'string' ? group : (group as { xid?: unknown } | null | undefined)?.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroupXid', rule: 'an association needs a group or a group xid', value: group });
-    const list = this.#associatedGroupXid;
-    if (list === undefined) this.#associatedGroupXid = [xid];
+    const s = stateOf(this);
+    const list = s.groupXids;
+    if (list === undefined) s.groupXids = [xid];
     else if (!list.includes(xid)) list.push(xid);
     else return this;
     this.changed();
@@ -469,7 +507,7 @@ export abstract class GroupBuilder extends Builder {
   /** Associate this group with an indicator by summary and type (`associatedIndicators`). */
   indicatorAssociation(indicator: IndicatorBuilder | { summary: string; type: string }): this {
     const entry = { summary: indicator.summary, indicatorType: indicator.type };
-    const list = (this.#associatedIndicators ??= []);
+    const list = (stateOf(this).indicators ??= []);
     if (list.some((e) => e.summary === entry.summary && e.indicatorType === entry.indicatorType)) return this;
     list.push(entry);
     this.changed();
@@ -478,24 +516,26 @@ export abstract class GroupBuilder extends Builder {
 
   /** Xids of the groups this group is associated with. */
   get associatedGroupXids(): readonly string[] {
-    return this.#associatedGroupXid ?? EMPTY;
+    return stateOf(this).groupXids ?? EMPTY;
   }
 
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, type: this.type, xid: this.xid };
     this.writeBody(out);
-    if (this.#associatedGroupXid !== undefined) out.associatedGroupXid = this.#associatedGroupXid.slice();
-    if (this.#associatedIndicators !== undefined && this.#associatedIndicators.length > 0) out.associatedIndicators = this.#associatedIndicators.map((e) => ({ ...e }));
+    const s = stateOf(this);
+    if (s.groupXids !== undefined) out.associatedGroupXid = s.groupXids.slice();
+    if (s.indicators !== undefined && s.indicators.length > 0) out.associatedIndicators = s.indicators.map((e) => ({ ...e }));
     return out;
   }
 
   /** @internal see {@link Builder.restoreState}; file content is not part of the JSON and is kept. */
   restoreState(json: Record<string, unknown>): void {
     this.restoreBody(json);
+    const s = stateOf(this);
     const xids = json.associatedGroupXid as string[] | undefined;
-    this.#associatedGroupXid = xids === undefined ? undefined : xids.slice();
+    s.groupXids = xids === undefined ? undefined : xids.slice();
     const ind = json.associatedIndicators as Array<{ summary: string; indicatorType: string }> | undefined;
-    this.#associatedIndicators = ind === undefined ? undefined : ind.map((e) => ({ summary: e.summary, indicatorType: e.indicatorType }));
+    s.indicators = ind === undefined ? undefined : ind.map((e) => ({ summary: e.summary, indicatorType: e.indicatorType }));
   }
 }
 
@@ -504,10 +544,6 @@ const EMPTY: readonly string[] = Object.freeze([]);
 /** Base of every generated indicator builder. */
 export abstract class IndicatorBuilder extends Builder {
   #summary: string;
-  /** The value slots of a multi-value type; single-value types keep only the summary. */
-  #values: Array<string | undefined> | undefined;
-  #associatedGroups: string[] | undefined;
-  #occurrences: FileOccurrence[] | undefined;
 
   /**
    * @param info the type's catalogue entry
@@ -534,7 +570,7 @@ export abstract class IndicatorBuilder extends Builder {
     }
     super(info, resolveXid(xid, 'indicator', info.type, summary));
     this.#summary = summary;
-    this.#values = info.values.length === 1 && values.length === 1 ? undefined : values.slice();
+    if (info.values.length !== 1 || values.length !== 1) stateOf(this).values = values.slice();
     this.#checkValues();
   }
 
@@ -542,7 +578,7 @@ export abstract class IndicatorBuilder extends Builder {
     const info = this.info as IndicatorTypeInfo;
     const probe: Record<string, unknown> = { type: info.type, summary: this.#summary };
     const slots = info.values;
-    const values = this.#values;
+    const values = stateOf(this).values;
     if (values === undefined) probe[slots[0]!.field] = this.#summary;
     else {
       for (let i = 0; i < slots.length; i++) {
@@ -560,7 +596,7 @@ export abstract class IndicatorBuilder extends Builder {
 
   /** The value slots in order (File: md5, sha1, sha256; `undefined` where not given). */
   get values(): ReadonlyArray<string | undefined> {
-    return this.#values ?? [this.#summary];
+    return stateOf(this).values ?? [this.#summary];
   }
 
   /**
@@ -570,7 +606,8 @@ export abstract class IndicatorBuilder extends Builder {
    */
   protected setValue(index: number, value: string | undefined): void {
     const slot = (this.info as IndicatorTypeInfo).values[index]!;
-    const values = (this.#values ??= [this.#summary]);
+    const s = stateOf(this);
+    const values = (s.values ??= [this.#summary]);
     const current = values[index];
     if (value === undefined || value === '' || value === current) return;
     if (current !== undefined && current !== '') {
@@ -583,7 +620,7 @@ export abstract class IndicatorBuilder extends Builder {
     try {
       this.#checkValues();
     } catch (e) {
-      this.#values = before;
+      s.values = before;
       this.#summary = summary;
       throw e;
     }
@@ -609,8 +646,9 @@ export abstract class IndicatorBuilder extends Builder {
   association(group: GroupBuilder | string): this {
     const xid: unknown = typeof group === 'string' ? group : (group as { xid?: unknown } | null | undefined)?.xid;
     if (typeof xid !== 'string' || xid === '') throw new ValidationError({ item: this.ref, field: 'associatedGroups', rule: 'an association needs a group or a group xid', value: group });
-    const list = this.#associatedGroups;
-    if (list === undefined) this.#associatedGroups = [xid];
+    const s = stateOf(this);
+    const list = s.groupXids;
+    if (list === undefined) s.groupXids = [xid];
     else if (!list.includes(xid)) list.push(xid);
     else return this;
     this.changed();
@@ -620,7 +658,7 @@ export abstract class IndicatorBuilder extends Builder {
   /** @internal add a file occurrence (exposed as `occurrence()` on File builders). */
   protected addOccurrence(fileName?: string, path?: string, date?: DateInput): FileOccurrence {
     const occ = new FileOccurrence(fileName, path, date, this);
-    (this.#occurrences ??= []).push(occ);
+    (stateOf(this).occurrences ??= []).push(occ);
     this.changed();
     return occ;
   }
@@ -628,9 +666,10 @@ export abstract class IndicatorBuilder extends Builder {
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { summary: this.#summary, type: this.type, xid: this.xid };
     this.writeBody(out);
-    if (this.#associatedGroups !== undefined) out.associatedGroups = this.#associatedGroups.map((groupXid) => ({ groupXid }));
-    if (this.#occurrences !== undefined) {
-      const occ = this.#occurrences.map((o) => o.toJSON()).filter((o) => Object.keys(o).length > 0);
+    const s = stateOf(this);
+    if (s.groupXids !== undefined) out.associatedGroups = s.groupXids.map((groupXid) => ({ groupXid }));
+    if (s.occurrences !== undefined) {
+      const occ = s.occurrences.map((o) => o.toJSON()).filter((o) => Object.keys(o).length > 0);
       if (occ.length > 0) out.fileOccurrence = occ;
     }
     return out;
@@ -642,9 +681,10 @@ export abstract class IndicatorBuilder extends Builder {
    */
   restoreState(json: Record<string, unknown>): void {
     this.restoreBody(json);
+    const s = stateOf(this);
     const groups = json.associatedGroups as Array<{ groupXid: string }> | undefined;
-    this.#associatedGroups = groups === undefined ? undefined : groups.map((g) => g.groupXid);
+    s.groupXids = groups === undefined ? undefined : groups.map((g) => g.groupXid);
     const occ = json.fileOccurrence as Array<{ fileName?: string; path?: string; date?: string }> | undefined;
-    this.#occurrences = occ === undefined ? undefined : occ.map((o) => new FileOccurrence(o.fileName, o.path, o.date, this));
+    s.occurrences = occ === undefined ? undefined : occ.map((o) => new FileOccurrence(o.fileName, o.path, o.date, this));
   }
 }

@@ -40,7 +40,10 @@ export class Attribute {
    * @throws ValidationError when the attribute breaks its schema definition (an empty type or value).
    */
   constructor(type: string, value: string, displayed: boolean | undefined, source: string | undefined, owner: MetadataOwner) {
-    owner.checkMetadata('attribute', optional({ type, value, displayed, source }));
+    const json: Record<string, unknown> = { type, value };
+    if (displayed !== undefined) json.displayed = displayed;
+    if (source !== undefined) json.source = source;
+    owner.checkMetadata('attribute', json);
     this.type = type;
     this.value = value;
     this.#displayed = displayed;

@@ -174,13 +174,16 @@ export function toIssues(errors: readonly RawError[], root: unknown): Validation
   return issues;
 }
 
+/** The `issues` of every valid result: one frozen empty array (validators run several times per item). */
+const NO_ISSUES = Object.freeze([]) as unknown as [];
+
 /**
  * Run a generated validator and return a typed result.
  *
  * @returns `{ valid: true, value }` (the same object, typed), or `{ valid: false, issues }`.
  */
 export function runValidator<T>(validator: RawValidator, data: unknown): ValidationResult<T> {
-  if (validator(data)) return { valid: true, value: data as T, issues: [] };
+  if (validator(data)) return { valid: true, value: data as T, issues: NO_ISSUES };
   return { valid: false, issues: toIssues(validator.errors ?? [], data) };
 }
 
