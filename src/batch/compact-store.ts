@@ -32,6 +32,7 @@ import { IndicatorBuilder, Builder, type BuilderListener } from '../model/builde
 import { RawItem, splitSummary } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
 import type { BatchStore, StoredItem } from './store.js';
+import { TemplateTable } from './json-template.js';
 
 /** Options of a {@link CompactStore}. */
 export interface CompactStoreOptions {
@@ -116,7 +117,7 @@ class TextSlabs {
     const joined = texts.length === 1 ? texts[0]! : texts.join('');
     const worst = joined.length * 3;
     if (worst <= SLAB_BYTES / 4) {
-      if (this.#used + worst > this.#slab.length) this.#newSlab();
+      if (this.#current < 0 || this.#used + worst > this.#slab.length) this.#newSlab();
       const n = this.#slab.write(joined, this.#used);
       if (n === joined.length) {
         // ASCII: byte offsets are string offsets
@@ -164,7 +165,7 @@ class TextSlabs {
       this.#len[i] = own.length;
       return;
     }
-    if (this.#used + worst > this.#slab.length) this.#newSlab();
+    if (this.#current < 0 || this.#used + worst > this.#slab.length) this.#newSlab();
     const n = this.#slab.write(text, this.#used);
     this.#pos[i] = this.#current * SLAB_BYTES + this.#used;
     this.#len[i] = n;
@@ -211,13 +212,40 @@ class TextSlabs {
   }
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const XID_PAGE = 1 << 12;
+
+/** 64-hex xids (SHA-256, the derived ones) by slot number, 32 bytes each, in pages of 4,096 slots. */
+class XidBytes {
+  readonly #pages: Buffer[] = [];
+
+  /** Keep `xid` for slot `i` when it is 64 lowercase hex digits; returns whether it was kept. */
+  set(i: number, xid: string): boolean {
+    if (xid.length !== 64 || !HEX64.test(xid)) return false;
+    const page = Math.floor(i / XID_PAGE);
+    while (this.#pages.length <= page) this.#pages.push(Buffer.allocUnsafeSlow(XID_PAGE * 32));
+    this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex');
+    return true;
+  }
+
+  get(i: number): string {
+    const at = (i % XID_PAGE) * 32;
+    return this.#pages[Math.floor(i / XID_PAGE)]!.toString('hex', at, at + 32);
+  }
+}
+
 /** The items of one kind. */
 class Shelf {
   readonly kind: 'group' | 'indicator';
   /** The live item of each slot (by insertion number), `undefined` once packed. */
   readonly live: Array<StoredItem | undefined> = [];
-  /** The packed JSON text of each slot, UTF-8 in slabs. */
+  /** The packed record of each slot (see {@link TemplateTable}), UTF-8 in slabs. */
   readonly #texts = new TextSlabs();
+  readonly #templates = new TemplateTable();
+  /** Derived (64-hex) xids of packed slots, as bytes. */
+  readonly #xidBytes = new XidBytes();
+  /** Per packed slot: (template id + 1) * 2 (0: the whole text is kept) + 1 when the xid is in `#xidBytes`. */
+  #meta = new Uint32Array(1024);
   /** Slots below this were packed once (a live one among them is pinned or queued in `dirty`). */
   packedUpTo = 0;
   /** Live slots below `packedUpTo` waiting to be packed again. */
@@ -248,7 +276,7 @@ class Shelf {
 
   /** The packed JSON text of slot `i` (whose live item is `undefined`). */
   text(i: number): string {
-    return this.#texts.get(i);
+    return this.#unpack(i, this.#texts.get(i));
   }
 
   #packing: number[] = [];
@@ -256,13 +284,40 @@ class Shelf {
 
   /** The packed texts of slots `from` to `to - 1` (undefined for live slots). */
   textsOf(from: number, to: number): Array<string | undefined> {
-    return this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
+    const records = this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
+    for (let k = 0; k < records.length; k++) {
+      const r = records[k];
+      if (r !== undefined) records[k] = this.#unpack(from + k, r);
+    }
+    return records;
   }
 
-  /** Replace the live item of slot `i` by its JSON text (written at the next {@link flushPacked}). */
-  pack(i: number, text: string): void {
+  /** The JSON text of slot `i` from its record. */
+  #unpack(i: number, record: string): string {
+    const meta = this.#meta[i]!;
+    const t = meta >>> 1;
+    if (t === 0) return record;
+    return this.#templates.unpack(t - 1, record, (meta & 1) === 1 ? this.#xidBytes.get(i) : undefined);
+  }
+
+  /**
+   * Replace the live item of slot `i` by its JSON text (written at the next {@link flushPacked}):
+   * packed against its template, with a derived xid kept as 32 bytes.
+   */
+  pack(i: number, text: string, type: string, xid: string): void {
+    this.#reserveMeta(i + 1);
+    const binary = this.#xidBytes.set(i, xid);
+    const packed = this.#templates.pack(text, type, binary ? xid : undefined);
+    this.#meta[i] = (packed === undefined ? 0 : (packed.template.id + 1) * 2) + (binary ? 1 : 0);
     this.#packing.push(i);
-    this.#packingTexts.push(text);
+    this.#packingTexts.push(packed === undefined ? text : packed.record);
+  }
+
+  #reserveMeta(size: number): void {
+    if (size <= this.#meta.length) return;
+    const meta = new Uint32Array(Math.max(size, this.#meta.length * 2));
+    meta.set(this.#meta);
+    this.#meta = meta;
   }
 
   /** Write the texts given to {@link pack} (one slab write for all of them) and drop their live items. */
@@ -275,9 +330,16 @@ class Shelf {
     this.#packingTexts = [];
   }
 
+  /** The xid of packed slot `i` whose JSON text is `text`. */
+  xidOf(i: number, text: string): string {
+    if ((this.#meta[i]! & 1) === 1) return this.#xidBytes.get(i);
+    return this.xids.get(i) ?? xidInJson(text);
+  }
+
   xidAt(i: number): string {
     const s = this.live[i];
     if (s !== undefined) return s.xid;
+    if ((this.#meta[i]! & 1) === 1) return this.#xidBytes.get(i);
     return this.xids.get(i) ?? xidInJson(this.text(i));
   }
 
@@ -489,14 +551,14 @@ export class CompactStore implements BatchStore, BuilderListener {
         shelf.values.delete(i);
       }
     }
-    shelf.pack(i, text);
+    shelf.pack(i, text, item.type, item.xid);
   }
 
   #view(shelf: Shelf, i: number): StoredItem {
     const s = shelf.live[i];
     if (s !== undefined) return s;
     const text = shelf.text(i);
-    return new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
+    return new PackedView(shelf.kind, text, shelf.xidOf(i, text), shelf.assoc.get(i) ?? EMPTY);
   }
 
   *#items(shelf: Shelf): IterableIterator<StoredItem> {
@@ -506,7 +568,7 @@ export class CompactStore implements BatchStore, BuilderListener {
       const texts = shelf.textsOf(from, to);
       for (let i = from; i < to; i++) {
         const text = texts[i - from];
-        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
+        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, shelf.xidOf(i, text), shelf.assoc.get(i) ?? EMPTY);
       }
     }
   }

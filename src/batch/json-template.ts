@@ -1,0 +1,160 @@
+/**
+ * Template packing of JSON texts (the compact store's representation, issue 14). The items of a
+ * feed repeat one shape: the same keys, numbers and punctuation, and mostly the same strings (type,
+ * attribute type, tag name); only a few strings differ (summary, xid, attribute value). A text is
+ * split at its string literals into `parts` (everything outside the string contents, the quotes
+ * included) and `contents` (the escaped contents, exactly as in the text). Texts with the same parts
+ * share one {@link Template}, which keeps the contents of the first text of that shape; a text is
+ * then packed as its template and the contents that differ from the template's, each after a
+ * marker naming its position. An item whose xid is a lowercase 64-hex SHA-256 (the derived xids)
+ * keeps it as 32 bytes elsewhere, and a template position holding the item's own xid stores nothing.
+ *
+ * Packed record: for each differing position `k`, a marker then the contents. The marker is one
+ * control character `k + 1` for `k < 30`, else `\x1f`, `k` in decimal and `"`. Escaped JSON string
+ * contents never hold a control character or a bare `"`, so markers cannot be confused with them.
+ */
+
+/** The shape of a family of JSON texts. */
+export interface Template {
+  /** Position in {@link TemplateTable.templates}. */
+  readonly id: number;
+  /** The text outside the string contents: `parts[0] c0 parts[1] c1 ... parts[n]`. */
+  readonly parts: readonly string[];
+  /** The contents of the first text of this shape; `null` marks the item's own xid. */
+  readonly strings: ReadonlyArray<string | null>;
+}
+
+/** Templates past this many are not made: further new shapes are stored as their whole text. */
+const MAX_TEMPLATES = 1 << 16;
+
+/** Index of the `"` closing the string whose contents start at `from`. */
+function closingQuote(text: string, from: number): number {
+  let e = text.indexOf('"', from);
+  for (;;) {
+    let b = 0;
+    while (text.charCodeAt(e - 1 - b) === 92) b++; // backslashes before the quote
+    if ((b & 1) === 0) return e;
+    e = text.indexOf('"', e + 1);
+  }
+}
+
+/** Split `text` (JSON.stringify output) into its parts and string contents. */
+function split(text: string): { parts: string[]; contents: string[] } {
+  const parts: string[] = [];
+  const contents: string[] = [];
+  let from = 0;
+  let q = text.indexOf('"');
+  while (q >= 0) {
+    const e = closingQuote(text, q + 1);
+    parts.push(text.slice(from, q + 1));
+    contents.push(text.slice(q + 1, e));
+    from = e;
+    q = text.indexOf('"', e + 1);
+  }
+  parts.push(text.slice(from));
+  return { parts, contents };
+}
+
+function marker(k: number): string {
+  return k < 30 ? String.fromCharCode(k + 1) : `\x1f${k}"`;
+}
+
+/**
+ * The templates of one store, and packing/unpacking against them. `pack` returns the template
+ * (undefined: the text is kept whole) and the record.
+ */
+export class TemplateTable {
+  readonly templates: Template[] = [];
+  readonly #byKey = new Map<string, Template>();
+  /** The template last used for each type: consecutive items of a type usually share it. */
+  readonly #last = new Map<string, Template>();
+
+  /**
+   * Pack `text`.
+   * @param type the item's type (picks the template tried first)
+   * @param xid the item's xid, when it is kept as binary (else undefined)
+   * @returns the template and the record, or undefined when the text is kept whole
+   */
+  pack(text: string, type: string, xid: string | undefined): { template: Template; record: string } | undefined {
+    const last = this.#last.get(type);
+    if (last !== undefined) {
+      const record = this.#against(last, text, xid);
+      if (record !== undefined) return { template: last, record };
+    }
+    const { parts, contents } = split(text);
+    const key = parts.join('\u0000');
+    let template = this.#byKey.get(key);
+    if (template === undefined) {
+      if (this.templates.length >= MAX_TEMPLATES) return undefined;
+      template = { id: this.templates.length, parts, strings: contents.map((c) => (xid !== undefined && c === xid ? null : c)) };
+      this.templates.push(template);
+      this.#byKey.set(key, template);
+    }
+    this.#last.set(type, template);
+    let record = '';
+    for (let k = 0; k < contents.length; k++) {
+      const c = contents[k]!;
+      const s = template.strings[k];
+      if (!(s === null ? c === xid : c === s)) record += marker(k) + c;
+    }
+    return { template, record };
+  }
+
+  /** The record of `text` against `t`, or undefined when `text` has another shape. */
+  #against(t: Template, text: string, xid: string | undefined): string | undefined {
+    const { parts, strings } = t;
+    const n = strings.length;
+    let record = '';
+    let pos = 0;
+    for (let k = 0; k < n; k++) {
+      const p = parts[k]!;
+      if (!text.startsWith(p, pos)) return undefined;
+      pos += p.length;
+      const e = closingQuote(text, pos);
+      if (e < 0) return undefined;
+      const s = strings[k];
+      const same = s === null ? xid !== undefined && e - pos === xid.length && text.startsWith(xid, pos) : e - pos === s!.length && text.startsWith(s!, pos);
+      if (!same) record += marker(k) + text.slice(pos, e);
+      pos = e;
+    }
+    const end = parts[n]!;
+    if (text.length - pos !== end.length || !text.startsWith(end, pos)) return undefined;
+    return record;
+  }
+
+  /**
+   * The text packed as `record` against template `id`.
+   * @param xid the item's xid (for the positions marked with it)
+   */
+  unpack(id: number, record: string, xid: string | undefined): string {
+    const { parts, strings } = this.templates[id]!;
+    let out = parts[0]!;
+    let r = 0;
+    let next = record.length === 0 ? -1 : this.#markerAt(record, 0);
+    for (let k = 0; k < strings.length; k++) {
+      if (next === k) {
+        const start = this.#contentStart(record, r);
+        let e = start;
+        while (e < record.length && record.charCodeAt(e) >= 32) e++;
+        out += record.slice(start, e);
+        r = e;
+        next = r < record.length ? this.#markerAt(record, r) : -1;
+      } else {
+        const s = strings[k];
+        out += s === null ? xid! : s!;
+      }
+      out += parts[k + 1]!;
+    }
+    return out;
+  }
+
+  #markerAt(record: string, r: number): number {
+    const c = record.charCodeAt(r);
+    if (c !== 31) return c - 1;
+    return Number(record.slice(r + 1, record.indexOf('"', r + 1)));
+  }
+
+  #contentStart(record: string, r: number): number {
+    return record.charCodeAt(r) !== 31 ? r + 1 : record.indexOf('"', r + 1) + 1;
+  }
+}
