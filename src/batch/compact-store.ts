@@ -212,7 +212,15 @@ class TextSlabs {
   }
 }
 
-const HEX64 = /^[0-9a-f]{64}$/;
+/** 64 lowercase hex digits (a loop: cheaper than a regular expression here). */
+function isHex64(xid: string): boolean {
+  if (xid.length !== 64) return false;
+  for (let k = 0; k < 64; k++) {
+    const c = xid.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
 const XID_PAGE = 1 << 12;
 
 /** 64-hex xids (SHA-256, the derived ones) by slot number, 32 bytes each, in pages of 4,096 slots. */
@@ -221,7 +229,7 @@ class XidBytes {
 
   /** Keep `xid` for slot `i` when it is 64 lowercase hex digits; returns whether it was kept. */
   set(i: number, xid: string): boolean {
-    if (xid.length !== 64 || !HEX64.test(xid)) return false;
+    if (!isHex64(xid)) return false;
     const page = Math.floor(i / XID_PAGE);
     while (this.#pages.length <= page) this.#pages.push(Buffer.allocUnsafeSlow(XID_PAGE * 32));
     this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex');
@@ -282,12 +290,22 @@ class Shelf {
   #packing: number[] = [];
   #packingTexts: string[] = [];
 
-  /** The packed texts of slots `from` to `to - 1` (undefined for live slots). */
-  textsOf(from: number, to: number): Array<string | undefined> {
+  /**
+   * The packed texts of slots `from` to `to - 1` (undefined for live slots), and their xids in
+   * `xids` (by the same index).
+   */
+  textsOf(from: number, to: number, xids: string[]): Array<string | undefined> {
     const records = this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
     for (let k = 0; k < records.length; k++) {
       const r = records[k];
-      if (r !== undefined) records[k] = this.#unpack(from + k, r);
+      if (r === undefined) continue;
+      const i = from + k;
+      const meta = this.#meta[i]!;
+      const binary = (meta & 1) === 1 ? this.#xidBytes.get(i) : undefined;
+      const t = meta >>> 1;
+      const text = t === 0 ? r : this.#templates.unpack(t - 1, r, binary);
+      records[k] = text;
+      xids[k] = binary ?? this.xids.get(i) ?? xidInJson(text);
     }
     return records;
   }
@@ -565,10 +583,11 @@ export class CompactStore implements BatchStore, BuilderListener {
     this.pack();
     for (let from = 0; from < shelf.count; from += 1_024) {
       const to = Math.min(shelf.count, from + 1_024);
-      const texts = shelf.textsOf(from, to);
+      const xids: string[] = [];
+      const texts = shelf.textsOf(from, to, xids);
       for (let i = from; i < to; i++) {
         const text = texts[i - from];
-        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, shelf.xidOf(i, text), shelf.assoc.get(i) ?? EMPTY);
+        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, xids[i - from]!, shelf.assoc.get(i) ?? EMPTY);
       }
     }
   }

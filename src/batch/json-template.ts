@@ -24,6 +24,12 @@ export interface Template {
   readonly strings: ReadonlyArray<string | null>;
 }
 
+/** A template with the constant runs of its last unpacked record's positions. */
+interface MutableTemplate extends Template {
+  segKs?: number[];
+  segs?: string[];
+}
+
 /** Templates past this many are not made: further new shapes are stored as their whole text. */
 const MAX_TEMPLATES = 1 << 16;
 
@@ -110,11 +116,16 @@ export class TemplateTable {
       const p = parts[k]!;
       if (!text.startsWith(p, pos)) return undefined;
       pos += p.length;
+      // the same contents followed by a quote: that quote closes the string (valid escaped
+      // contents never end in an unpaired backslash, and a bare quote cannot be inside)
+      const s = strings[k] === null ? xid : strings[k]!;
+      if (s !== undefined && text.startsWith(s, pos) && text.charCodeAt(pos + s.length) === 34) {
+        pos += s.length;
+        continue;
+      }
       const e = closingQuote(text, pos);
       if (e < 0) return undefined;
-      const s = strings[k];
-      const same = s === null ? xid !== undefined && e - pos === xid.length && text.startsWith(xid, pos) : e - pos === s!.length && text.startsWith(s!, pos);
-      if (!same) record += marker(k) + text.slice(pos, e);
+      record += marker(k) + text.slice(pos, e);
       pos = e;
     }
     const end = parts[n]!;
@@ -127,25 +138,56 @@ export class TemplateTable {
    * @param xid the item's xid (for the positions marked with it)
    */
   unpack(id: number, record: string, xid: string | undefined): string {
-    const { parts, strings } = this.templates[id]!;
-    let out = parts[0]!;
-    let r = 0;
-    let next = record.length === 0 ? -1 : this.#markerAt(record, 0);
+    const t = this.templates[id] as MutableTemplate;
+    // the positions and contents of the record
+    const ks = this.#ks;
+    const vs = this.#vs;
+    let m = 0;
+    for (let r = 0; r < record.length; ) {
+      const k = this.#markerAt(record, r);
+      const start = this.#contentStart(record, r);
+      let e = start;
+      while (e < record.length && record.charCodeAt(e) >= 32) e++;
+      ks[m] = k;
+      vs[m++] = record.slice(start, e);
+      r = e;
+    }
+    // the constant runs between the variable positions, cached for the last set of positions
+    let segs = t.segs;
+    if (segs === undefined || t.segKs!.length !== m || t.segKs!.some((k, j) => k !== ks[j])) {
+      t.segKs = ks.slice(0, m);
+      segs = t.segs = this.#segments(t, t.segKs);
+    }
+    const { strings } = t;
+    let out = segs[0]!;
+    let j = 0;
+    let s = 1;
     for (let k = 0; k < strings.length; k++) {
-      if (next === k) {
-        const start = this.#contentStart(record, r);
-        let e = start;
-        while (e < record.length && record.charCodeAt(e) >= 32) e++;
-        out += record.slice(start, e);
-        r = e;
-        next = r < record.length ? this.#markerAt(record, r) : -1;
-      } else {
-        const s = strings[k];
-        out += s === null ? xid! : s!;
-      }
-      out += parts[k + 1]!;
+      if (j < m && ks[j] === k) out += vs[j++]! + segs[s++]!;
+      else if (strings[k] === null) out += xid! + segs[s++]!;
     }
     return out;
+  }
+
+  readonly #ks: number[] = [];
+  readonly #vs: string[] = [];
+
+  /** The constant text between the variable positions (`ks`, and the xid positions) of `t`. */
+  #segments(t: Template, ks: readonly number[]): string[] {
+    const { parts, strings } = t;
+    const segs: string[] = [];
+    let run = parts[0]!;
+    let j = 0;
+    for (let k = 0; k < strings.length; k++) {
+      if ((j < ks.length && ks[j] === k) || strings[k] === null) {
+        if (j < ks.length && ks[j] === k) j++;
+        segs.push(run);
+        run = '';
+      } else run += strings[k]!;
+      run += parts[k + 1]!;
+    }
+    segs.push(run);
+    return segs;
   }
 
   #markerAt(record: string, r: number): number {
