@@ -28,6 +28,9 @@ export interface Template {
 interface MutableTemplate extends Template {
   segKs?: number[];
   segs?: string[];
+  /** Packing: the marker positions of the last record packed against it, and their constant runs. */
+  packKs?: number[];
+  packSegs?: string[];
 }
 
 /** Templates past this many are not made: further new shapes are stored as their whole text. */
@@ -84,7 +87,7 @@ export class TemplateTable {
   pack(text: string, type: string, xid: string | undefined): { template: Template; record: string } | undefined {
     const last = this.#last.get(type);
     if (last !== undefined) {
-      const record = this.#against(last, text, xid);
+      const record = this.#fast(last as MutableTemplate, text, xid) ?? this.#against(last, text, xid);
       if (record !== undefined) return { template: last, record };
     }
     const { parts, contents } = split(text);
@@ -106,10 +109,44 @@ export class TemplateTable {
     return { template, record };
   }
 
+  /**
+   * The record of `text` against `t` when its strings differ from the template's at the same
+   * positions as the last record packed against `t` (a feed's usual case: one comparison per
+   * constant run instead of one per string), else undefined.
+   */
+  #fast(t: MutableTemplate, text: string, xid: string | undefined): string | undefined {
+    const segs = t.packSegs;
+    if (segs === undefined) return undefined;
+    const ks = t.packKs!;
+    const { strings } = t;
+    let pos = segs[0]!.length;
+    if (!text.startsWith(segs[0]!, 0)) return undefined;
+    let record = '';
+    let j = 0;
+    let s = 1;
+    for (let k = 0; k < strings.length; k++) {
+      if (j < ks.length && ks[j] === k) {
+        j++;
+        const e = closingQuote(text, pos);
+        if (e < 0) return undefined;
+        record += marker(k) + text.slice(pos, e);
+        pos = e;
+      } else if (strings[k] === null) {
+        if (xid === undefined || !text.startsWith(xid, pos) || text.charCodeAt(pos + xid.length) !== 34) return undefined;
+        pos += xid.length;
+      } else continue;
+      const seg = segs[s++]!;
+      if (!text.startsWith(seg, pos)) return undefined;
+      pos += seg.length;
+    }
+    return pos === text.length ? record : undefined;
+  }
+
   /** The record of `text` against `t`, or undefined when `text` has another shape. */
   #against(t: Template, text: string, xid: string | undefined): string | undefined {
     const { parts, strings } = t;
     const n = strings.length;
+    const ks: number[] = [];
     let record = '';
     let pos = 0;
     for (let k = 0; k < n; k++) {
@@ -126,10 +163,14 @@ export class TemplateTable {
       const e = closingQuote(text, pos);
       if (e < 0) return undefined;
       record += marker(k) + text.slice(pos, e);
+      ks.push(k);
       pos = e;
     }
     const end = parts[n]!;
     if (text.length - pos !== end.length || !text.startsWith(end, pos)) return undefined;
+    const m = t as MutableTemplate;
+    m.packKs = ks;
+    m.packSegs = this.#segments(t, ks);
     return record;
   }
 

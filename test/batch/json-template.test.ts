@@ -36,6 +36,27 @@ describe('TemplateTable', () => {
     );
   });
 
+  it('unpacks feed-like texts (one shape, strings that change or not) to the same text', () => {
+    const feedItem = fc.record({
+      summary: fc.oneof(anyText, fc.constant('10.0.0.1')),
+      xid: fc.oneof(hex64, fc.constantFrom('a\\', 'x"y', 'a'.repeat(64))),
+      attribute: fc.array(fc.record({ type: fc.constantFrom('Description', 'Source'), value: fc.oneof(anyText, fc.constant('same')) }), { minLength: 1, maxLength: 2 }),
+      tag: fc.array(fc.record({ name: fc.constantFrom('bench', 'b\\', 'b"') }), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(fc.array(feedItem, { minLength: 1, maxLength: 30 }), (items) => {
+        const table = new TemplateTable();
+        const packed = items.map((it) => {
+          const text = JSON.stringify({ summary: it.summary, type: 'Address', xid: it.xid, attribute: it.attribute, tag: it.tag });
+          const binary = /^[0-9a-f]{64}$/.test(it.xid) ? it.xid : undefined;
+          return { text, binary, p: table.pack(text, 'Address', binary) };
+        });
+        for (const { text, binary, p } of packed) expect(table.unpack(p!.template.id, p!.record, binary)).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps only the strings that differ from the template, and nothing for the binary xid', () => {
     const table = new TemplateTable();
     const x1 = 'a'.repeat(64);
