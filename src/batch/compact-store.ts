@@ -36,7 +36,7 @@ import { TemplateTable } from './json-template.js';
 
 /** Options of a {@link CompactStore}. */
 export interface CompactStoreOptions {
-  /** Most recently added items kept live per kind before they are packed; default 1,024. */
+  /** Most recently added items kept live per kind before they are packed; default 128. */
   window?: number;
 }
 
@@ -414,7 +414,7 @@ export class CompactStore implements BatchStore, BuilderListener {
 
   /** @param options see {@link CompactStoreOptions} */
   constructor(options: CompactStoreOptions = {}) {
-    this.#window = Math.max(1, options.window ?? 1_024);
+    this.#window = Math.max(1, options.window ?? 128);
   }
 
   /** The group with this xid (a builder rebuilt from its JSON when it was packed), or undefined. */
