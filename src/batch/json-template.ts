@@ -36,6 +36,14 @@ interface MutableTemplate extends Template {
 /** Templates past this many are not made: further new shapes are stored as their whole text. */
 const MAX_TEMPLATES = 1 << 16;
 
+/** Whether `text` has `s` at `pos` (a loop: `startsWith` with a position is slow in V8 here). */
+function eqAt(text: string, s: string, pos: number): boolean {
+  const n = s.length;
+  if (pos + n > text.length) return false;
+  for (let k = 0; k < n; k++) if (text.charCodeAt(pos + k) !== s.charCodeAt(k)) return false;
+  return true;
+}
+
 /** Index of the `"` closing the string whose contents start at `from`. */
 function closingQuote(text: string, from: number): number {
   let e = text.indexOf('"', from);
@@ -62,6 +70,13 @@ function split(text: string): { parts: string[]; contents: string[] } {
   }
   parts.push(text.slice(from));
   return { parts, contents };
+}
+
+/** Whether `a` is the first `m` numbers of `b`. */
+function sameKs(a: readonly number[], b: readonly number[], m: number): boolean {
+  if (a.length !== m) return false;
+  for (let j = 0; j < m; j++) if (a[j] !== b[j]) return false;
+  return true;
 }
 
 function marker(k: number): string {
@@ -120,7 +135,7 @@ export class TemplateTable {
     const ks = t.packKs!;
     const { strings } = t;
     let pos = segs[0]!.length;
-    if (!text.startsWith(segs[0]!, 0)) return undefined;
+    if (!eqAt(text, segs[0]!, 0)) return undefined;
     let record = '';
     let j = 0;
     let s = 1;
@@ -132,11 +147,11 @@ export class TemplateTable {
         record += marker(k) + text.slice(pos, e);
         pos = e;
       } else if (strings[k] === null) {
-        if (xid === undefined || !text.startsWith(xid, pos) || text.charCodeAt(pos + xid.length) !== 34) return undefined;
+        if (xid === undefined || !eqAt(text, xid, pos) || text.charCodeAt(pos + xid.length) !== 34) return undefined;
         pos += xid.length;
       } else continue;
       const seg = segs[s++]!;
-      if (!text.startsWith(seg, pos)) return undefined;
+      if (!eqAt(text, seg, pos)) return undefined;
       pos += seg.length;
     }
     return pos === text.length ? record : undefined;
@@ -151,12 +166,12 @@ export class TemplateTable {
     let pos = 0;
     for (let k = 0; k < n; k++) {
       const p = parts[k]!;
-      if (!text.startsWith(p, pos)) return undefined;
+      if (!eqAt(text, p, pos)) return undefined;
       pos += p.length;
       // the same contents followed by a quote: that quote closes the string (valid escaped
       // contents never end in an unpaired backslash, and a bare quote cannot be inside)
       const s = strings[k] === null ? xid : strings[k]!;
-      if (s !== undefined && text.startsWith(s, pos) && text.charCodeAt(pos + s.length) === 34) {
+      if (s !== undefined && eqAt(text, s, pos) && text.charCodeAt(pos + s.length) === 34) {
         pos += s.length;
         continue;
       }
@@ -167,7 +182,7 @@ export class TemplateTable {
       pos = e;
     }
     const end = parts[n]!;
-    if (text.length - pos !== end.length || !text.startsWith(end, pos)) return undefined;
+    if (text.length - pos !== end.length || !eqAt(text, end, pos)) return undefined;
     const m = t as MutableTemplate;
     m.packKs = ks;
     m.packSegs = this.#segments(t, ks);
@@ -195,7 +210,7 @@ export class TemplateTable {
     }
     // the constant runs between the variable positions, cached for the last set of positions
     let segs = t.segs;
-    if (segs === undefined || t.segKs!.length !== m || t.segKs!.some((k, j) => k !== ks[j])) {
+    if (segs === undefined || !sameKs(t.segKs!, ks, m)) {
       t.segKs = ks.slice(0, m);
       segs = t.segs = this.#segments(t, t.segKs);
     }
