@@ -63,38 +63,10 @@ export interface Chunk {
 // `{"group":[` + `],"indicator":[` + `],"association":[` + `]}`
 const ENVELOPE_BYTES = 10 + 15 + 17 + 2;
 
-/**
- * The JSON texts of one list of a chunk, joined into blocks of {@link BLOCK} as they come: a chunk
- * then holds a few large strings instead of thousands of small ones while it fills (less for the
- * garbage collector to copy and promote).
- */
-class TextList {
-  length = 0;
-  readonly #blocks: string[] = [];
-  #pending: string[] = [];
-  push(json: string): void {
-    this.#pending.push(json);
-    this.length++;
-    if (this.#pending.length >= BLOCK) {
-      this.#blocks.push(this.#pending.join(','));
-      this.#pending = [];
-    }
-  }
-  join(): string {
-    if (this.#pending.length > 0) {
-      this.#blocks.push(this.#pending.join(','));
-      this.#pending = [];
-    }
-    return this.#blocks.join(',');
-  }
-}
-
-const BLOCK = 256;
-
 class ChunkBuilder {
-  group = new TextList();
-  indicator = new TextList();
-  association = new TextList();
+  group: string[] = [];
+  indicator: string[] = [];
+  association: string[] = [];
   groupXids: string[] = [];
   indicatorXids: string[] = [];
   files: FileUpload[] = [];
@@ -103,13 +75,13 @@ class ChunkBuilder {
   get items(): number {
     return this.group.length + this.indicator.length + this.association.length;
   }
-  add(list: TextList, json: string, bytes: number): void {
+  add(list: string[], json: string, bytes: number): void {
     if (list.length > 0) this.bytes += 1; // the comma
     list.push(json);
     this.bytes += bytes;
   }
   build(index: number): Chunk {
-    const text = `{"group":[${this.group.join()}],"indicator":[${this.indicator.join()}],"association":[${this.association.join()}]}`;
+    const text = `{"group":[${this.group.join(',')}],"indicator":[${this.indicator.join(',')}],"association":[${this.association.join(',')}]}`;
     return {
       index,
       text,

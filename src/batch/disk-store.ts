@@ -68,11 +68,6 @@ export interface DiskStoreOptions {
 }
 
 type Kind = 0 | 1; // 0 group, 1 indicator
-
-/** Rows per multi-row INSERT (8 parameters each: within SQLite's default limit of 32,766). */
-const MULTI_ROWS = 100;
-/** Xids per multi-row INSERT into a sealed run (2 parameters each). */
-const RUN_ROWS = 500;
 const KIND_NAME = ['group', 'indicator'] as const;
 
 /** A cached item, linked into its kind's LRU list. */
@@ -239,19 +234,8 @@ class XidIndex {
     const keys = [...this.#mem.keys()].sort();
     const run = this.#table(0);
     const ins = this.#db.prepare(`INSERT INTO ${run.name}(xid, seq) VALUES (?, ?)`);
-    // RUN_ROWS rows per statement: one call into SQLite per statement rather than per xid
-    const many = this.#db.prepare<unknown[]>(`INSERT INTO ${run.name}(xid, seq) VALUES ${Array(RUN_ROWS).fill('(?, ?)').join(', ')}`);
-    const mem = this.#mem;
     this.#db.transaction(() => {
-      const args: unknown[] = [];
-      for (const k of keys) {
-        args.push(k, mem.get(k)!);
-        if (args.length === RUN_ROWS * 2) {
-          many.run(args);
-          args.length = 0;
-        }
-      }
-      for (let k = 0; k < args.length; k += 2) ins.run(args[k], args[k + 1]);
+      for (const k of keys) ins.run(k, this.#mem.get(k)!);
     })();
     this.#mem = new Map();
     this.#runs.push(run);
@@ -324,7 +308,6 @@ export class DiskStore implements BatchStore, BuilderListener {
   readonly #counts: [number, number] = [0, 0];
   #associations = 0;
   readonly #insert: [Statement, Statement];
-  readonly #insertMany: [Statement<unknown[]>, Statement<unknown[]>];
   readonly #bySeq: [Statement<[number], Row>, Statement<[number], Row>];
   readonly #page: [Statement<[number, number], Row>, Statement<[number, number], Row>];
   readonly #assocInsert: Statement<[number, string, string]>;
@@ -365,8 +348,6 @@ export class DiskStore implements BatchStore, BuilderListener {
     const t = ['items_g', 'items_i'] as const;
     const ins = (n: string) => db.prepare(`INSERT OR REPLACE INTO ${n}(seq, xid, type, raw, valid, assoc, extra, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#insert = [ins(t[0]), ins(t[1])];
-    const many = (n: string) => db.prepare(`INSERT OR REPLACE INTO ${n}(seq, xid, type, raw, valid, assoc, extra, json) VALUES ${Array(MULTI_ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
-    this.#insertMany = [many(t[0]), many(t[1])];
     const bySeq = (n: string) => db.prepare<[number], Row>(`SELECT * FROM ${n} WHERE seq = ?`);
     this.#bySeq = [bySeq(t[0]), bySeq(t[1])];
     const page = (n: string) => db.prepare<[number, number], Row>(`SELECT * FROM ${n} WHERE seq > ? ORDER BY seq LIMIT ?`);
@@ -578,25 +559,12 @@ export class DiskStore implements BatchStore, BuilderListener {
     const [g, i] = this.#pending;
     if (g.size === 0 && i.size === 0) return;
     this.#db.transaction(() => {
-      this.#writeRows(0, g);
-      this.#writeRows(1, i);
+      const [ig, ii] = this.#insert;
+      for (const r of g.values()) ig.run(r.seq, r.xid, r.type, r.raw, r.valid, r.assoc, r.extra, r.json);
+      for (const r of i.values()) ii.run(r.seq, r.xid, r.type, r.raw, r.valid, r.assoc, r.extra, r.json);
     })();
     g.clear();
     i.clear();
-  }
-
-  /** Insert `rows` of a kind, {@link MULTI_ROWS} per statement (one call into SQLite per statement rather than per row). */
-  #writeRows(kind: Kind, rows: Map<string, Row>): void {
-    const args: unknown[] = [];
-    for (const r of rows.values()) {
-      args.push(r.seq, r.xid, r.type, r.raw, r.valid, r.assoc, r.extra, r.json);
-      if (args.length === MULTI_ROWS * 8) {
-        this.#insertMany[kind].run(args);
-        args.length = 0;
-      }
-    }
-    const one = this.#insert[kind];
-    for (let k = 0; k < args.length; k += 8) one.run(args[k], args[k + 1], args[k + 2], args[k + 3], args[k + 4], args[k + 5], args[k + 6], args[k + 7]);
   }
 
   /**
