@@ -36,12 +36,18 @@ interface MutableTemplate extends Template {
 /** Templates past this many are not made: further new shapes are stored as their whole text. */
 const MAX_TEMPLATES = 1 << 16;
 
-/** Whether `text` has `s` at `pos` (a loop: `startsWith` with a position is slow in V8 here). */
+/**
+ * A flat copy of `s`. The strings a template keeps are slices and concatenations (ropes), whose
+ * characters V8 reads through the rope on every access; a template compares and copies them for
+ * every item, so they are flattened once.
+ */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
+
+/** Whether `text` has `s` at `pos` (native search; `startsWith` with a position and a char loop are slower in V8 here). */
 function eqAt(text: string, s: string, pos: number): boolean {
-  const n = s.length;
-  if (pos + n > text.length) return false;
-  for (let k = 0; k < n; k++) if (text.charCodeAt(pos + k) !== s.charCodeAt(k)) return false;
-  return true;
+  return text.indexOf(s, pos) === pos;
 }
 
 /** Index of the `"` closing the string whose contents start at `from`. */
@@ -110,7 +116,7 @@ export class TemplateTable {
     let template = this.#byKey.get(key);
     if (template === undefined) {
       if (this.templates.length >= MAX_TEMPLATES) return undefined;
-      template = { id: this.templates.length, parts, strings: contents.map((c) => (xid !== undefined && c === xid ? null : c)) };
+      template = { id: this.templates.length, parts: parts.map(flat), strings: contents.map((c) => (xid !== undefined && c === xid ? null : flat(c))) };
       this.templates.push(template);
       this.#byKey.set(key, template);
     }
@@ -243,7 +249,7 @@ export class TemplateTable {
       run += parts[k + 1]!;
     }
     segs.push(run);
-    return segs;
+    return segs.map(flat);
   }
 
   #markerAt(record: string, r: number): number {
