@@ -216,15 +216,6 @@ class TextSlabs {
   }
 }
 
-/** 64 lowercase hex digits (a loop: cheaper than a regular expression here). */
-function isHex64(xid: string): boolean {
-  if (xid.length !== 64) return false;
-  for (let k = 0; k < 64; k++) {
-    const c = xid.charCodeAt(k);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
-}
 const XID_PAGE = 1 << 12;
 
 /** 64-hex xids (SHA-256, the derived ones) by slot number, 32 bytes each, in pages of 4,096 slots. */
@@ -233,11 +224,12 @@ class XidBytes {
 
   /** Keep `xid` for slot `i` when it is 64 lowercase hex digits; returns whether it was kept. */
   set(i: number, xid: string): boolean {
-    if (!isHex64(xid)) return false;
+    if (xid.length !== 64) return false;
     const page = Math.floor(i / XID_PAGE);
     while (this.#pages.length <= page) this.#pages.push(Buffer.allocUnsafeSlow(XID_PAGE * 32));
-    this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex');
-    return true;
+    // 32 bytes written: 64 hex digits (decoding stops at the first other character); lower case
+    // only, so that the bytes give the same text back (else the bytes written are left unused)
+    return this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex') === 32 && xid.toLowerCase() === xid;
   }
 
   get(i: number): string {
