@@ -4,10 +4,13 @@
  *
  * Design:
  * - **Slots.** Each kind (groups, indicators) has its items in insertion order. A slot holds either
- *   the live item (a builder or raw item) or, once packed, the item's wire JSON text, UTF-8 in
- *   slabs outside the JS heap: 205 bytes for an Address with one attribute and one tag (plus 28
- *   bytes of index), instead of a builder with its maps, arrays and metadata objects (about 530
- *   bytes of heap that the garbage collector walks).
+ *   the live item (a builder or raw item) or, once packed, the item's wire JSON text packed against
+ *   a template of its shape ({@link TemplateTable}: the keys, punctuation and the strings every item
+ *   repeats — type, attribute type, tag name — are kept once per shape, only the strings that differ
+ *   are kept per item), UTF-8 in slabs outside the JS heap. A derived xid (64 hex digits) is kept as
+ *   32 bytes. An Address with one attribute and one tag takes about 99 bytes in all (30 of record, 32
+ *   of xid, 37 of offsets, template number and dedupe table), instead of a builder with its maps,
+ *   arrays and metadata objects (about 530 bytes of heap that the garbage collector walks).
  * - **Window.** The last `window` items added stay live (a feed changes an item right after adding
  *   it: `batch.address(ip).tag(...)`); older ones are packed in batches: serialised, checked
  *   against their type schema once, and the store registers itself on the builder
@@ -23,19 +26,21 @@
  *   kept with that object's whole state (the object changed last wins).
  * - **Dedupe by xid** without keeping the xid strings: an open-addressing table of 32-bit FNV-1a
  *   hashes and slot numbers (16 bytes per item); a hash match is confirmed against the xid read
- *   from the item (live, or from its JSON text).
+ *   from the item (live, its 32 bytes, or its JSON text).
  *
- * Chunking packs every live item first (later `chunks()` calls then only join strings) and reads
- * packed items as views that carry their JSON text as it is.
+ * Chunking packs every live item first (later `chunks()` calls then only unpack and join strings)
+ * and reads packed items as views that carry their JSON text, rebuilt from the template and the
+ * record byte for byte.
  */
 import { IndicatorBuilder, Builder, type BuilderListener } from '../model/builder.js';
 import { RawItem, splitSummary } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
 import type { BatchStore, StoredItem } from './store.js';
+import { TemplateTable } from './json-template.js';
 
 /** Options of a {@link CompactStore}. */
 export interface CompactStoreOptions {
-  /** Most recently added items kept live per kind before they are packed; default 1,024. */
+  /** Most recently added items kept live per kind before they are packed; default 128. */
   window?: number;
 }
 
@@ -116,7 +121,7 @@ class TextSlabs {
     const joined = texts.length === 1 ? texts[0]! : texts.join('');
     const worst = joined.length * 3;
     if (worst <= SLAB_BYTES / 4) {
-      if (this.#used + worst > this.#slab.length) this.#newSlab();
+      if (this.#current < 0 || this.#used + worst > this.#slab.length) this.#newSlab();
       const n = this.#slab.write(joined, this.#used);
       if (n === joined.length) {
         // ASCII: byte offsets are string offsets
@@ -164,7 +169,7 @@ class TextSlabs {
       this.#len[i] = own.length;
       return;
     }
-    if (this.#used + worst > this.#slab.length) this.#newSlab();
+    if (this.#current < 0 || this.#used + worst > this.#slab.length) this.#newSlab();
     const n = this.#slab.write(text, this.#used);
     this.#pos[i] = this.#current * SLAB_BYTES + this.#used;
     this.#len[i] = n;
@@ -211,13 +216,40 @@ class TextSlabs {
   }
 }
 
+const XID_PAGE = 1 << 12;
+
+/** 64-hex xids (SHA-256, the derived ones) by slot number, 32 bytes each, in pages of 4,096 slots. */
+class XidBytes {
+  readonly #pages: Buffer[] = [];
+
+  /** Keep `xid` for slot `i` when it is 64 lowercase hex digits; returns whether it was kept. */
+  set(i: number, xid: string): boolean {
+    if (xid.length !== 64) return false;
+    const page = Math.floor(i / XID_PAGE);
+    while (this.#pages.length <= page) this.#pages.push(Buffer.allocUnsafeSlow(XID_PAGE * 32));
+    // 32 bytes written: 64 hex digits (decoding stops at the first other character); lower case
+    // only, so that the bytes give the same text back (else the bytes written are left unused)
+    return this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex') === 32 && xid.toLowerCase() === xid;
+  }
+
+  get(i: number): string {
+    const at = (i % XID_PAGE) * 32;
+    return this.#pages[Math.floor(i / XID_PAGE)]!.toString('hex', at, at + 32);
+  }
+}
+
 /** The items of one kind. */
 class Shelf {
   readonly kind: 'group' | 'indicator';
   /** The live item of each slot (by insertion number), `undefined` once packed. */
   readonly live: Array<StoredItem | undefined> = [];
-  /** The packed JSON text of each slot, UTF-8 in slabs. */
+  /** The packed record of each slot (see {@link TemplateTable}), UTF-8 in slabs. */
   readonly #texts = new TextSlabs();
+  readonly #templates = new TemplateTable();
+  /** Derived (64-hex) xids of packed slots, as bytes. */
+  readonly #xidBytes = new XidBytes();
+  /** Per packed slot: (template id + 1) * 2 (0: the whole text is kept) + 1 when the xid is in `#xidBytes`. */
+  #meta = new Uint32Array(1024);
   /** Slots below this were packed once (a live one among them is pinned or queued in `dirty`). */
   packedUpTo = 0;
   /** Live slots below `packedUpTo` waiting to be packed again. */
@@ -248,21 +280,58 @@ class Shelf {
 
   /** The packed JSON text of slot `i` (whose live item is `undefined`). */
   text(i: number): string {
-    return this.#texts.get(i);
+    return this.#unpack(i, this.#texts.get(i));
   }
 
   #packing: number[] = [];
   #packingTexts: string[] = [];
 
-  /** The packed texts of slots `from` to `to - 1` (undefined for live slots). */
-  textsOf(from: number, to: number): Array<string | undefined> {
-    return this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
+  /**
+   * The packed texts of slots `from` to `to - 1` (undefined for live slots), and their xids in
+   * `xids` (by the same index).
+   */
+  textsOf(from: number, to: number, xids: string[]): Array<string | undefined> {
+    const records = this.#texts.getMany(from, to, (i) => this.live[i] === undefined);
+    for (let k = 0; k < records.length; k++) {
+      const r = records[k];
+      if (r === undefined) continue;
+      const i = from + k;
+      const meta = this.#meta[i]!;
+      const binary = (meta & 1) === 1 ? this.#xidBytes.get(i) : undefined;
+      const t = meta >>> 1;
+      const text = t === 0 ? r : this.#templates.unpack(t - 1, r, binary);
+      records[k] = text;
+      xids[k] = binary ?? this.xids.get(i) ?? xidInJson(text);
+    }
+    return records;
   }
 
-  /** Replace the live item of slot `i` by its JSON text (written at the next {@link flushPacked}). */
-  pack(i: number, text: string): void {
+  /** The JSON text of slot `i` from its record. */
+  #unpack(i: number, record: string): string {
+    const meta = this.#meta[i]!;
+    const t = meta >>> 1;
+    if (t === 0) return record;
+    return this.#templates.unpack(t - 1, record, (meta & 1) === 1 ? this.#xidBytes.get(i) : undefined);
+  }
+
+  /**
+   * Replace the live item of slot `i` by its JSON text (written at the next {@link flushPacked}):
+   * packed against its template, with a derived xid kept as 32 bytes.
+   */
+  pack(i: number, text: string, type: string, xid: string): void {
+    this.#reserveMeta(i + 1);
+    const binary = this.#xidBytes.set(i, xid);
+    const packed = this.#templates.pack(text, type, binary ? xid : undefined);
+    this.#meta[i] = (packed === undefined ? 0 : (packed.template.id + 1) * 2) + (binary ? 1 : 0);
     this.#packing.push(i);
-    this.#packingTexts.push(text);
+    this.#packingTexts.push(packed === undefined ? text : packed.record);
+  }
+
+  #reserveMeta(size: number): void {
+    if (size <= this.#meta.length) return;
+    const meta = new Uint32Array(Math.max(size, this.#meta.length * 2));
+    meta.set(this.#meta);
+    this.#meta = meta;
   }
 
   /** Write the texts given to {@link pack} (one slab write for all of them) and drop their live items. */
@@ -275,9 +344,16 @@ class Shelf {
     this.#packingTexts = [];
   }
 
+  /** The xid of packed slot `i` whose JSON text is `text`. */
+  xidOf(i: number, text: string): string {
+    if ((this.#meta[i]! & 1) === 1) return this.#xidBytes.get(i);
+    return this.xids.get(i) ?? xidInJson(text);
+  }
+
   xidAt(i: number): string {
     const s = this.live[i];
     if (s !== undefined) return s.xid;
+    if ((this.#meta[i]! & 1) === 1) return this.#xidBytes.get(i);
     return this.xids.get(i) ?? xidInJson(this.text(i));
   }
 
@@ -334,7 +410,7 @@ export class CompactStore implements BatchStore, BuilderListener {
 
   /** @param options see {@link CompactStoreOptions} */
   constructor(options: CompactStoreOptions = {}) {
-    this.#window = Math.max(1, options.window ?? 1_024);
+    this.#window = Math.max(1, options.window ?? 128);
   }
 
   /** The group with this xid (a builder rebuilt from its JSON when it was packed), or undefined. */
@@ -489,24 +565,25 @@ export class CompactStore implements BatchStore, BuilderListener {
         shelf.values.delete(i);
       }
     }
-    shelf.pack(i, text);
+    shelf.pack(i, text, item.type, item.xid);
   }
 
   #view(shelf: Shelf, i: number): StoredItem {
     const s = shelf.live[i];
     if (s !== undefined) return s;
     const text = shelf.text(i);
-    return new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
+    return new PackedView(shelf.kind, text, shelf.xidOf(i, text), shelf.assoc.get(i) ?? EMPTY);
   }
 
   *#items(shelf: Shelf): IterableIterator<StoredItem> {
     this.pack();
     for (let from = 0; from < shelf.count; from += 1_024) {
       const to = Math.min(shelf.count, from + 1_024);
-      const texts = shelf.textsOf(from, to);
+      const xids: string[] = [];
+      const texts = shelf.textsOf(from, to, xids);
       for (let i = from; i < to; i++) {
         const text = texts[i - from];
-        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, shelf.xids.get(i) ?? xidInJson(text), shelf.assoc.get(i) ?? EMPTY);
+        yield text === undefined ? shelf.live[i]! : new PackedView(shelf.kind, text, xids[i - from]!, shelf.assoc.get(i) ?? EMPTY);
       }
     }
   }

@@ -168,6 +168,30 @@ describe('DiskStore', () => {
     store.close();
   });
 
+  it('writes rows and sealed xid runs in multi-row statements with the same result (batches of 250, runs of 1,234)', () => {
+    const store = new DiskStore({ cacheSize: 10, writeBatch: 250, runSize: 1_234, bloomBits: 1 << 12 });
+    const disk = new Batch({ owner: 'MyOrg', store });
+    const mem = new Batch({ owner: 'MyOrg' });
+    try {
+      for (const batch of [mem, disk]) {
+        for (let i = 0; i < 3_000; i++) {
+          const a = batch.address(`10.0.${i >> 8}.${i & 255}`);
+          a.attribute('Description', `item ${i}`);
+          if (i % 7 === 0) a.tag('seven');
+        }
+        // every item again, long after it was written: first write wins, a change is kept
+        for (let i = 0; i < 3_000; i += 3) batch.address(`10.0.${i >> 8}.${i & 255}`).tag('again');
+      }
+      expect(disk.counts).toEqual({ groups: 0, indicators: 3_000, associations: 0 });
+      const expected = texts(mem, 5_000);
+      expect(texts(disk, 5_000)).toEqual(expected);
+      const first = JSON.parse(expected[0]!).indicator[0];
+      expect(first).toEqual({ summary: '10.0.0.0', type: 'Address', xid: mem.address('10.0.0.0').xid, attribute: [{ type: 'Description', value: 'item 0' }], tag: [{ name: 'seven' }, { name: 'again' }] });
+    } finally {
+      store.close();
+    }
+  });
+
   it('store: "disk" with storeDir puts the database there and close() removes it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tcbatch-test-'));
     const batch = new Batch({ owner: 'MyOrg', store: 'disk', storeDir: dir });
