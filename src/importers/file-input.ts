@@ -120,6 +120,32 @@ export async function* fileLines(file: string, options: { chunkBytes?: number; o
   yield { text: bytes.toString('utf8'), number, offset, length: bytes.length };
 }
 
+/**
+ * The lines of a file as {@link fileLines} gives them, without byte offsets, a chunk's worth at a
+ * time: the whole lines of each chunk are decoded as one string and split, so a line costs no
+ * buffer of its own (the fast path of a streamed import's passes). A line split across chunks is
+ * joined on bytes first, as {@link fileLines} does.
+ * @returns arrays of `{ text, number }` in file order (none empty)
+ */
+export async function* fileLineBatches(file: string, options: { chunkBytes?: number; onBytes?: BytesRead } = {}): AsyncGenerator<Array<{ text: string; number: number }>> {
+  let carry: Buffer[] = [];
+  let number = 1;
+  for await (const chunk of fileChunks(file, options)) {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      carry.push(chunk);
+      continue;
+    }
+    const head = chunk.subarray(0, last);
+    const texts = (carry.length > 0 ? Buffer.concat([...carry, head]) : head).toString('utf8').split('\n');
+    const out = new Array<{ text: string; number: number }>(texts.length);
+    for (let i = 0; i < texts.length; i++) out[i] = { text: texts[i]!, number: number++ };
+    carry = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    yield out;
+  }
+  yield [{ text: Buffer.concat(carry).toString('utf8'), number }];
+}
+
 /** Reads byte ranges of an open file (`close()` when done). */
 export class FileRanges {
   readonly #fd: number;
