@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TcBatchError } from '../errors.js';
-import { FileRanges, fileLineBatches, fileLines, readHead, type BytesRead } from './file-input.js';
+import { FileRanges, fileLineBatches, readHead, scanNonBlankLines, type BytesRead } from './file-input.js';
 import { JsonSyntaxError, parseJsonText } from './json-text.js';
 import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 
@@ -165,13 +165,15 @@ export function contentSource(files: readonly string[], options: { onBytes?: (fi
           for (const item of wholeItems(i)) if (++position === positions[next]) (out.push(item), next++);
           continue;
         }
-        for await (const l of fileLines(files[i]!, { chunkBytes: options.chunkBytes })) {
-          if (l.text.trim() === '') continue;
-          if (++position === positions[next]) {
-            out.push({ file: i, number: l.number, offset: l.offset, length: l.length });
-            if (++next === positions.length) break;
-          }
-        }
+        await scanNonBlankLines(
+          files[i]!,
+          (number, offset, length) => {
+            if (++position !== positions[next]) return false;
+            out.push({ file: i, number, offset, length });
+            return ++next === positions.length;
+          },
+          { chunkBytes: options.chunkBytes },
+        );
       }
       return out;
     },

@@ -146,6 +146,44 @@ export async function* fileLineBatches(file: string, options: { chunkBytes?: num
   yield [{ text: Buffer.concat(carry).toString('utf8'), number }];
 }
 
+/**
+ * Visit the lines of a file that are not blank (`text.trim() !== ''`), as {@link fileLines} numbers
+ * them, with their byte offsets and lengths, without decoding them: a line whose first byte is a
+ * printable ASCII character is not blank (only other lines are decoded to tell).
+ * @param visit called for each non-blank line in order; returning true stops the scan
+ */
+export async function scanNonBlankLines(file: string, visit: (number: number, offset: number, length: number) => boolean, options: { chunkBytes?: number } = {}): Promise<void> {
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let offset = 0; // byte offset of the current (partial) line
+  let number = 1;
+  const blank = (bytes: Buffer): boolean => {
+    const first = bytes[0];
+    if (first === undefined) return true;
+    if (first > 0x20 && first < 0x7f) return false;
+    return bytes.toString('utf8').trim() === '';
+  };
+  for await (const chunk of fileChunks(file, options)) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+      const piece = chunk.subarray(from, nl);
+      const bytes = carryBytes > 0 ? Buffer.concat([...carry, piece]) : piece;
+      if (!blank(bytes) && visit(number, offset, bytes.length)) return;
+      carry = [];
+      carryBytes = 0;
+      offset += bytes.length + 1;
+      number++;
+      from = nl + 1;
+    }
+    if (from < chunk.length) {
+      carry.push(chunk.subarray(from));
+      carryBytes += chunk.length - from;
+    }
+  }
+  const bytes = Buffer.concat(carry);
+  if (!blank(bytes)) visit(number, offset, bytes.length);
+}
+
 /** Reads byte ranges of an open file (`close()` when done). */
 export class FileRanges {
   readonly #fd: number;

@@ -16,7 +16,7 @@ import { importCsv, importCsvFile } from '../../src/importers/ioc-list.js';
 import { importRecords, importRecordStream } from '../../src/importers/batch-content.js';
 import { contentSource, readContentFile } from '../../src/importers/content-file.js';
 import { importStix, importStixFile } from '../../src/importers/stix.js';
-import { fileLineBatches, fileLines, readHead } from '../../src/importers/file-input.js';
+import { fileLineBatches, fileLines, readHead, scanNonBlankLines } from '../../src/importers/file-input.js';
 import { lineColumnOfByte } from '../../src/importers/json-stream.js';
 import { importProgressView } from '../../src/cli/progress.js';
 
@@ -158,6 +158,22 @@ describe('NDJSON batch content in two passes', () => {
       { text: '', number: 3 },
       { text: '日本', number: 4 },
     ]);
+  });
+
+  it('finds the non-blank lines (numbers, byte offsets and lengths) as fileLines and trim() tell them, without decoding', async () => {
+    const spaced = write('spaced.ndjson', `{"a":1}\n \t\n\u00a0\u3000\n\u00e9x\n\r\n\n  {"b":2}\n\ufeff\n[1]`);
+    for (const f of [file, spaced]) {
+      for (const chunkBytes of [1, 2, 3, 5, 1 << 20]) {
+        const want = [];
+        for await (const l of fileLines(f, { chunkBytes })) if (l.text.trim() !== '') want.push({ number: l.number, offset: l.offset, length: l.length });
+        const got: Array<{ number: number; offset: number; length: number }> = [];
+        await scanNonBlankLines(f, (number, offset, length) => (got.push({ number, offset, length }), false), { chunkBytes });
+        expect(got).toEqual(want);
+      }
+    }
+    const got: number[] = [];
+    await scanNonBlankLines(spaced, (number) => (got.push(number), number >= 4), { chunkBytes: 2 });
+    expect(got).toEqual([1, 4]);
   });
 
   it('reads lines across chunk boundaries with their numbers and byte offsets', async () => {
