@@ -8,6 +8,7 @@
 import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import { fileChunks, CHUNK_BYTES, type BytesRead } from './file-input.js';
 import { JsonSyntaxError, MAX_JSON_DEPTH } from './json-text.js';
+import { TcBatchError } from '../errors.js';
 import { createReadStream } from 'node:fs';
 
 /** The elements of a JSON array in a file, by position. */
@@ -58,13 +59,13 @@ class Spans {
 const OPEN = new Set([TokenType.LEFT_BRACE, TokenType.LEFT_BRACKET]);
 const CLOSE = new Set([TokenType.RIGHT_BRACE, TokenType.RIGHT_BRACKET]);
 
-/** A streaming parse failed at byte `offset`. */
-export class StreamSyntaxError extends Error {
+/** A streaming parse failed at byte `offset` (the STIX importer turns it into a {@link JsonSyntaxError} with line and column). */
+export class StreamSyntaxError extends TcBatchError {
   constructor(
     readonly offset: number,
     message: string,
   ) {
-    super(message);
+    super('TCB_JSON_SYNTAX', message);
   }
 }
 
