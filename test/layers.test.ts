@@ -111,6 +111,18 @@ describe('layers', () => {
     expect(bad).toStrictEqual([]);
   });
 
+  it('tcbatch submit does not load the importers of every format (src/importers/index.ts): the content importer only', () => {
+    const reached = new Set<string>();
+    const visit = (m: string) => {
+      if (reached.has(m)) return;
+      reached.add(m);
+      for (const d of graph.get(m) ?? []) visit(d);
+    };
+    visit('src/cli/submit.ts');
+    expect(reached.has('src/importers/content-file.ts')).toBe(true);
+    expect([...reached].filter((m) => m === 'src/importers/index.ts' || m === 'src/cli/convert.ts')).toStrictEqual([]);
+  });
+
   it('src/submit/ does not import src/batch/ (the Option 2 steps hand it plain data)', () => {
     const bad = [...graph].flatMap(([from, deps]) => (from.startsWith('src/submit/') ? deps.filter((d) => d.startsWith('src/batch/')).map((d) => `${from} -> ${d}`) : []));
     expect(bad).toStrictEqual([]);

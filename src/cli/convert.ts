@@ -4,7 +4,7 @@
  * every record not imported (rejected or skipped) with its source line or object id and reason.
  * Exit 1 when records were rejected, 2 when a file cannot be read or recognised.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Batch } from '../batch/batch.js';
@@ -14,6 +14,7 @@ import type { ImportReport } from '../importers/report.js';
 import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 import { heapGuard } from './heap.js';
 import { EXIT, UsageError } from './usage.js';
+import { storeFor, DISK_STORE_BYTES } from './store-option.js';
 
 /**
  * Import each file into `batch`, one after the other; the per-file reports in order.
@@ -37,28 +38,7 @@ export async function importAll(
   return out;
 }
 
-/** Inputs of at least this many bytes in all are built in a disk store under `--store auto`. */
-export const DISK_STORE_BYTES = 16 * 1024 * 1024;
-
-/**
- * The store of `--store`: `memory` (the compact in-memory store), `disk` (SQLite in a temporary
- * directory: memory stays flat whatever the input size) or `auto` (disk when the input files have
- * {@link DISK_STORE_BYTES} or more in all).
- * @throws UsageError for another value
- */
-export function storeFor(flag: string | undefined, files: readonly string[]): 'memory' | 'disk' {
-  if (flag === 'memory' || flag === 'disk') return flag;
-  if (flag !== undefined && flag !== 'auto') throw new UsageError('--store is memory, disk or auto');
-  let bytes = 0;
-  for (const f of files) {
-    try {
-      bytes += statSync(f).size;
-    } catch {
-      // unreadable: the import says so
-    }
-  }
-  return bytes >= DISK_STORE_BYTES ? 'disk' : 'memory';
-}
+export { DISK_STORE_BYTES, storeFor } from './store-option.js';
 
 /** One line per file: format, records read, items made, rejected, skipped, duplicates. */
 export function reportLine(r: ImportReport & { format: string; file: string }): string {

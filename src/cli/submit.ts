@@ -13,7 +13,7 @@ import { importRecords, importRecordStream } from '../importers/batch-content.js
 import type { SubmitResult } from '../submit/submit.js';
 import { contentSource, type ContentItem } from '../importers/content-file.js';
 import { importProgressView, progressView, type ImportStep } from './progress.js';
-import { storeFor, DISK_STORE_BYTES } from './convert.js';
+import { storeFor, DISK_STORE_BYTES } from './store-option.js';
 import { formatSummary } from './summary.js';
 import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 import { heapGuard } from './heap.js';

@@ -57,6 +57,24 @@ export function mergeRecord(first: Record<string, unknown>, next: Record<string,
   return out;
 }
 
+/** The xid a record is deduplicated by: its own, else (an indicator) the default one of its summary. */
+function recordXid(item: ContentRecord): unknown {
+  const d = item.data;
+  if (!isObject(d)) return undefined;
+  if (item.kind === 'indicator' && d.xid === undefined && typeof d.type === 'string') {
+    const summary = recordSummary(d);
+    return summary !== undefined ? defaultXid(d.type, summary) : undefined;
+  }
+  return d.xid;
+}
+
+/** The dedupe key of a record (`kind\0xid`; none for associations and records without an xid), as {@link keyed} gives it, without copying the record. */
+function keyOnly(item: ContentRecord): string | undefined {
+  if (item.kind === 'association') return undefined;
+  const xid = recordXid(item);
+  return typeof xid === 'string' ? `${item.kind}\0${xid}` : undefined;
+}
+
 /** A record with its default xid filled in, and its dedupe key (`kind\0xid`; none for associations and records without an xid). */
 function keyed(item: ContentRecord): { data: Record<string, unknown>; key: string | undefined } {
   let d = item.data;
@@ -212,7 +230,7 @@ export async function importRecordStream<H>(input: RecordSource<H>, batch: Batch
   const { onRecord, rejectedByKind } = options;
   const hashes = new KeyHashes();
   for await (const item of input.records(1)) {
-    hashes.push(keyed(item).key);
+    hashes.push(keyOnly(item));
     onRecord?.(1);
   }
   const shared = hashes.shared();

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TcBatchError } from '../errors.js';
-import { FileRanges, fileLines, readHead, type BytesRead } from './file-input.js';
+import { FileRanges, fileLineBatches, readHead, scanNonBlankLines, type BytesRead } from './file-input.js';
 import { JsonSyntaxError, parseJsonText } from './json-text.js';
 import { groupTypes, indicatorTypes } from '../../generated/catalog.js';
 
@@ -139,7 +139,7 @@ export function contentSource(files: readonly string[], options: { onBytes?: (fi
   };
   const lines = (i: number, pass: number) => {
     const onBytes: BytesRead | undefined = options.onBytes ? (b, t) => options.onBytes!(files[i]!, b, t, pass) : undefined;
-    return fileLines(files[i]!, { chunkBytes: options.chunkBytes, onBytes });
+    return fileLineBatches(files[i]!, { chunkBytes: options.chunkBytes, onBytes });
   };
   return {
     async *records(pass: number): AsyncGenerator<ContentItem> {
@@ -148,9 +148,11 @@ export function contentSource(files: readonly string[], options: { onBytes?: (fi
           yield* wholeItems(i);
           continue;
         }
-        for await (const l of lines(i, pass)) {
-          const item = lineItem(files[i]!, l.text, l.number);
-          if (item) yield label(i, item);
+        for await (const batch of lines(i, pass)) {
+          for (const l of batch) {
+            const item = lineItem(files[i]!, l.text, l.number);
+            if (item) yield label(i, item);
+          }
         }
       }
     },
@@ -163,13 +165,15 @@ export function contentSource(files: readonly string[], options: { onBytes?: (fi
           for (const item of wholeItems(i)) if (++position === positions[next]) (out.push(item), next++);
           continue;
         }
-        for await (const l of fileLines(files[i]!, { chunkBytes: options.chunkBytes })) {
-          if (l.text.trim() === '') continue;
-          if (++position === positions[next]) {
-            out.push({ file: i, number: l.number, offset: l.offset, length: l.length });
-            if (++next === positions.length) break;
-          }
-        }
+        await scanNonBlankLines(
+          files[i]!,
+          (number, offset, length) => {
+            if (++position !== positions[next]) return false;
+            out.push({ file: i, number, offset, length });
+            return ++next === positions.length;
+          },
+          { chunkBytes: options.chunkBytes },
+        );
       }
       return out;
     },

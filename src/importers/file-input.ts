@@ -120,6 +120,70 @@ export async function* fileLines(file: string, options: { chunkBytes?: number; o
   yield { text: bytes.toString('utf8'), number, offset, length: bytes.length };
 }
 
+/**
+ * The lines of a file as {@link fileLines} gives them, without byte offsets, a chunk's worth at a
+ * time: the whole lines of each chunk are decoded as one string and split, so a line costs no
+ * buffer of its own (the fast path of a streamed import's passes). A line split across chunks is
+ * joined on bytes first, as {@link fileLines} does.
+ * @returns arrays of `{ text, number }` in file order (none empty)
+ */
+export async function* fileLineBatches(file: string, options: { chunkBytes?: number; onBytes?: BytesRead } = {}): AsyncGenerator<Array<{ text: string; number: number }>> {
+  let carry: Buffer[] = [];
+  let number = 1;
+  for await (const chunk of fileChunks(file, options)) {
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      carry.push(chunk);
+      continue;
+    }
+    const head = chunk.subarray(0, last);
+    const texts = (carry.length > 0 ? Buffer.concat([...carry, head]) : head).toString('utf8').split('\n');
+    const out = new Array<{ text: string; number: number }>(texts.length);
+    for (let i = 0; i < texts.length; i++) out[i] = { text: texts[i]!, number: number++ };
+    carry = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
+    yield out;
+  }
+  yield [{ text: Buffer.concat(carry).toString('utf8'), number }];
+}
+
+/**
+ * Visit the lines of a file that are not blank (`text.trim() !== ''`), as {@link fileLines} numbers
+ * them, with their byte offsets and lengths, without decoding them: a line whose first byte is a
+ * printable ASCII character is not blank (only other lines are decoded to tell).
+ * @param visit called for each non-blank line in order; returning true stops the scan
+ */
+export async function scanNonBlankLines(file: string, visit: (number: number, offset: number, length: number) => boolean, options: { chunkBytes?: number } = {}): Promise<void> {
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let offset = 0; // byte offset of the current (partial) line
+  let number = 1;
+  const blank = (bytes: Buffer): boolean => {
+    const first = bytes[0];
+    if (first === undefined) return true;
+    if (first > 0x20 && first < 0x7f) return false;
+    return bytes.toString('utf8').trim() === '';
+  };
+  for await (const chunk of fileChunks(file, options)) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
+      const piece = chunk.subarray(from, nl);
+      const bytes = carryBytes > 0 ? Buffer.concat([...carry, piece]) : piece;
+      if (!blank(bytes) && visit(number, offset, bytes.length)) return;
+      carry = [];
+      carryBytes = 0;
+      offset += bytes.length + 1;
+      number++;
+      from = nl + 1;
+    }
+    if (from < chunk.length) {
+      carry.push(chunk.subarray(from));
+      carryBytes += chunk.length - from;
+    }
+  }
+  const bytes = Buffer.concat(carry);
+  if (!blank(bytes)) visit(number, offset, bytes.length);
+}
+
 /** Reads byte ranges of an open file (`close()` when done). */
 export class FileRanges {
   readonly #fd: number;

@@ -59,7 +59,7 @@ class Spans {
 const OPEN = new Set([TokenType.LEFT_BRACE, TokenType.LEFT_BRACKET]);
 const CLOSE = new Set([TokenType.RIGHT_BRACE, TokenType.RIGHT_BRACKET]);
 
-/** A streaming parse failed at byte `offset`. */
+/** A streaming parse failed at byte `offset` (the STIX importer turns it into a {@link JsonSyntaxError} with line and column). */
 export class StreamSyntaxError extends TcBatchError {
   constructor(
     readonly offset: number,

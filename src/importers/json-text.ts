@@ -83,7 +83,8 @@ export function parseJsonText(text: string): unknown {
     const { line, column } = lineColumn(text, offset);
     throw new JsonSyntaxError(line, column, offset, first ? (PROBLEMS[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error)) : 'not JSON');
   }
-  if (value !== null && typeof value === 'object' && jsonDepth(text) > MAX_JSON_DEPTH) {
+  // nesting n levels deep takes n opening and n closing characters: shorter text cannot be too deep
+  if (value !== null && typeof value === 'object' && text.length > 2 * MAX_JSON_DEPTH && jsonDepth(text) > MAX_JSON_DEPTH) {
     throw new JsonSyntaxError(1, 1, 0, `nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value;

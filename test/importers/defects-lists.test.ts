@@ -134,4 +134,9 @@ describe('defect 10: JSON error positions (jsonc-parser scanner)', () => {
   it('a file nested 20,000 levels deep is refused up front', () => {
     expect(() => parseJsonText(`${'['.repeat(20_000)}${']'.repeat(20_000)}`)).toThrow('invalid JSON at line 1, column 1: nested deeper than 256 levels');
   });
+  it('the nesting limit at its edge: 256 levels (512 characters, not scanned) pass, 257 are refused', () => {
+    expect(parseJsonText(`${'['.repeat(256)}${']'.repeat(256)}`)).toEqual(JSON.parse(`${'['.repeat(256)}${']'.repeat(256)}`));
+    expect(parseJsonText(`${'['.repeat(256)}1${']'.repeat(256)}`)).toEqual(JSON.parse(`${'['.repeat(256)}1${']'.repeat(256)}`));
+    expect(() => parseJsonText(`${'['.repeat(257)}${']'.repeat(257)}`)).toThrow('invalid JSON at line 1, column 1: nested deeper than 256 levels');
+  });
 });

@@ -16,7 +16,7 @@ import { importCsv, importCsvFile } from '../../src/importers/ioc-list.js';
 import { importRecords, importRecordStream } from '../../src/importers/batch-content.js';
 import { contentSource, readContentFile } from '../../src/importers/content-file.js';
 import { importStix, importStixFile } from '../../src/importers/stix.js';
-import { fileLines, readHead } from '../../src/importers/file-input.js';
+import { fileLineBatches, fileLines, readHead, scanNonBlankLines } from '../../src/importers/file-input.js';
 import { lineColumnOfByte } from '../../src/importers/json-stream.js';
 import { importProgressView } from '../../src/cli/progress.js';
 
@@ -138,6 +138,42 @@ describe('NDJSON batch content in two passes', () => {
     ]);
     // adv-2 has no name alone: merged with line 7 it is valid, and it is added where line 6 is
     expect(whole.chunks.join('')).toContain('{"type":"Adversary","xid":"adv-2","name":"named later"}');
+  });
+
+  it('reads lines a chunk at a time as fileLines gives them (texts and numbers), across chunk boundaries and multi-byte characters', async () => {
+    for (const chunkBytes of [1, 2, 3, 4, 5, 7, 64, 1 << 20]) {
+      const got: Array<{ text: string; number: number }> = [];
+      for await (const batch of fileLineBatches(file, { chunkBytes })) {
+        expect(batch.length).toBeGreaterThan(0);
+        got.push(...batch);
+      }
+      expect(got).toEqual(text.split('\n').map((t, i) => ({ text: t, number: i + 1 })));
+    }
+    const noFinalBreak = write('no-final-break.ndjson', 'é1\n😀2\n\n日本');
+    const got: Array<{ text: string; number: number }> = [];
+    for await (const batch of fileLineBatches(noFinalBreak, { chunkBytes: 3 })) got.push(...batch);
+    expect(got).toEqual([
+      { text: 'é1', number: 1 },
+      { text: '😀2', number: 2 },
+      { text: '', number: 3 },
+      { text: '日本', number: 4 },
+    ]);
+  });
+
+  it('finds the non-blank lines (numbers, byte offsets and lengths) as fileLines and trim() tell them, without decoding', async () => {
+    const spaced = write('spaced.ndjson', `{"a":1}\n \t\n\u00a0\u3000\n\u00e9x\n\r\n\n  {"b":2}\n\ufeff\n[1]`);
+    for (const f of [file, spaced]) {
+      for (const chunkBytes of [1, 2, 3, 5, 1 << 20]) {
+        const want = [];
+        for await (const l of fileLines(f, { chunkBytes })) if (l.text.trim() !== '') want.push({ number: l.number, offset: l.offset, length: l.length });
+        const got: Array<{ number: number; offset: number; length: number }> = [];
+        await scanNonBlankLines(f, (number, offset, length) => (got.push({ number, offset, length }), false), { chunkBytes });
+        expect(got).toEqual(want);
+      }
+    }
+    const got: number[] = [];
+    await scanNonBlankLines(spaced, (number) => (got.push(number), number >= 4), { chunkBytes: 2 });
+    expect(got).toEqual([1, 4]);
   });
 
   it('reads lines across chunk boundaries with their numbers and byte offsets', async () => {
