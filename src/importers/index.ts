@@ -2,9 +2,9 @@
  * The importers by input format, and format sniffing for `--from auto`. Each importer is a small
  * module over the Batch API; this file only picks one for a file and runs it.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { TcBatchError } from '../errors.js';
+import { MissingPeerError, TcBatchError } from '../errors.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { importCsv, importCsvFile, importTxt, type ColumnMap } from './ioc-list.js';
 import { readHead, type FileHead } from './file-input.js';
@@ -14,6 +14,7 @@ import { detectIndicator, refang } from './normalize.js';
 import { importMisp } from './misp.js';
 import { importRules } from './rules.js';
 import { importStix, importStixFile } from './stix.js';
+import { DiskStixState } from './stix-disk-state.js';
 import { importRecords, importRecordStream } from './batch-content.js';
 import { importOpenIoc } from './openioc.js';
 import { importSigma } from './sigma.js';
@@ -205,6 +206,32 @@ export interface ImportFileOptions {
   stream?: boolean;
   /** Bytes read at a time when streaming (default 1 MiB). */
   chunkBytes?: number;
+  /**
+   * Where a streamed STIX import keeps its entry per STIX id between its passes: `memory`, `disk`
+   * (a scratch SQLite file: memory does not grow with the bundle; needs better-sqlite3) or `auto`
+   * (default: disk for bundles of {@link STIX_DISK_STATE_BYTES} or more when better-sqlite3 is
+   * installed). Same items and report either way.
+   */
+  stixState?: 'memory' | 'disk' | 'auto';
+}
+
+/** Streamed STIX bundles of at least this many bytes keep their per-id state on disk under `stixState: 'auto'`. */
+export const STIX_DISK_STATE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The disk state of a STIX import, or none (in memory).
+ * @throws MissingPeerError for `disk` without better-sqlite3
+ */
+function stixStateFor(file: string, choice: ImportFileOptions['stixState'] = 'auto'): DiskStixState | undefined {
+  if (choice === 'memory') return undefined;
+  if (choice === 'disk') return new DiskStixState();
+  if (statSync(file).size < STIX_DISK_STATE_BYTES) return undefined;
+  try {
+    return new DiskStixState();
+  } catch (e) {
+    if (e instanceof MissingPeerError) return undefined;
+    throw e;
+  }
 }
 
 function unsupported(file: string, detail: string): ImportFileError {
@@ -298,7 +325,12 @@ async function runImporter(format: InputFormat, run: Run): Promise<ImportReport>
       }
       case 'stix': {
         const progress = progressOf(run);
-        return importStixFile(file, batch, { source, chunkBytes: run.options.chunkBytes, ...(progress ? { onProgress: progress } : {}) });
+        const state = stixStateFor(file, run.options.stixState);
+        try {
+          return await importStixFile(file, batch, { source, chunkBytes: run.options.chunkBytes, ...(progress ? { onProgress: progress } : {}), ...(state ? { state } : {}) });
+        } finally {
+          state?.close();
+        }
       }
       case 'batch': {
         if (sniffNdjson(file) === true) {

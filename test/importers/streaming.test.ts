@@ -16,6 +16,7 @@ import { importCsv, importCsvFile } from '../../src/importers/ioc-list.js';
 import { importRecords, importRecordStream } from '../../src/importers/batch-content.js';
 import { contentSource, readContentFile } from '../../src/importers/content-file.js';
 import { importStix, importStixFile } from '../../src/importers/stix.js';
+import { DiskStixState } from '../../src/importers/stix-disk-state.js';
 import { fileLineBatches, fileLines, readHead, scanNonBlankLines } from '../../src/importers/file-input.js';
 import { lineColumnOfByte } from '../../src/importers/json-stream.js';
 import { importProgressView } from '../../src/cli/progress.js';
@@ -248,6 +249,25 @@ describe('STIX bundle read as a stream', () => {
     // the TLP marking defined after the indicators that use it
     expect(whole.chunks.join('')).toContain('"summary":"198.51.0.1","type":"Address","xid":"');
     expect(whole.chunks.join('').match(/"securityLabel":\[\{"name":"TLP:GREEN"/g)?.length).toBe(200);
+  });
+
+  it('with the per-id state on disk (DiskStixState): the same report and items, and its file removed at close', async () => {
+    const whole = await outcome(memory, (batch) => importStix(JSON.parse(text), batch, { source: 'bundle.json' }));
+    const state = new DiskStixState();
+    const made = readdirSync(tmpdir()).filter((n) => n.startsWith(`tcbatch-store-${process.pid}-`));
+    try {
+      expect(await outcome(memory, (batch) => importStixFile(file, batch, { source: 'bundle.json', chunkBytes: 4096, state }))).toEqual(whole);
+    } finally {
+      state.close();
+    }
+    expect(made.length).toBeGreaterThan(0);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`tcbatch-store-${process.pid}-`) && !made.includes(n)).length).toBe(0);
+    // importFile with stixState disk and memory
+    const viaDisk = await outcome(memory, (batch) => importFile(file, batch, 'stix', { stream: true, stixState: 'disk' }));
+    const viaMemory = await outcome(memory, (batch) => importFile(file, batch, 'stix', { stream: true, stixState: 'memory' }));
+    expect(viaDisk).toEqual(viaMemory);
+    expect(viaDisk.chunks).toEqual(whole.chunks);
+    expect((viaDisk.report as { counts: unknown }).counts).toEqual((whole.report as { counts: unknown }).counts);
   });
 
   it('a top-level array of objects, and progress for every pass', async () => {
