@@ -95,6 +95,11 @@ export interface FileLine {
  * so a multi-byte character cut by a chunk boundary is decoded whole.
  */
 export async function* fileLines(file: string, options: { chunkBytes?: number; onBytes?: BytesRead } = {}): AsyncGenerator<FileLine> {
+  for await (const { bytes, number, offset } of lineBytes(file, options)) yield { text: bytes.toString('utf8'), number, offset, length: bytes.length };
+}
+
+/** The bytes of each line of a file (without its `\n`), its number and byte offset; a line split across chunks is joined. */
+async function* lineBytes(file: string, options: { chunkBytes?: number; onBytes?: BytesRead }): AsyncGenerator<{ bytes: Buffer; number: number; offset: number }> {
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let offset = 0; // byte offset of the current (partial) line
@@ -104,7 +109,7 @@ export async function* fileLines(file: string, options: { chunkBytes?: number; o
     for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
       const piece = chunk.subarray(from, nl);
       const bytes = carryBytes > 0 ? Buffer.concat([...carry, piece]) : piece;
-      yield { text: bytes.toString('utf8'), number, offset, length: bytes.length };
+      yield { bytes, number, offset };
       carry = [];
       carryBytes = 0;
       offset += bytes.length + 1;
@@ -116,8 +121,7 @@ export async function* fileLines(file: string, options: { chunkBytes?: number; o
       carryBytes += chunk.length - from;
     }
   }
-  const bytes = Buffer.concat(carry);
-  yield { text: bytes.toString('utf8'), number, offset, length: bytes.length };
+  yield { bytes: Buffer.concat(carry), number, offset };
 }
 
 /**
@@ -153,35 +157,13 @@ export async function* fileLineBatches(file: string, options: { chunkBytes?: num
  * @param visit called for each non-blank line in order; returning true stops the scan
  */
 export async function scanNonBlankLines(file: string, visit: (number: number, offset: number, length: number) => boolean, options: { chunkBytes?: number } = {}): Promise<void> {
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let offset = 0; // byte offset of the current (partial) line
-  let number = 1;
   const blank = (bytes: Buffer): boolean => {
     const first = bytes[0];
     if (first === undefined) return true;
     if (first > 0x20 && first < 0x7f) return false;
     return bytes.toString('utf8').trim() === '';
   };
-  for await (const chunk of fileChunks(file, options)) {
-    let from = 0;
-    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, from)) {
-      const piece = chunk.subarray(from, nl);
-      const bytes = carryBytes > 0 ? Buffer.concat([...carry, piece]) : piece;
-      if (!blank(bytes) && visit(number, offset, bytes.length)) return;
-      carry = [];
-      carryBytes = 0;
-      offset += bytes.length + 1;
-      number++;
-      from = nl + 1;
-    }
-    if (from < chunk.length) {
-      carry.push(chunk.subarray(from));
-      carryBytes += chunk.length - from;
-    }
-  }
-  const bytes = Buffer.concat(carry);
-  if (!blank(bytes)) visit(number, offset, bytes.length);
+  for await (const { bytes, number, offset } of lineBytes(file, options)) if (!blank(bytes) && visit(number, offset, bytes.length)) return;
 }
 
 /** Reads byte ranges of an open file (`close()` when done). */
