@@ -75,7 +75,7 @@ export function registerCodegen(program: Command): void {
           throw e;
         }
       }
-      const files = generateProject(answer);
+      const files = generateProject(answer, flags.indicatorTypes !== undefined ? { origin: `${flags.indicatorTypes} (GET /v2/types/indicatorTypes answer)` } : {});
       const outDir = resolve(flags.out);
       const shown = flags.out;
       const names = [...files.keys()].length === 0 ? 'no custom indicator types' : `${files.size} files`;

@@ -83,6 +83,8 @@ interface TypeView {
 export interface ProjectCodegenOptions {
   /** The version written into the header (default: this package's). */
   version?: string;
+  /** How an error names the answer (default `GET /v2/types/indicatorTypes answer`; a file: its path). */
+  origin?: string;
 }
 
 const doc = (lines: string[], indent = ''): string => [`${indent}/**`, ...lines.map((l) => `${indent} * ${l}`.trimEnd()), `${indent} */`].join('\n');
@@ -274,7 +276,7 @@ export type { ${['AnyCustomIndicator', ...types.map((t) => t.info.className)].jo
  * @throws IndicatorTypesError when the answer is not an indicatorTypes answer
  */
 export function generateProject(answer: unknown, options: ProjectCodegenOptions = {}): OutputFiles {
-  const schemas = answerSchemas(answer);
+  const schemas = options.origin === undefined ? answerSchemas(answer) : answerSchemas(answer, options.origin);
   const out: OutputFiles = new Map();
   if (schemas.length === 0) return out;
   const types: TypeView[] = schemas.map((s) => {

@@ -236,7 +236,7 @@ describe('tcbatch codegen', { timeout: 120_000 }, () => {
       [['codegen', '--indicator-types', answer, '--from-instance', '--out', out], 'tcbatch: give one of --indicator-types FILE or --from-instance\n'],
       [['codegen', '--indicator-types', answer], 'tcbatch: give --out DIR, the folder of your project to write\n'],
       [['codegen', '--indicator-types', join(work, 'missing.json'), '--out', out], `tcbatch: cannot read --indicator-types ${join(work, 'missing.json')}: ENOENT\n`],
-      [['codegen', '--indicator-types', join(work, 'not-answer.json'), '--out', out], 'tcbatch: GET /v2/types/indicatorTypes answer: the answer has no data.indicatorType array\n'],
+      [['codegen', '--indicator-types', join(work, 'not-answer.json'), '--out', out], `tcbatch: ${join(work, 'not-answer.json')} (GET /v2/types/indicatorTypes answer): the answer has no data.indicatorType array\n`],
     ];
     for (const [args, stderr] of cases) {
       const r = tcbatch(args);
