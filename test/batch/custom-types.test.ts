@@ -27,6 +27,7 @@ import {
 import { ACCESS_ID, SECRET_KEY, call as signedCall } from '../emulator/signer.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { indicatorTypes } from '../../generated/catalog.js';
+import { thrownError as thrown } from '../support/thrown.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'indicator-types.json');
 const WALLET = 'bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh';
@@ -36,14 +37,6 @@ const BUILT_IN = Object.keys(indicatorTypes);
 const ALL_NAMES = [...BUILT_IN, 'Bank Account', 'Cryptocurrency Wallet'].sort();
 
 /** Thrown error of `f` (fails the test when nothing is thrown). */
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error');
-}
 
 /** Interface 1 method of a set made at run time (not typed: the set has no method types). */
 const call = (batch: object, method: string, ...args: unknown[]) => (batch as Record<string, (...a: unknown[]) => IndicatorBuilder>)[method]!(...args);

@@ -6,18 +6,10 @@
  * field and rule, never a TypeError.
  */
 import { describe, expect, it } from 'vitest';
-import { Batch, ValidationError, type GroupTypeName, type IndicatorTypeName, type RatingInput } from '../../src/index.js';
+import { Batch, type GroupTypeName, type IndicatorTypeName, type RatingInput } from '../../src/index.js';
+import { thrown } from '../support/thrown.js';
 
 /** The error `f` throws (fails the test when nothing is thrown). */
-function thrown(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return e as ValidationError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('misspelt names and bad values: compile errors, and ValidationErrors for untyped callers', () => {
   const batch = new Batch({ owner: 'MyOrg' });

@@ -4,26 +4,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Batch, ValidationError } from '../../src/index.js';
+import { Batch } from '../../src/index.js';
 import { importFile, sniffFormat } from '../../src/importers/index.js';
 import { importRules } from '../../src/importers/rules.js';
 import { items } from './helpers.js';
 import type { IndicatorTypeName } from '../../generated/catalog.js';
+import { thrown } from '../support/thrown.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'tcbatch-defects-model-'));
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 const SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 const SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
-function thrown(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
-}
 
 describe('defect 5: duplicate xids in batch content are merged as TC’s batch cleaner does', () => {
   it('metadata arrays united, scalars from the first, a count in the report', async () => {

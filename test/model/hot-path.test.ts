@@ -6,23 +6,14 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indicatorTypes } from '../../generated/catalog.js';
 import { splitSummary } from '../../src/batch/core.js';
-import { ValidationError } from '../../src/errors.js';
 import { Batch } from '../../src/index.js';
 import type { IndicatorTypeInfo } from '../../src/model/catalog-types.js';
+import { thrown } from '../support/thrown.js';
 
 const defs = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../schemas/common/defs.json'), 'utf8')).$defs;
 const info = (type: string) => (indicatorTypes as Record<string, IndicatorTypeInfo>)[type]!;
 const [MD5, SHA1, SHA256] = ['a'.repeat(32), 'b'.repeat(40), 'c'.repeat(64)];
 
-function thrown(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
-}
 
 describe('splitSummary', () => {
   it('single-value types keep the summary whole', () => {

@@ -7,21 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { jobConfigEnums, limits } from '../../generated/catalog.js';
 import { registerSubmit } from '../../src/cli/submit.js';
-import { ValidationError } from '../../src/errors.js';
 import { parseConfidence, parseRating } from '../../src/values.js';
 import { Batch } from '../../src/index.js';
+import { thrown } from '../support/thrown.js';
 
 const defs = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../schemas/common/defs.json'), 'utf8')).$defs;
 
-function thrown(f: () => unknown): ValidationError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('nothing thrown');
-}
 
 describe('catalog limits', () => {
   it('are the schemas values', () => {
