@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { startEmulator, type EmulatorOptions } from '../emulator/index.js';
 import type { UsersFile } from '../emulator/users.js';
 import { UsageError, collect, nonNegativeNumber, rate, statusList } from './usage.js';
-import { INDICATOR_TYPES_HELP } from './types-option.js';
+import { INDICATOR_TYPES_HELP, typesOption } from './types-option.js';
 
 /** Parsed `serve` options (commander camel-cases the flags). */
 interface ServeFlags {
@@ -152,7 +152,8 @@ export function registerServe(program: Command): void {
     .action(async (flags: ServeFlags) => {
       const file = flags.users !== undefined ? (await import('../emulator/users.js')).loadUsersFile(flags.users) : undefined;
       const options = serveOptions(flags, process.env, file);
-      if (flags.indicatorTypes !== undefined) options.indicatorTypes = await (await import('../batch/load-types.js')).loadIndicatorTypes(flags.indicatorTypes);
+      const types = await typesOption(flags.indicatorTypes);
+      if (types) options.indicatorTypes = types;
       const custom = Object.keys(options.indicatorTypes?.indicators ?? {});
       for (const w of argumentWarnings(flags)) process.stderr.write(`${w}\n`);
       const emu = await startEmulator(options);
