@@ -4,10 +4,11 @@
  * `convert`.
  */
 import { statSync } from 'node:fs';
+import { LARGE_INPUT_BYTES } from '../importers/file-input.js';
 import { UsageError } from './usage.js';
 
 /** Inputs of at least this many bytes in all are built in a disk store under `--store auto`. */
-export const DISK_STORE_BYTES = 16 * 1024 * 1024;
+export const DISK_STORE_BYTES = LARGE_INPUT_BYTES;
 
 /**
  * The store of `--store`: `memory` (the compact in-memory store), `disk` (SQLite in a temporary

@@ -6,6 +6,12 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 
+/**
+ * Inputs of at least this many bytes are large: under the `auto` choices their items (`--store
+ * auto`) and a STIX import's per-id state (`stixState: 'auto'`) wait on disk.
+ */
+export const LARGE_INPUT_BYTES = 16 * 1024 * 1024;
+
 /** Bytes read so far and the file size, for a progress bar. */
 export type BytesRead = (bytesRead: number, totalBytes: number) => void;
 

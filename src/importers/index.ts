@@ -7,7 +7,7 @@ import { basename, extname } from 'node:path';
 import { MissingPeerError, TcBatchError } from '../errors.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { importCsv, importCsvFile, importTxt, type ColumnMap } from './ioc-list.js';
-import { readHead, type FileHead } from './file-input.js';
+import { LARGE_INPUT_BYTES, readHead, type FileHead } from './file-input.js';
 import { Batch } from '../batch/batch.js';
 import { parseJsonText } from './json-text.js';
 import { detectIndicator, refang } from './normalize.js';
@@ -216,7 +216,7 @@ export interface ImportFileOptions {
 }
 
 /** Streamed STIX bundles of at least this many bytes keep their per-id state on disk under `stixState: 'auto'`. */
-export const STIX_DISK_STATE_BYTES = 16 * 1024 * 1024;
+export const STIX_DISK_STATE_BYTES = LARGE_INPUT_BYTES;
 
 /**
  * The disk state of a STIX import, or none (in memory).
