@@ -266,8 +266,11 @@ class Shelf {
   readonly values = new Map<number, ReadonlyArray<string | undefined>>();
   /** Multi-value indicators whose value slots are `splitSummary(summary)`. */
   readonly split = new Set<number>();
-  #table = new Int32Array(1024); // slot + 1, 0 = empty
-  #hashes = new Int32Array(1024);
+  /**
+   * Open addressing, two numbers per entry side by side (one cache line per probe): slot + 1 (0 =
+   * empty) at `2p`, the xid's hash at `2p + 1`.
+   */
+  #table = new Int32Array(2048);
   #mask = 1023;
 
   constructor(kind: 'group' | 'indicator') {
@@ -361,38 +364,38 @@ class Shelf {
   find(xid: string): number {
     const h = hashXid(xid);
     const table = this.#table;
-    const hashes = this.#hashes;
-    for (let p = h & this.#mask; ; p = (p + 1) & this.#mask) {
-      const v = table[p]!;
+    const mask = this.#mask;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      const v = table[2 * p]!;
       if (v === 0) return -1;
-      if (hashes[p] === h && this.xidAt(v - 1) === xid) return v - 1;
+      if (table[2 * p + 1] === h && this.xidAt(v - 1) === xid) return v - 1;
     }
   }
 
   add(item: StoredItem): void {
     const i = this.live.length;
     this.live.push(item);
-    if ((i + 1) * 2 > this.#table.length) this.#grow();
+    if ((i + 1) * 2 > this.#mask + 1) this.#grow();
     this.#insert(hashXid(item.xid), i);
   }
 
   #insert(h: number, i: number): void {
-    for (let p = h & this.#mask; ; p = (p + 1) & this.#mask) {
-      if (this.#table[p] === 0) {
-        this.#table[p] = i + 1;
-        this.#hashes[p] = h;
+    const table = this.#table;
+    const mask = this.#mask;
+    for (let p = h & mask; ; p = (p + 1) & mask) {
+      if (table[2 * p] === 0) {
+        table[2 * p] = i + 1;
+        table[2 * p + 1] = h;
         return;
       }
     }
   }
 
   #grow(): void {
-    const oldTable = this.#table;
-    const oldHashes = this.#hashes;
-    this.#table = new Int32Array(oldTable.length * 2);
-    this.#hashes = new Int32Array(oldTable.length * 2);
-    this.#mask = this.#table.length - 1;
-    for (let p = 0; p < oldTable.length; p++) if (oldTable[p] !== 0) this.#insert(oldHashes[p]!, oldTable[p]! - 1);
+    const old = this.#table;
+    this.#table = new Int32Array(old.length * 2);
+    this.#mask = this.#table.length / 2 - 1;
+    for (let p = 0; p < old.length; p += 2) if (old[p] !== 0) this.#insert(old[p + 1]!, old[p]! - 1);
   }
 }
 
