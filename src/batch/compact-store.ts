@@ -218,6 +218,28 @@ class TextSlabs {
 
 const XID_PAGE = 1 << 12;
 
+/** Value of each lowercase hex digit by char code, -1 for every other character. */
+const HEX = new Int8Array(128).fill(-1);
+for (let c = 0; c < 16; c++) HEX['0123456789abcdef'.charCodeAt(c)] = c;
+
+/**
+ * Write the 64 lowercase hex digits of `xid` (64 code units) as 32 bytes at `at` (a loop over the
+ * digits: `Buffer.write(s, 'hex')` costs more in its argument handling than in decoding, per item).
+ * @returns false when a character is not a lowercase hex digit (the bytes written are then unused)
+ */
+function writeHex(xid: string, page: Buffer, at: number): boolean {
+  for (let k = 0; k < 32; k++) {
+    const c = xid.charCodeAt(2 * k);
+    const d = xid.charCodeAt(2 * k + 1);
+    if ((c | d) > 127) return false;
+    const hi = HEX[c]!;
+    const lo = HEX[d]!;
+    if ((hi | lo) < 0) return false;
+    page[at + k] = (hi << 4) | lo;
+  }
+  return true;
+}
+
 /** 64-hex xids (SHA-256, the derived ones) by slot number, 32 bytes each, in pages of 4,096 slots. */
 class XidBytes {
   readonly #pages: Buffer[] = [];
@@ -227,9 +249,8 @@ class XidBytes {
     if (xid.length !== 64) return false;
     const page = Math.floor(i / XID_PAGE);
     while (this.#pages.length <= page) this.#pages.push(Buffer.allocUnsafeSlow(XID_PAGE * 32));
-    // 32 bytes written: 64 hex digits (decoding stops at the first other character); lower case
-    // only, so that the bytes give the same text back (else the bytes written are left unused)
-    return this.#pages[page]!.write(xid, (i % XID_PAGE) * 32, 32, 'hex') === 32 && xid.toLowerCase() === xid;
+    // lower case only, so that the bytes give the same text back
+    return writeHex(xid, this.#pages[page]!, (i % XID_PAGE) * 32);
   }
 
   get(i: number): string {
@@ -363,6 +384,8 @@ class Shelf {
   /** The slot of `xid`, or -1. */
   find(xid: string): number {
     const h = hashXid(xid);
+    this.#lastXid = xid;
+    this.#lastHash = h;
     const table = this.#table;
     const mask = this.#mask;
     for (let p = h & mask; ; p = (p + 1) & mask) {
@@ -376,8 +399,13 @@ class Shelf {
     const i = this.live.length;
     this.live.push(item);
     if ((i + 1) * 2 > this.#mask + 1) this.#grow();
-    this.#insert(hashXid(item.xid), i);
+    const xid = item.xid;
+    this.#insert(xid === this.#lastXid ? this.#lastHash : hashXid(xid), i);
   }
+
+  /** The xid last looked up and its hash (a batch looks an xid up, then adds it). */
+  #lastXid: string | undefined;
+  #lastHash = 0;
 
   #insert(h: number, i: number): void {
     const table = this.#table;
@@ -549,7 +577,7 @@ export class CompactStore implements BatchStore, BuilderListener {
       }
     }
     shelf.pinned.delete(i);
-    const text = JSON.stringify(json);
+    const text = item instanceof Builder ? item.jsonText() : JSON.stringify(json);
     const at = text.indexOf(XID_KEY) + XID_KEY.length;
     if (!(text.startsWith(item.xid, at) && text.charCodeAt(at + item.xid.length) === 34)) shelf.xids.set(i, item.xid); // escaped: kept aside
     if (item instanceof RawItem) shelf.raw.add(i);

@@ -543,7 +543,7 @@ export class DiskStore implements BatchStore, BuilderListener {
     }
     const assoc = kind === 0 && item.associatedGroupXids !== undefined && item.associatedGroupXids.length > 0 ? JSON.stringify(item.associatedGroupXids) : null;
     const extra = item instanceof IndicatorBuilder && item.values.length > 1 ? JSON.stringify(item.values) : null;
-    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: item instanceof RawItem ? 1 : 0, valid, assoc, extra, json: JSON.stringify(json) };
+    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: item instanceof RawItem ? 1 : 0, valid, assoc, extra, json: item instanceof Builder ? item.jsonText() : JSON.stringify(json) };
     const pending = this.#pending[kind];
     pending.delete(item.xid); // keep the queue in write order
     pending.set(item.xid, row);

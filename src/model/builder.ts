@@ -74,6 +74,21 @@ function wireFieldsOf(info: TypeInfo): ReadonlySet<string> {
   return set;
 }
 
+/** The keys `toJSON()` writes itself, besides the fields. */
+const OWN_KEYS = new Set(['summary', 'name', 'type', 'xid', 'attribute', 'securityLabel', 'tag', 'associatedGroups', 'associatedGroupXid', 'associatedIndicators', 'fileOccurrence']);
+
+/**
+ * Whether every field of a type keeps its place in `toJSON()` (so the JSON text can be written in
+ * the fields' order): no field is named like a key the builder writes itself, and none is an array
+ * index (`JSON.stringify` writes those keys first).
+ */
+const plainKeys = new WeakMap<TypeInfo, boolean>();
+function hasPlainKeys(info: TypeInfo): boolean {
+  let plain = plainKeys.get(info);
+  if (plain === undefined) plainKeys.set(info, (plain = ![...wireFieldsOf(info)].some((k) => OWN_KEYS.has(k) || /^(0|[1-9]\d*)$/.test(k))));
+  return plain;
+}
+
 /** A generated group builder class. */
 export interface GroupBuilderClass<B extends GroupBuilder = GroupBuilder> {
   new (name: string, xid?: XidInput): B;
@@ -382,6 +397,31 @@ export abstract class Builder implements MetadataOwner {
   }
 
   /**
+   * @internal {@link writeBody}'s members as JSON text, each after a comma; undefined when the
+   * type's fields do not keep their place (then only `JSON.stringify(toJSON())` gives the text).
+   */
+  protected writeBodyText(): string | undefined {
+    const s = this.#s;
+    let t = '';
+    if (s.fields) {
+      if (!hasPlainKeys(this.info)) return undefined;
+      for (const [k, v] of s.fields) {
+        const j = JSON.stringify(v) as string | undefined;
+        if (j !== undefined) t += `,${JSON.stringify(k)}:${j}`;
+      }
+    }
+    if (s.attributes) t += `,"attribute":${list(s.attributes)}`;
+    if (s.labels) t += `,"securityLabel":${list(s.labels)}`;
+    if (s.tags) {
+      const tags = s.tags;
+      t += ',"tag":[';
+      for (let i = 0; i < tags.length; i++) t += `${i === 0 ? '' : ','}{"name":${JSON.stringify(tags[i])}}`;
+      t += ']';
+    }
+    return t;
+  }
+
+  /**
    * @internal Replace fields and metadata with those of a wire object (restoring an item a
    * disk-backed store had evicted). Keys that are fields of the type (by wire name) are fields,
    * kept in the object's key order; the metadata arrays are restored; the other keys are the
@@ -421,6 +461,12 @@ export abstract class Builder implements MetadataOwner {
 
   /** The exact Batch V2 wire object. Pure: each call builds a new object with the same content. */
   abstract toJSON(): Record<string, unknown>;
+
+  /**
+   * @internal `JSON.stringify(this.toJSON())`, byte for byte, written from the builder's state
+   * without the object (the compact and disk stores serialise every item once).
+   */
+  abstract jsonText(): string;
 
   /**
    * Check the whole item against its type schema (rules that span fields, such as a malware
@@ -528,6 +574,17 @@ export abstract class GroupBuilder extends Builder {
     return out;
   }
 
+  /** @internal see {@link Builder.jsonText}. */
+  jsonText(): string {
+    const body = this.writeBodyText();
+    if (body === undefined) return JSON.stringify(this.toJSON());
+    let t = `{"name":${JSON.stringify(this.name)},"type":${JSON.stringify(this.type)},"xid":${JSON.stringify(this.xid)}${body}`;
+    const s = stateOf(this);
+    if (s.groupXids !== undefined) t += `,"associatedGroupXid":${JSON.stringify(s.groupXids)}`;
+    if (s.indicators !== undefined && s.indicators.length > 0) t += `,"associatedIndicators":${JSON.stringify(s.indicators)}`;
+    return `${t}}`;
+  }
+
   /** @internal see {@link Builder.restoreState}; file content is not part of the JSON and is kept. */
   restoreState(json: Record<string, unknown>): void {
     this.restoreBody(json);
@@ -540,6 +597,13 @@ export abstract class GroupBuilder extends Builder {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
+
+/** A JSON array of attributes or security labels. */
+function list(items: ReadonlyArray<{ toJSONText(): string }>): string {
+  let t = '[';
+  for (let i = 0; i < items.length; i++) t += (i === 0 ? '' : ',') + items[i]!.toJSONText();
+  return `${t}]`;
+}
 
 /** Base of every generated indicator builder. */
 export abstract class IndicatorBuilder extends Builder {
@@ -673,6 +737,25 @@ export abstract class IndicatorBuilder extends Builder {
       if (occ.length > 0) out.fileOccurrence = occ;
     }
     return out;
+  }
+
+  /** @internal see {@link Builder.jsonText}. */
+  jsonText(): string {
+    const body = this.writeBodyText();
+    if (body === undefined) return JSON.stringify(this.toJSON());
+    let t = `{"summary":${JSON.stringify(this.#summary)},"type":${JSON.stringify(this.type)},"xid":${JSON.stringify(this.xid)}${body}`;
+    const s = stateOf(this);
+    if (s.groupXids !== undefined) {
+      const xids = s.groupXids;
+      t += ',"associatedGroups":[';
+      for (let i = 0; i < xids.length; i++) t += `${i === 0 ? '' : ','}{"groupXid":${JSON.stringify(xids[i])}}`;
+      t += ']';
+    }
+    if (s.occurrences !== undefined) {
+      const occ = s.occurrences.map((o) => o.toJSON()).filter((o) => Object.keys(o).length > 0);
+      if (occ.length > 0) t += `,"fileOccurrence":${JSON.stringify(occ)}`;
+    }
+    return `${t}}`;
   }
 
   /**

@@ -90,6 +90,15 @@ export class Attribute {
     if (this.#pinned !== undefined) out.pinned = this.#pinned;
     return out;
   }
+
+  /** @internal `JSON.stringify(this.toJSON())`, written directly (stores serialise millions). */
+  toJSONText(): string {
+    let t = `{"type":${JSON.stringify(this.type)},"value":${JSON.stringify(this.value)}`;
+    if (this.#displayed) t += ',"displayed":true';
+    if (this.#source !== undefined) t += `,"source":${JSON.stringify(this.#source)}`;
+    if (this.#pinned !== undefined) t += `,"pinned":${JSON.stringify(this.#pinned)}`;
+    return `${t}}`;
+  }
 }
 
 /** A copy of `o` without its undefined values. */
@@ -146,6 +155,14 @@ export class SecurityLabel {
     if (this.#description !== undefined) out.description = this.#description;
     if (this.#color !== undefined) out.color = this.#color;
     return out;
+  }
+
+  /** @internal `JSON.stringify(this.toJSON())`, written directly. */
+  toJSONText(): string {
+    let t = `{"name":${JSON.stringify(this.name)}`;
+    if (this.#description !== undefined) t += `,"description":${JSON.stringify(this.#description)}`;
+    if (this.#color !== undefined) t += `,"color":${JSON.stringify(this.#color)}`;
+    return `${t}}`;
   }
 }
 
