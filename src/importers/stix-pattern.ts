@@ -146,6 +146,40 @@ function unescape(s: string): string {
   return s.slice(1, -1).replace(/\\(['\\])/g, '$1');
 }
 
+/** An object path of its type and steps, with its canonical text. */
+function objectPath(objectType: string, steps: Array<string | number>): ObjectPath {
+  const text = `${objectType}:${steps.map((k, i) => (typeof k === 'number' || k === '*' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('')}`;
+  return { objectType, steps, text };
+}
+
+/** A path key: an ASCII identifier or a quoted string (the grammar's `pathKey`). */
+const KEY = String.raw`(?:[A-Za-z_][A-Za-z0-9_]*|'(?:\\['\\]|[^'\\])*')`;
+/** The grammar's spaces (ohm's `space`: U+0000 to U+0020). */
+const WS = String.raw`[\x00-\x20]*`;
+/**
+ * The most common pattern, one comparison of an object path with a string in one observation
+ * (`[ipv4-addr:value = '198.51.100.1']`), matched without the grammar: a subset of what the
+ * grammar accepts (ASCII identifiers, key steps only), giving the same tree.
+ */
+const SIMPLE = new RegExp(
+  String.raw`^${WS}(\[${WS}(([A-Za-z_][A-Za-z0-9_-]*):(${KEY}(?:\.${KEY})*)${WS}(==|!=|<>|<=|>=|=|<|>)${WS}('(?:\\['\\]|[^'\\])*'))${WS}\])${WS}$`,
+);
+const STEP = new RegExp(String.raw`\.?(${KEY})`, 'y');
+
+/** {@link parsePattern} of a pattern {@link SIMPLE} matches, or undefined. */
+/** @internal exported for the tests */
+export function simplePattern(pattern: string): ObservationExpression | undefined {
+  const m = SIMPLE.exec(pattern);
+  if (!m) return undefined;
+  const [, observation, test, type, path, op, literal] = m as unknown as [string, string, string, string, string, string, string];
+  const steps: string[] = [];
+  STEP.lastIndex = 0;
+  for (let k = STEP.exec(path); k; k = STEP.exec(path)) steps.push(k[1]!.startsWith("'") ? unescape(k[1]!) : k[1]!);
+  const operator = (op === '==' ? '=' : op === '<>' ? '!=' : op) as ComparisonOperator;
+  const comparison: ComparisonExpression = { kind: 'test', path: objectPath(type, steps), op: operator, negated: false, value: { kind: 'string', value: unescape(literal) }, text: test };
+  return { kind: 'observation', comparison, text: observation };
+}
+
 function setup(): { g: ohm.Grammar; s: ohm.Semantics } {
   if (grammar && semantics) return { g: grammar, s: semantics };
   const g = ohm.grammar(GRAMMAR);
@@ -188,9 +222,7 @@ function setup(): { g: ohm.Grammar; s: ohm.Semantics } {
     PropTest_paren: (_o, c, _c) => c['ast'](),
     SetLiteral: (_o, list, _c) => list.asIteration().children.map((c) => c['ast']()),
     objectPath(type, _colon, key, steps) {
-      const keys: Array<string | number> = [key['ast'](), ...steps.children.map((c) => c['ast']())];
-      const text = `${type.sourceString}:${keys.map((k, i) => (typeof k === 'number' || k === '*' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('')}`;
-      return { objectType: type.sourceString, steps: keys, text };
+      return objectPath(type.sourceString, [key['ast'](), ...steps.children.map((c) => c['ast']())]);
     },
     pathKey_ident: (i) => i.sourceString,
     pathKey_string: (s) => unescape(s.sourceString),
@@ -232,6 +264,16 @@ function setup(): { g: ohm.Grammar; s: ohm.Semantics } {
  *   with the failing position)
  */
 export function parsePattern(pattern: string): ObservationExpression {
+  const simple = simplePattern(pattern);
+  if (simple) return simple;
+  return parseWithGrammar(pattern);
+}
+
+/**
+ * {@link parsePattern} by the grammar alone (no shortcut for simple patterns).
+ * @internal exported for the tests that compare the two
+ */
+export function parseWithGrammar(pattern: string): ObservationExpression {
   const { g, s } = setup();
   const match = g.match(pattern);
   if (match.failed()) {

@@ -31,8 +31,8 @@ describe('heapGuard', () => {
     expect(reads).toBe(0);
   });
 
-  it('the real collector is reachable at run time and the default budget is 96 MB', () => {
-    expect(HEAP_BUDGET_BYTES).toBe(96 * MB);
+  it('the real collector is reachable at run time and the default budget is 48 MiB', () => {
+    expect(HEAP_BUDGET_BYTES).toBe(48 * MB);
     const guard = heapGuard({ budgetBytes: 0 });
     expect(() => guard()).not.toThrow();
   });
