@@ -567,8 +567,9 @@ export class CompactStore implements BatchStore, BuilderListener {
       shelf.pinned.add(i); // content cannot be packed
       return;
     }
-    const json = item.toJSON();
-    if (item.validate !== undefined) {
+    const raw = item instanceof RawItem; // checked when added; its text needs no copy
+    const json = raw ? undefined : item.toJSON();
+    if (json !== undefined && item.validate !== undefined) {
       try {
         item.validate(json);
       } catch {
@@ -577,10 +578,10 @@ export class CompactStore implements BatchStore, BuilderListener {
       }
     }
     shelf.pinned.delete(i);
-    const text = item instanceof Builder ? item.jsonText() : JSON.stringify(json);
+    const text = raw || item instanceof Builder ? item.jsonText() : JSON.stringify(json);
     const at = text.indexOf(XID_KEY) + XID_KEY.length;
     if (!(text.startsWith(item.xid, at) && text.charCodeAt(at + item.xid.length) === 34)) shelf.xids.set(i, item.xid); // escaped: kept aside
-    if (item instanceof RawItem) shelf.raw.add(i);
+    if (raw) shelf.raw.add(i);
     if (shelf.kind === 'group') {
       const assoc = item.associatedGroupXids;
       if (assoc !== undefined && assoc.length > 0) shelf.assoc.set(i, assoc.slice());

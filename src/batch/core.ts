@@ -58,6 +58,13 @@ export class RawItem implements StoredItem {
   toJSON(): Record<string, unknown> {
     return structuredClone(this.#json);
   }
+  /**
+   * The wire JSON text (`JSON.stringify(toJSON())`, without the copy).
+   * @internal for the stores
+   */
+  jsonText(): string {
+    return JSON.stringify(this.#json);
+  }
   /** The pending file upload, if content was given. */
   fileUpload(): FileUpload | undefined {
     if (this.#content === undefined) return undefined;
@@ -259,7 +266,7 @@ export abstract class BatchCore {
     return this.#registerIndicator(builder);
   }
 
-  #addRaw(kind: 'group' | 'indicator', data: unknown): StoredItem {
+  #addRaw(kind: 'group' | 'indicator', data: unknown, copy = true): StoredItem {
     if (!isOptions(data)) throw new ValidationError({ item: { kind }, rule: `${kind === 'indicator' ? 'an' : 'a'} ${kind} is an object`, value: data });
     const { fileContent, ...json } = data;
     const type = json.type;
@@ -281,7 +288,17 @@ export abstract class BatchCore {
     if (fileContent !== undefined && kind === 'group' && !this.typeLookup.group(type)?.fileContent) {
       throw new ValidationError({ item: ref, field: 'fileContent', rule: `only ${FILE_CONTENT_GROUPS} groups take file content` });
     }
-    return this.#register(new RawItem(kind, structuredClone(json), fileContent as FileContent | undefined));
+    return this.#register(new RawItem(kind, copy ? structuredClone(json) : json, fileContent as FileContent | undefined));
+  }
+
+  /**
+   * {@link addGroup} or {@link addIndicator} of a JSON object the caller hands over and never
+   * touches again (an importer's freshly parsed record): validated the same way, but kept as it is
+   * instead of copied.
+   * @internal for the importers
+   */
+  addOwned(kind: 'group' | 'indicator', data: Record<string, unknown>): StoredItem {
+    return this.#addRaw(kind, data, false);
   }
 
   /**

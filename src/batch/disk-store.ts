@@ -532,9 +532,10 @@ export class DiskStore implements BatchStore, BuilderListener {
   /** Serialise an entry into the write queue; it becomes clean. */
   #queue(kind: Kind, e: Entry): void {
     const item = e.item;
-    const json = item.toJSON();
+    const raw = item instanceof RawItem; // checked when added; its text needs no copy
+    const json = raw ? undefined : item.toJSON();
     let valid = 1;
-    if (item.validate !== undefined) {
+    if (json !== undefined && item.validate !== undefined) {
       try {
         item.validate(json);
       } catch {
@@ -543,7 +544,7 @@ export class DiskStore implements BatchStore, BuilderListener {
     }
     const assoc = kind === 0 && item.associatedGroupXids !== undefined && item.associatedGroupXids.length > 0 ? JSON.stringify(item.associatedGroupXids) : null;
     const extra = item instanceof IndicatorBuilder && item.values.length > 1 ? JSON.stringify(item.values) : null;
-    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: item instanceof RawItem ? 1 : 0, valid, assoc, extra, json: item instanceof Builder ? item.jsonText() : JSON.stringify(json) };
+    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: raw ? 1 : 0, valid, assoc, extra, json: raw || item instanceof Builder ? item.jsonText() : JSON.stringify(json) };
     const pending = this.#pending[kind];
     pending.delete(item.xid); // keep the queue in write order
     pending.set(item.xid, row);

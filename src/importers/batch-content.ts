@@ -5,7 +5,6 @@
  * need theirs (TC requires it).
  */
 import type { Batch } from '../batch/batch.js';
-import type { GroupInput, IndicatorInput } from '../batch/core.js';
 import { TcBatchError, ValidationError } from '../errors.js';
 import { indicatorTypes } from '../../generated/catalog.js';
 import { SUMMARY_SEPARATOR, type IndicatorTypeInfo } from '../model/catalog-types.js';
@@ -131,8 +130,7 @@ function addRecord(batch: Batch, report: ContentImportReport, item: ContentRecor
     if (!isObject(d)) throw new ValidationError({ item: { kind: item.kind }, rule: `${item.kind === 'indicator' ? 'an' : 'a'} ${item.kind} is a JSON object`, value: d });
     if (item.kind === 'association') batch.association(d);
     // content files are untyped: addGroup/addIndicator check the type at run time
-    else if (item.kind === 'group') batch.addGroup(d as GroupInput);
-    else batch.addIndicator(d as IndicatorInput);
+    else batch.addOwned(item.kind, d); // parsed here, never used again: kept, not copied
     const after = batch.counts;
     const added = after.groups - before.groups + (after.indicators - before.indicators) + (after.associations - before.associations);
     if (added === 0) {
