@@ -14,6 +14,7 @@ import { indicatorValidators } from '../generated/validators/index.js';
 import { createAjv } from '../codegen/ajv.js';
 import { loadSchemas } from '../codegen/load.js';
 import { expandUnions } from '../codegen/bundle.js';
+import { buildCli } from './stream.js';
 import { CHAIN, MIXED_GROUP_TYPES, MIXED_TYPES, benchIp, floorAddresses, floorMixed, mixedValue } from './floor.js';
 
 /** What one side of a case measured. */
@@ -188,10 +189,13 @@ export function writeFeed(path: string, n: number): void {
   }
 }
 
-/** Run `tcbatch submit <feed> --owner MyOrg --quiet` (default options otherwise) against `url`. */
-function submitCli(url: string, feed: string, rusageFile: string): Promise<{ code: number | null; stderr: string }> {
+/**
+ * Run `tcbatch submit <feed> --owner MyOrg --quiet` (default options otherwise) against `url`, with
+ * the CLI built (`cli`, from {@link buildCli}) as an installed package runs it.
+ */
+function submitCli(cli: string, url: string, feed: string, rusageFile: string): Promise<{ code: number | null; stderr: string }> {
   const root = join(import.meta.dirname, '..');
-  const child = spawn(process.execPath, ['--import', join(import.meta.dirname, 'rusage.mjs'), join(root, 'bin/tcbatch.js'), 'submit', feed, '--owner', 'MyOrg', '--quiet'], {
+  const child = spawn(process.execPath, ['--import', join(import.meta.dirname, 'rusage.mjs'), cli, 'submit', feed, '--owner', 'MyOrg', '--quiet'], {
     cwd: root,
     env: { ...process.env, TC_API_PATH: url, TC_API_ACCESS_ID: BENCH_CREDS.accessId, TC_API_SECRET_KEY: BENCH_CREDS.secretKey, TC_OWNER: '', TCBATCH_BENCH_RUSAGE: rusageFile },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -252,11 +256,12 @@ export const SIDES: Record<string, Side> = {
     const feed = join(dir, 'feed.ndjson');
     const rusage = join(dir, 'rusage.json');
     writeFeed(feed, n);
+    const cli = buildCli();
     const { url, child } = await emulatorChild();
     try {
       const before = await emulatorCpuMs(child);
       const t = now();
-      const run = await submitCli(url, feed, rusage);
+      const run = await submitCli(cli, url, feed, rusage);
       const ms = now() - t;
       const emulatorBusyMs = (await emulatorCpuMs(child)) - before;
       if (run.code !== 0) throw new Error(`tcbatch submit exited with ${run.code}: ${run.stderr}`);
