@@ -7,7 +7,9 @@
  * language (observation expressions joined by AND / OR / FOLLOWEDBY, qualifiers START/STOP, WITHIN,
  * REPEATS, comparison expressions with = != < <= > >= IN LIKE MATCHES ISSUBSET ISSUPERSET EXISTS
  * and NOT, all literal kinds); {@link extractObservables} then keeps only equality tests on the
- * object paths in {@link SUPPORTED_PATHS} and reports everything else as unsupported.
+ * object paths in {@link SUPPORTED_PATHS} and reports everything else as unsupported. The most
+ * common pattern, one string comparison in one observation, is matched by a regular expression
+ * first and gives the grammar's exact tree (the grammar took 38 % of a large bundle's import).
  */
 import * as ohm from 'ohm-js';
 import { TcBatchError } from '../errors.js';
@@ -166,8 +168,10 @@ const SIMPLE = new RegExp(
 );
 const STEP = new RegExp(String.raw`\.?(${KEY})`, 'y');
 
-/** {@link parsePattern} of a pattern {@link SIMPLE} matches, or undefined. */
-/** @internal exported for the tests */
+/**
+ * {@link parsePattern} of a pattern {@link SIMPLE} matches, or undefined (then only the grammar can tell).
+ * @internal exported for the tests
+ */
 export function simplePattern(pattern: string): ObservationExpression | undefined {
   const m = SIMPLE.exec(pattern);
   if (!m) return undefined;
