@@ -35,7 +35,7 @@
 import { IndicatorBuilder, Builder, type BuilderListener } from '../model/builder.js';
 import { RawItem, splitSummary } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
-import type { BatchStore, StoredItem } from './store.js';
+import { packedText, type BatchStore, type StoredItem } from './store.js';
 import { TemplateTable } from './json-template.js';
 
 /** Options of a {@link CompactStore}. */
@@ -567,21 +567,15 @@ export class CompactStore implements BatchStore, BuilderListener {
       shelf.pinned.add(i); // content cannot be packed
       return;
     }
-    const raw = item instanceof RawItem; // checked when added; its text needs no copy
-    const json = raw ? undefined : item.toJSON();
-    if (json !== undefined && item.validate !== undefined) {
-      try {
-        item.validate(json);
-      } catch {
-        shelf.pinned.add(i); // chunking raises the error, naming the item, as the memory store does
-        return;
-      }
+    const { text, valid } = packedText(item);
+    if (!valid) {
+      shelf.pinned.add(i); // chunking raises the error, naming the item, as the memory store does
+      return;
     }
     shelf.pinned.delete(i);
-    const text = raw || item instanceof Builder ? item.jsonText() : JSON.stringify(json);
     const at = text.indexOf(XID_KEY) + XID_KEY.length;
     if (!(text.startsWith(item.xid, at) && text.charCodeAt(at + item.xid.length) === 34)) shelf.xids.set(i, item.xid); // escaped: kept aside
-    if (raw) shelf.raw.add(i);
+    if (item instanceof RawItem) shelf.raw.add(i);
     if (shelf.kind === 'group') {
       const assoc = item.associatedGroupXids;
       if (assoc !== undefined && assoc.length > 0) shelf.assoc.set(i, assoc.slice());

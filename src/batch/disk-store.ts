@@ -44,7 +44,7 @@ import { groupTypes } from '../../generated/catalog.js';
 import { Builder, IndicatorBuilder, type BuilderListener } from '../model/builder.js';
 import { RawItem } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
-import type { BatchStore, FileUpload, StoredItem, XidSet } from './store.js';
+import { packedText, type BatchStore, type FileUpload, type StoredItem, type XidSet } from './store.js';
 import { requirePeer } from '../peers.js';
 
 /** Options of a {@link DiskStore}. */
@@ -532,19 +532,10 @@ export class DiskStore implements BatchStore, BuilderListener {
   /** Serialise an entry into the write queue; it becomes clean. */
   #queue(kind: Kind, e: Entry): void {
     const item = e.item;
-    const raw = item instanceof RawItem; // checked when added; its text needs no copy
-    const json = raw ? undefined : item.toJSON();
-    let valid = 1;
-    if (json !== undefined && item.validate !== undefined) {
-      try {
-        item.validate(json);
-      } catch {
-        valid = 0; // reported when the item is chunked, by the chunker
-      }
-    }
+    const { text, valid } = packedText(item);
     const assoc = kind === 0 && item.associatedGroupXids !== undefined && item.associatedGroupXids.length > 0 ? JSON.stringify(item.associatedGroupXids) : null;
     const extra = item instanceof IndicatorBuilder && item.values.length > 1 ? JSON.stringify(item.values) : null;
-    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: raw ? 1 : 0, valid, assoc, extra, json: raw || item instanceof Builder ? item.jsonText() : JSON.stringify(json) };
+    const row: Row = { seq: e.seq, xid: item.xid, type: item.type, raw: item instanceof RawItem ? 1 : 0, valid: valid ? 1 : 0, assoc, extra, json: text };
     const pending = this.#pending[kind];
     pending.delete(item.xid); // keep the queue in write order
     pending.set(item.xid, row);

@@ -35,6 +35,24 @@ export interface StoredItem {
    * @throws ValidationError when `validate` is true and the item breaks a rule.
    */
   toJSONText?(validate: boolean): string;
+  /** Builders and raw items: `JSON.stringify(toJSON())`, byte for byte, without building the object. */
+  jsonText?(): string;
+}
+
+/**
+ * @internal for the stores: the wire JSON text an item is packed or written as, and whether it
+ * passes its whole-item check (`validate`; raw items were checked when added and have none).
+ */
+export function packedText(item: StoredItem): { text: string; valid: boolean } {
+  if (item.validate === undefined) return { text: item.jsonText?.() ?? JSON.stringify(item.toJSON()), valid: true };
+  const json = item.toJSON();
+  let valid = true;
+  try {
+    item.validate(json);
+  } catch {
+    valid = false; // reported when the item is chunked, by the chunker
+  }
+  return { text: item.jsonText?.() ?? JSON.stringify(json), valid };
 }
 
 /** A set of xids (the chunker's "already emitted" groups); a disk store can keep it on disk. */

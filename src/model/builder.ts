@@ -410,14 +410,9 @@ export abstract class Builder implements MetadataOwner {
         if (j !== undefined) t += `,${JSON.stringify(k)}:${j}`;
       }
     }
-    if (s.attributes) t += `,"attribute":${list(s.attributes)}`;
-    if (s.labels) t += `,"securityLabel":${list(s.labels)}`;
-    if (s.tags) {
-      const tags = s.tags;
-      t += ',"tag":[';
-      for (let i = 0; i < tags.length; i++) t += `${i === 0 ? '' : ','}{"name":${JSON.stringify(tags[i])}}`;
-      t += ']';
-    }
+    if (s.attributes) t += `,"attribute":${list(s.attributes, metadataText)}`;
+    if (s.labels) t += `,"securityLabel":${list(s.labels, metadataText)}`;
+    if (s.tags) t += `,"tag":${list(s.tags, (name) => `{"name":${JSON.stringify(name)}}`)}`;
     return t;
   }
 
@@ -598,12 +593,14 @@ export abstract class GroupBuilder extends Builder {
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
-/** A JSON array of attributes or security labels. */
-function list(items: ReadonlyArray<{ toJSONText(): string }>): string {
+/** A JSON array of the texts of `items`. */
+function list<T>(items: readonly T[], text: (item: T) => string): string {
   let t = '[';
-  for (let i = 0; i < items.length; i++) t += (i === 0 ? '' : ',') + items[i]!.toJSONText();
+  for (let i = 0; i < items.length; i++) t += (i === 0 ? '' : ',') + text(items[i]!);
   return `${t}]`;
 }
+
+const metadataText = (m: { toJSONText(): string }): string => m.toJSONText();
 
 /** Base of every generated indicator builder. */
 export abstract class IndicatorBuilder extends Builder {
@@ -745,12 +742,7 @@ export abstract class IndicatorBuilder extends Builder {
     if (body === undefined) return JSON.stringify(this.toJSON());
     let t = `{"summary":${JSON.stringify(this.#summary)},"type":${JSON.stringify(this.type)},"xid":${JSON.stringify(this.xid)}${body}`;
     const s = stateOf(this);
-    if (s.groupXids !== undefined) {
-      const xids = s.groupXids;
-      t += ',"associatedGroups":[';
-      for (let i = 0; i < xids.length; i++) t += `${i === 0 ? '' : ','}{"groupXid":${JSON.stringify(xids[i])}}`;
-      t += ']';
-    }
+    if (s.groupXids !== undefined) t += `,"associatedGroups":${list(s.groupXids, (xid) => `{"groupXid":${JSON.stringify(xid)}}`)}`;
     if (s.occurrences !== undefined) {
       const occ = s.occurrences.map((o) => o.toJSON()).filter((o) => Object.keys(o).length > 0);
       if (occ.length > 0) t += `,"fileOccurrence":${JSON.stringify(occ)}`;
