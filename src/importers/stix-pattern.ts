@@ -154,8 +154,10 @@ function objectPath(objectType: string, steps: Array<string | number>): ObjectPa
   return { objectType, steps, text };
 }
 
+/** A quoted string (the grammar's `string`: `\'` and `\\` are its only escapes). */
+const STR = String.raw`'(?:\\['\\]|[^'\\])*'`;
 /** A path key: an ASCII identifier or a quoted string (the grammar's `pathKey`). */
-const KEY = String.raw`(?:[A-Za-z_][A-Za-z0-9_]*|'(?:\\['\\]|[^'\\])*')`;
+const KEY = String.raw`(?:[A-Za-z_][A-Za-z0-9_]*|${STR})`;
 /** The grammar's spaces (ohm's `space`: U+0000 to U+0020). */
 const WS = String.raw`[\x00-\x20]*`;
 /**
@@ -164,7 +166,7 @@ const WS = String.raw`[\x00-\x20]*`;
  * grammar accepts (ASCII identifiers, key steps only), giving the same tree.
  */
 const SIMPLE = new RegExp(
-  String.raw`^${WS}(\[${WS}(([A-Za-z_][A-Za-z0-9_-]*):(${KEY}(?:\.${KEY})*)${WS}(==|!=|<>|<=|>=|=|<|>)${WS}('(?:\\['\\]|[^'\\])*'))${WS}\])${WS}$`,
+  String.raw`^${WS}(\[${WS}(([A-Za-z_][A-Za-z0-9_-]*):(${KEY}(?:\.${KEY})*)${WS}(==|!=|<>|<=|>=|=|<|>)${WS}(${STR}))${WS}\])${WS}$`,
 );
 const STEP = new RegExp(String.raw`\.?(${KEY})`, 'y');
 
