@@ -58,7 +58,7 @@ export { hasErrors, chunkLookup, chunkHash, type ChunkState } from './submit/chu
 export type { Submittable, SubmitChunk, SubmitFile, RejectedItem, KindCounts } from './submit/types.js';
 export { FileLedger, MemoryLedger, JournalError, replayLedger, type Ledger, type LedgerEntry, type LedgerState, type ChunkRecord } from './submit/ledger.js';
 export { AccountingError, KINDS, type ItemStates, type ItemKind, type StatesByKind } from './submit/accounting.js';
-export { pollJob, pollSchedule, defaultFirstWait, DEFAULT_POLL, TCEX_POLL, type PollOptions } from './submit/poll.js';
+export { pollJob, pollSchedule, defaultFirstWait, JobPace, DEFAULT_POLL, TCEX_POLL, type PollOptions } from './submit/poll.js';
 export { readErrors, parseErrorRecord, failureRecord, CRITICAL_REASONS, type SubmitErrorRecord, type ErrorItem, type ItemLookup, type ReadErrorsOptions } from './submit/errors.js';
 export { uploadFiles, type FileResult, type UploadOptions } from './submit/files.js';
 export type { ProgressEvent, BatchCounts } from './submit/events.js';

@@ -147,7 +147,7 @@ export function registerSubmit(program: Command): void {
     .option('--attribute-write-type <type>', oneOf(jobConfigEnums.attributeWriteType.values), 'Replace')
     .option('--max-items <n>', 'items per chunk (default 5000)', positiveInteger)
     .option('--concurrency <n>', 'batch jobs in flight at once (default 2)', positiveInteger)
-    .option('--poll-schedule <name>', 'default (first poll after 0.25 s, growing 1.5x to 20 s) or tcex (max(items/300, 5) s, then 5 + 2.5 n up to 20 s)')
+    .option('--poll-schedule <name>', 'default (first poll after 0.25 s, then from 0.1 s growing 1.5x to 20 s; later jobs of the run follow the pace of the earlier ones) or tcex (max(items/300, 5) s, then 5 + 2.5 n up to 20 s)')
     .option('--poll-timeout <seconds>', 'give up polling a job after SECONDS (default 3600); its outcome is then unknown until a resume', nonNegativeNumber)
     .option('--first-wait <s>', 'seconds before the first status poll', nonNegativeNumber)
     .option('--poll-interval <s>', 'seconds between status polls (constant)', nonNegativeNumber)

@@ -19,7 +19,7 @@ import { failureRecord, type SubmitErrorRecord } from './errors.js';
 import type { ProgressEvent } from './events.js';
 import type { FileResult } from './files.js';
 import { FileLedger, JournalError, MemoryLedger, replayLedger, type Ledger, type LedgerState } from './ledger.js';
-import type { PollOptions } from './poll.js';
+import { JobPace, type PollOptions } from './poll.js';
 import type { RejectedItem, SubmitChunk, Submittable } from './types.js';
 
 /** When the run stops early (client side; the server's own `haltOnError` is a job setting). */
@@ -176,7 +176,7 @@ async function run(batch: Submittable, client: TcClient, options: SubmitOptions,
     client,
     settings,
     ledger,
-    poll: options.poll === false ? undefined : { ...userPoll, signal: options.signal, onProgress: emit },
+    poll: options.poll === false ? undefined : { pace: new JobPace(), ...userPoll, signal: options.signal, onProgress: emit },
     readErrors: options.errors !== false,
     files: { enabled: options.files !== false && settings.action !== 'Delete', concurrency: typeof options.files === 'object' ? options.files.concurrency : undefined },
     signal: options.signal,
