@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Batch } from '../../src/batch/batch.js';
-import { DiskStore } from '../../src/batch/disk-store.js';
+import Database from 'better-sqlite3';
+import { DiskStore, XidIndex } from '../../src/batch/disk-store.js';
 import type { GroupBuilder, IndicatorBuilder } from '../../src/model/builder.js';
 import type { GroupTypeName } from '../../generated/catalog.js';
 
@@ -86,6 +87,34 @@ function run(batch: Batch, ops: readonly Op[]): void {
 }
 
 const texts = (batch: Batch, maxItems: number) => [...batch.chunks({ maxItems })].map((c) => c.text);
+
+describe('XidIndex (the disk store\'s xid -> seq index)', () => {
+  it('finds every xid through sealed and merged runs when all hashes collide (confirmed against the row), and no other', () => {
+    const db = new Database(':memory:');
+    try {
+      const rows = new Map<number, string>();
+      const xidOf = (seq: number) => rows.get(seq);
+      const collide = new XidIndex(db, 'c', 10, xidOf, () => 42);
+      const buckets = new XidIndex(db, 'b', 10, xidOf, (x) => x.length % 3);
+      const real = new XidIndex(db, 'r', 10, xidOf);
+      for (let seq = 1; seq <= 700; seq++) {
+        const xid = `xid-${seq * 7919}`;
+        rows.set(seq, xid);
+        for (const index of [collide, buckets, real]) index.add(xid, seq);
+      }
+      // 70 runs of 10: eight level-0 runs merge into one of level 1, eight of those into level 2
+      const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'r_run%' ORDER BY name").pluck().all();
+      expect(tables.length).toBe(7);
+      for (const index of [collide, buckets, real]) {
+        for (let seq = 1; seq <= 700; seq++) expect(index.get(`xid-${seq * 7919}`)).toBe(seq);
+        expect(index.get('xid-1')).toBe(undefined);
+        expect(index.get('')).toBe(undefined);
+      }
+    } finally {
+      db.close();
+    }
+  });
+});
 
 describe('DiskStore', () => {
   it('gives the same chunks as the memory store for the same calls (property)', () => {
@@ -168,8 +197,8 @@ describe('DiskStore', () => {
     store.close();
   });
 
-  it('writes rows and sealed xid runs in multi-row statements with the same result (batches of 250, runs of 1,234)', () => {
-    const store = new DiskStore({ cacheSize: 10, writeBatch: 250, runSize: 1_234, bloomBits: 1 << 12 });
+  it('writes rows and sealed xid runs in multi-row statements with the same result (batches of 250, runs of 97 merged eight at a time)', () => {
+    const store = new DiskStore({ cacheSize: 10, writeBatch: 250, runSize: 97, bloomBits: 1 << 12 });
     const disk = new Batch({ owner: 'MyOrg', store });
     const mem = new Batch({ owner: 'MyOrg' });
     try {
