@@ -243,7 +243,7 @@ export const SIDES: Record<string, Side> = {
     const dir = mkdtempSync(join(tmpdir(), 'tcbatch-bench-'));
     try {
       const t = now();
-      const batch = new Batch({ owner: 'MyOrg', store: new DiskStore({ dir, cacheSize: 10_000 }) });
+      const batch = new Batch({ owner: 'MyOrg', store: new DiskStore({ dir }) });
       const chunks = addresses(batch, n);
       batch.close();
       return { ms: now() - t, items: n, out: chunks };
