@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Batch } from '../../src/batch/batch.js';
 import Database from 'better-sqlite3';
-import { DiskStore, XidIndex } from '../../src/batch/disk-store.js';
+import { DiskStore } from '../../src/batch/disk-store.js';
+import { XidIndex } from '../../src/batch/disk-index.js';
 import type { GroupBuilder, IndicatorBuilder } from '../../src/model/builder.js';
 import type { GroupTypeName } from '../../generated/catalog.js';
 
