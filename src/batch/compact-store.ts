@@ -37,6 +37,7 @@ import { RawItem, splitSummary } from './core.js';
 import { BuilderClasses, restoreItem } from './restore.js';
 import { packedText, type BatchStore, type StoredItem } from './store.js';
 import { TemplateTable } from './json-template.js';
+import { fmix32, fnv1a } from './string-hash.js';
 
 /** Options of a {@link CompactStore}. */
 export interface CompactStoreOptions {
@@ -49,11 +50,7 @@ const XID_KEY = '"xid":"';
 
 /** FNV-1a over the UTF-16 code units of `s`, with a final avalanche (murmur3 fmix32) for the table's low bits. */
 function hashXid(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
+  return fmix32(fnv1a(s));
 }
 
 /**

@@ -4,28 +4,18 @@
  * optional peer).
  */
 import type { Database as Db, Statement } from 'better-sqlite3';
-
-/** murmur3's 32-bit finaliser: every input bit reaches every output bit. */
-function fmix32(h: number): number {
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
+import { fmix32, hashPair } from './string-hash.js';
 
 /**
  * A 52-bit hash of `s`, exact both as a JS number and as an SQLite INTEGER: two 32-bit FNV-1a
  * variants, 20 bits of the second above the first. Equal hashes are confirmed against the xid.
  */
 function hash52(s: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-  }
-  return (fmix32(b) & 0xfffff) * 0x1_0000_0000 + fmix32(a);
+  hashPair(s, 0x811c9dc5, 0x050c5d1f, PAIR);
+  return (fmix32(PAIR[1]!) & 0xfffff) * 0x1_0000_0000 + (fmix32(PAIR[0]!) >>> 0);
 }
+
+const PAIR = new Int32Array(2);
 
 /** Rows per multi-row INSERT (SQLite binds at most 32,766 parameters per statement). */
 const ROWS_PER_INSERT = 64;

@@ -49,6 +49,7 @@ import { BuilderClasses, restoreItem } from './restore.js';
 import { packedText, type BatchStore, type FileUpload, type StoredItem, type XidSet } from './store.js';
 import { requirePeer } from '../peers.js';
 import { XidIndex, insertRows, prepareInserts, type Inserts } from './disk-index.js';
+import { hashPair } from './string-hash.js';
 
 /** Options of a {@link DiskStore}. */
 export interface DiskStoreOptions {
@@ -164,6 +165,8 @@ type RowTuple = [seq: number, xid: string, type: string, raw: number, valid: num
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
+const PAIR = new Int32Array(2);
+
 /** A fixed-size Bloom filter over strings (7 probes, double hashing of two FNV-1a variants). */
 class Bloom {
   readonly #bits: Uint32Array;
@@ -174,14 +177,9 @@ class Bloom {
     this.#mask = size - 1;
   }
   #probe(kind: Kind, s: string, set: boolean): boolean {
-    let h1 = 0x811c9dc5 ^ kind;
-    let h2 = 0x01000193 + kind;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-    }
-    h2 |= 1;
+    hashPair(s, 0x811c9dc5 ^ kind, 0x01000193 + kind, PAIR);
+    const h1 = PAIR[0]!;
+    const h2 = PAIR[1]! | 1;
     let all = true;
     for (let k = 0; k < 7; k++) {
       const bit = (h1 + Math.imul(k, h2)) & this.#mask;

@@ -9,6 +9,7 @@ import { TcBatchError, ValidationError } from '../errors.js';
 import { indicatorTypes } from '../../generated/catalog.js';
 import { SUMMARY_SEPARATOR, type IndicatorTypeInfo } from '../model/catalog-types.js';
 import { defaultXid } from '../model/xid.js';
+import { fnv1a } from '../batch/string-hash.js';
 import { addReject, createReport, safeText, type ImportReport } from './report.js';
 
 /** One group, indicator or association with where it came from. */
@@ -171,13 +172,6 @@ export interface RecordSource<H = unknown> {
   read(handle: H): ContentRecord;
 }
 
-/** FNV-1a over the UTF-16 code units of a dedupe key. */
-function hashKey(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** Hashes of keyed records in input order, and the positions of records without a key. */
 class KeyHashes {
   hashes = new Uint32Array(1 << 12);
@@ -194,7 +188,7 @@ class KeyHashes {
       this.keyed = k;
     }
     if (key !== undefined) {
-      this.hashes[this.count] = hashKey(key);
+      this.hashes[this.count] = fnv1a(key);
       this.keyed[this.count] = 1;
     }
     this.count++;

@@ -102,13 +102,8 @@ export function pollSchedule(options: PollOptions = {}, items?: number): (n: num
   }
   const factor = options.factor ?? DEFAULT_POLL.factor;
   const expected = options.firstWait === undefined && options.interval === undefined && items !== undefined ? options.pace?.expectedSeconds(items) : undefined;
-  if (expected !== undefined) {
-    const first = Math.min(max, Math.max(MIN_LEARNED_WAIT, 0.9 * expected));
-    const base = Math.max(MIN_LEARNED_WAIT, 0.1 * expected);
-    return (n) => (n === 0 ? first : Math.min(base * factor ** (n - 1), max));
-  }
-  const first = options.firstWait ?? DEFAULT_POLL.firstWait;
-  const base = options.interval ?? DEFAULT_POLL.interval;
+  const first = expected === undefined ? (options.firstWait ?? DEFAULT_POLL.firstWait) : Math.min(max, Math.max(MIN_LEARNED_WAIT, 0.9 * expected));
+  const base = expected === undefined ? (options.interval ?? DEFAULT_POLL.interval) : Math.max(MIN_LEARNED_WAIT, 0.1 * expected);
   return (n) => (n === 0 ? first : Math.min(base * factor ** (n - 1), max));
 }
 
