@@ -7,8 +7,9 @@ import type { Database as Db, Statement } from 'better-sqlite3';
 import { fmix32, hashPair } from './string-hash.js';
 
 /**
- * A 52-bit hash of `s`, exact both as a JS number and as an SQLite INTEGER: two 32-bit FNV-1a
- * variants, 20 bits of the second above the first. Equal hashes are confirmed against the xid.
+ * A 52-bit hash of `s`, exact both as a JS number and as an SQLite INTEGER: the two 32-bit hashes
+ * of {@link hashPair}, each finalised, 20 bits of the second above the first. Equal hashes are
+ * confirmed against the xid.
  */
 function hash52(s: string): number {
   hashPair(s, 0x811c9dc5, 0x050c5d1f, PAIR);
@@ -27,6 +28,11 @@ export interface Inserts {
   width: number;
 }
 
+/**
+ * Prepare the one-row and the {@link ROWS_PER_INSERT}-row statements of an INSERT.
+ * @param head `INSERT [OR ...] INTO table(cols) VALUES`
+ * @param width the number of columns
+ */
 export function prepareInserts(db: Db, head: string, width: number): Inserts {
   const row = `(${Array(width).fill('?').join(', ')})`;
   return { one: db.prepare(`${head} ${row}`), many: db.prepare(`${head} ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`), width };
